@@ -1,0 +1,64 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { registerFormats } from '../events/formats.ts';
+import { SOURCES } from '../events/sources.ts';
+
+registerFormats();
+
+/** Ordered from least to most urgent; the index is the rank used for sorting and "at least" filters. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+const iso = Type.String({ format: 'date-time' });
+const nullableIso = Type.Union([iso, Type.Null()]);
+const nullableText = Type.Union([Type.String(), Type.Null()]);
+const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+
+/** Where the events behind an alert are: bus positions, event ids and the archive objects holding them. */
+export const EvidenceSchema = Type.Object({
+  refs: Type.Array(Type.Object({ topic: Type.String(), partition: Type.Integer(), offset: Type.String() })),
+  eventIds: Type.Array(Type.String()),
+  archiveKeys: Type.Array(Type.String()),
+});
+
+export const AlertSchema = Type.Object({
+  id: Type.String({ description: 'deterministic: the same triggering input always yields the same id' }),
+  ruleId: Type.String(),
+  severity: literals(SEVERITIES),
+  source: literals(SOURCES),
+  title: Type.String(),
+  message: Type.String(),
+  service: nullableText,
+  userId: nullableText,
+  key: Type.String({ description: 'the window key, e.g. "service=payments"' }),
+  value: Type.Number(),
+  threshold: Type.Union([Type.Number(), Type.Null()]),
+  eventTime: iso,
+  detectedAt: iso,
+  status: literals(ALERT_STATUSES),
+  // Optional extras: window bounds, evidence and per-hop timing for latency tracing.
+  windowStart: Type.Optional(nullableIso),
+  windowEnd: Type.Optional(nullableIso),
+  ingestedAt: Type.Optional(nullableIso),
+  publishedAt: Type.Optional(nullableIso),
+  evidence: Type.Optional(EvidenceSchema),
+});
+
+export type Alert = Static<typeof AlertSchema>;
+export type Evidence = Static<typeof EvidenceSchema>;
+
+const alertChecker = TypeCompiler.Compile(AlertSchema);
+
+/** True when a value has the shape of an alert (used on the alerts topic, where a bad record is a bug upstream). */
+export const isAlert = (value: unknown): value is Alert => alertChecker.Check(value);
+
+/** The first reason a value is not an alert, or null. */
+export function alertError(value: unknown): string | null {
+  const first = alertChecker.Errors(value).First();
+  return first ? `${first.path || '/'}: ${first.message}` : null;
+}
+
+export const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);

@@ -1,0 +1,84 @@
+import { bool, makeValidator, num, port, str, url } from 'envalid';
+
+/** A comma-separated list, trimmed, empty items dropped: `a:9092, b:9092` → ['a:9092', 'b:9092']. */
+function splitList(raw: string): string[] {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new Error('expected a comma-separated list');
+  return items;
+}
+
+const list = makeValidator<string[]>(splitList);
+
+const hostPortList = makeValidator<string[]>((raw) => {
+  const items = splitList(raw);
+  const bad = items.find((item) => !/^[\w.-]+:\d{1,5}$/.test(item));
+  if (bad) throw new Error(`expected host:port items, got "${bad}"`);
+  return items;
+});
+
+const postgresUrl = makeValidator<string>((raw) => {
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error('expected a postgres:// or postgresql:// URL');
+  return raw;
+});
+
+const nonNegative = makeValidator<number>((raw) => {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new Error('expected a number ≥ 0');
+  return value;
+});
+
+const bucketName = makeValidator<string>((raw) => {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw))
+    throw new Error('expected an S3 bucket name (3–63 chars)');
+  return raw;
+});
+
+/** Variables every runnable reads: logging, data directory and the three adapter choices. */
+export const commonVars = {
+  LOG_LEVEL: str({
+    default: 'info',
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    desc: 'log level of the JSON logs on stdout',
+  }),
+  DATA_DIR: str({ default: './data', desc: 'embedded database (PGlite) and filesystem archive' }),
+  KAFKA_BROKERS: hostPortList({
+    default: undefined,
+    desc: 'comma-separated host:port; unset selects the in-process bus',
+  }),
+  KAFKA_CLIENT_ID: str({ default: 'vigil', desc: 'Kafka client id prefix' }),
+  DATABASE_URL: postgresUrl({
+    default: undefined,
+    desc: 'postgres://…; unset selects PGlite in DATA_DIR/pg',
+  }),
+  S3_BUCKET: bucketName({ default: undefined, desc: 'archive bucket; unset selects the filesystem archive' }),
+  S3_ENDPOINT: url({ default: undefined, desc: 'S3-compatible endpoint (MinIO, …); unset means AWS' }),
+  S3_REGION: str({ default: 'us-east-1', desc: 'S3 region' }),
+  S3_FORCE_PATH_STYLE: bool({
+    default: undefined,
+    desc: 'path-style bucket addressing; defaults to true when S3_ENDPOINT is set',
+  }),
+};
+
+export const gatewayVars = {
+  PORT: port({ default: 8080, desc: 'gateway HTTP and WebSocket port (0 picks a free one)' }),
+  HOST: str({ default: '127.0.0.1', desc: 'gateway bind address' }),
+};
+
+export const simulatorVars = {
+  SIMULATOR_RATE: nonNegative({ default: 50, desc: 'events/s of the built-in simulator; 0 turns it off' }),
+};
+
+export const processorVars = {
+  RULES_FILE: str({
+    default: undefined,
+    desc: 'path to a rules file; unset uses the built-in default rules',
+  }),
+};
+
+export const allVars = { ...commonVars, ...gatewayVars, ...simulatorVars, ...processorVars };
+
+// Re-exported so runnables can declare their own extra variables with the same validators.
+export const validators = { bool, num, port, str, url, list, hostPortList, nonNegative };

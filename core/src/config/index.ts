@@ -1,0 +1,2 @@
+export { allVars, commonVars, gatewayVars, processorVars, simulatorVars, validators } from './config-vars.ts';
+export { ConfigError, loadConfig } from './load-config.ts';

@@ -1,0 +1,49 @@
+import { cleanEnv } from 'envalid';
+import { ERROR_CODES, VigilError } from '../errors/vigil-error.ts';
+
+/** One problem per bad variable, each naming it, so start-up can list them all at once. */
+export class ConfigError extends VigilError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(ERROR_CODES.config, `invalid configuration: ${problems.join('; ')}`, { details: problems });
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Specs = Parameters<typeof cleanEnv>[1];
+
+/**
+ * Parses environment variables against a spec object (see config-vars.ts) into a frozen typed object.
+ * Throws ConfigError listing every bad variable; empty strings count as unset.
+ *
+ * @example const config = loadConfig({ ...commonVars, ...gatewayVars }, process.env);
+ */
+export function loadConfig<S extends Specs>(specs: S, env: Record<string, string | undefined>) {
+  const present: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env))
+    if (value !== undefined && value !== '') present[key] = value;
+  const problems: string[] = [];
+  const cleaned = cleanEnv(present, specs, {
+    reporter: ({ errors }) => {
+      for (const [key, error] of Object.entries(errors) as [string, Error][]) {
+        const raw = present[key];
+        const reason = raw === undefined ? 'is required' : error.message;
+        problems.push(raw === undefined ? `${key} ${reason}` : `${key}=${JSON.stringify(raw)}: ${reason}`);
+      }
+    },
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  const crossProblems = crossCheck(cleaned as Record<string, unknown>);
+  if (crossProblems.length > 0) throw new ConfigError(crossProblems);
+  return cleaned;
+}
+
+/** Rules that involve more than one variable. */
+function crossCheck(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (config.S3_ENDPOINT !== undefined && config.S3_BUCKET === undefined) {
+    problems.push('S3_ENDPOINT is set but S3_BUCKET is not: set S3_BUCKET to archive to S3');
+  }
+  return problems;
+}

@@ -1,0 +1,10 @@
+export * from './alerts/alert.ts';
+export * from './errors/vigil-error.ts';
+export * from './events/event-schemas.ts';
+export { isDateTime, isIp } from './events/formats.ts';
+export * from './events/sources.ts';
+export * from './events/validate-event.ts';
+export type * from './ports/archive.ts';
+export { isSafeArchiveKey } from './ports/archive.ts';
+export type * from './ports/bus.ts';
+export * from './protocol/ws-protocol.ts';

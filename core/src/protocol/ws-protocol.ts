@@ -1,0 +1,54 @@
+import type { Alert, Severity } from '../alerts/alert.ts';
+import type { Source } from '../events/sources.ts';
+
+/** Path of the WebSocket endpoint on the gateway. */
+export const WS_PATH = '/ws';
+
+export const CLIENT_OPS = ['subscribe', 'unsubscribe', 'ping'] as const;
+export const SERVER_OPS = ['subscribed', 'unsubscribed', 'alert', 'pong', 'error'] as const;
+export type ClientOp = (typeof CLIENT_OPS)[number];
+export type ServerOp = (typeof SERVER_OPS)[number];
+
+/** Codes carried by `{"op":"error"}` frames. */
+export const WS_ERROR_CODES = {
+  badRequest: 'bad_request',
+  unauthorized: 'unauthorized',
+  tooLarge: 'too_large',
+  cursorExpired: 'cursor_expired',
+  tooManyValues: 'too_many_values',
+  internal: 'internal',
+} as const;
+export type WsErrorCode = (typeof WS_ERROR_CODES)[keyof typeof WS_ERROR_CODES];
+
+/**
+ * WebSocket close codes the gateway sends (RFC 6455 ranges: 1000–1015 standard, 4000–4999 private).
+ * A client that sees `slowConsumer` or `goingAway` should reconnect and resume from its last cursor.
+ */
+export const WS_CLOSE_CODES = {
+  normal: 1000,
+  goingAway: 1001,
+  policyViolation: 1008,
+  messageTooBig: 1009,
+  internalError: 1011,
+  slowConsumer: 4008,
+  idleTimeout: 4009,
+} as const;
+
+export interface AlertFilter {
+  severity?: Severity[];
+  source?: Source[];
+  service?: string[];
+  ruleId?: string[];
+}
+
+export type ClientFrame =
+  | { op: 'subscribe'; filter?: AlertFilter; since?: string }
+  | { op: 'unsubscribe' }
+  | { op: 'ping' };
+
+export type ServerFrame =
+  | { op: 'subscribed'; filter: AlertFilter; cursor: string }
+  | { op: 'unsubscribed' }
+  | { op: 'alert'; cursor: string; alert: Alert }
+  | { op: 'pong' }
+  | { op: 'error'; code: WsErrorCode; message: string };
