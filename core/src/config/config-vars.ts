@@ -1,4 +1,4 @@
-import { bool, makeValidator, num, port, str, url } from 'envalid';
+import { bool, makeValidator, num, str, url } from 'envalid';
 
 /** A comma-separated list, trimmed, empty items dropped: `a:9092, b:9092` → ['a:9092', 'b:9092']. */
 function splitList(raw: string): string[] {
@@ -27,6 +27,13 @@ const postgresUrl = makeValidator<string>((raw) => {
 const nonNegative = makeValidator<number>((raw) => {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new Error('expected a number ≥ 0');
+  return value;
+});
+
+/** A TCP port; 0 asks the OS for a free one (tests, side-by-side instances). */
+const port = makeValidator<number>((raw) => {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value > 65535) throw new Error('expected a port number from 0 to 65535');
   return value;
 });
 
