@@ -25,3 +25,15 @@ export function sourceOfTopic(topic: string): Source | null {
   const name = topic.startsWith('events.') ? topic.slice('events.'.length) : '';
   return isSource(name) ? name : null;
 }
+
+/**
+ * Every topic Vigil uses with its partition count. The alerts topic has exactly one partition on purpose:
+ * its offset is the global order that WebSocket cursors are built on, identical on every gateway.
+ */
+export function vigilTopics(eventPartitions: number): { topic: string; partitions: number }[] {
+  return [
+    ...EVENT_TOPICS.map((topic) => ({ topic, partitions: eventPartitions })),
+    { topic: TOPICS.dlq, partitions: 1 },
+    { topic: TOPICS.alerts, partitions: 1 },
+  ];
+}

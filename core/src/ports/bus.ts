@@ -47,6 +47,20 @@ export interface ConsumerOptions {
   topics: string[];
   /** Where a group with no committed offset starts: the oldest message (true) or only new ones (false, default). */
   fromBeginning?: boolean;
+  /**
+   * true (default): a batch is committed when its handler resolves.
+   * false: nothing is committed until `commit()` is called, so a consumer can commit later than it handles
+   * (the processor commits only once a batch's events are archived). Redelivery after a handler error, a
+   * rebalance or a restart starts at the last committed offset either way.
+   */
+  autoCommit?: boolean;
+}
+
+export interface OffsetCommit {
+  topic: string;
+  partition: number;
+  /** The next offset to read (last handled + 1), as Kafka defines a committed offset. */
+  offset: string;
 }
 
 /** Handles one batch from one partition; resolving commits the batch, throwing redelivers it. */
@@ -57,6 +71,11 @@ export interface BusConsumer {
   run(handler: BatchHandler): Promise<void>;
   /** Moves this consumer's position in one partition; the next batch starts at `offset`. */
   seek(topic: string, partition: number, offset: string): void;
+  /**
+   * Commits offsets explicitly (needed with `autoCommit: false`). Offsets of partitions this member no
+   * longer owns after a rebalance are ignored or rejected, never applied to the new owner's position.
+   */
+  commit(offsets: OffsetCommit[]): Promise<void>;
   /** Finishes the batch in flight, commits it, leaves the group. */
   stop(): Promise<void>;
 }

@@ -1,0 +1,95 @@
+import type { Alert } from '@vigil/core';
+import type { ArchivedRange } from './raw-archiver.ts';
+
+/** Ranges remembered per partition to resolve evidence that was archived before its alert fired. */
+const RECENT_RANGES = 512;
+/** Alerts waiting for their evidence to be archived; beyond this the oldest are given up (counted). */
+const MAX_WAITING = 50_000;
+
+interface Waiting {
+  alertId: string;
+  offset: number;
+}
+
+export interface ArchiveKeyUpdate {
+  id: string;
+  archiveKeys: string[];
+}
+
+/**
+ * Fills `evidence.archiveKeys` of alerts: keys of objects already written are set before the alert is
+ * persisted; keys of objects still buffering are reported when they are written, for a later update.
+ */
+export function createEvidenceLinker() {
+  const recent = new Map<string, ArchivedRange[]>();
+  const waiting = new Map<string, Waiting[]>();
+  let waitingCount = 0;
+  let dropped = 0;
+
+  const keyFor = (topic: string, partition: number, offset: number): string | null => {
+    const ranges = recent.get(`${topic}:${partition}`);
+    if (!ranges) return null;
+    for (let i = ranges.length - 1; i >= 0; i--) {
+      const range = ranges[i]!;
+      if (offset >= range.firstOffset && offset <= range.lastOffset) return range.key;
+    }
+    return null;
+  };
+
+  return {
+    /** Sets the keys known now on the alert and remembers refs still waiting for their object. */
+    link(alert: Alert): void {
+      const evidence = alert.evidence;
+      if (!evidence) return;
+      const keys = new Set(evidence.archiveKeys);
+      for (const ref of evidence.refs) {
+        const offset = Number(ref.offset);
+        const key = keyFor(ref.topic, ref.partition, offset);
+        if (key) {
+          keys.add(key);
+          continue;
+        }
+        const id = `${ref.topic}:${ref.partition}`;
+        let list = waiting.get(id);
+        if (!list) waiting.set(id, (list = []));
+        list.push({ alertId: alert.id, offset });
+        if (++waitingCount > MAX_WAITING) {
+          waiting.values().next().value?.shift();
+          waitingCount--;
+          dropped++;
+        }
+      }
+      evidence.archiveKeys = [...keys];
+    },
+
+    /** Records a written object; returns the alerts that gain its key. */
+    archived(range: ArchivedRange): ArchiveKeyUpdate[] {
+      const id = `${range.topic}:${range.partition}`;
+      let ranges = recent.get(id);
+      if (!ranges) recent.set(id, (ranges = []));
+      ranges.push(range);
+      if (ranges.length > RECENT_RANGES) ranges.shift();
+
+      const list = waiting.get(id);
+      if (!list) return [];
+      const byAlert = new Map<string, string[]>();
+      const still: Waiting[] = [];
+      for (const item of list) {
+        if (item.offset >= range.firstOffset && item.offset <= range.lastOffset) {
+          byAlert.set(item.alertId, [range.key]);
+          waitingCount--;
+        } else if (item.offset > range.lastOffset) {
+          still.push(item);
+        } else {
+          waitingCount--; // archived by an earlier incarnation of this partition: key unknown here
+          dropped++;
+        }
+      }
+      if (still.length > 0) waiting.set(id, still);
+      else waiting.delete(id);
+      return [...byAlert].map(([alertId, archiveKeys]) => ({ id: alertId, archiveKeys }));
+    },
+
+    stats: () => ({ waiting: waitingCount, dropped }),
+  };
+}

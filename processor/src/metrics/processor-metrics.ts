@@ -1,0 +1,72 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** The processor's Prometheus series, registered on the registry main.ts exposes. */
+export function createProcessorMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    eventsIn: new Counter({
+      name: 'vigil_processor_events_total',
+      help: 'Messages consumed from event topics',
+      labelNames: ['source'],
+      registers,
+    }),
+    invalid: new Counter({
+      name: 'vigil_processor_invalid_events_total',
+      help: 'Messages that failed validation and were dead-lettered',
+      labelNames: ['source'],
+      registers,
+    }),
+    alerts: new Counter({
+      name: 'vigil_processor_alerts_total',
+      help: 'Alerts raised',
+      labelNames: ['rule', 'severity'],
+      registers,
+    }),
+    retries: new Counter({
+      name: 'vigil_processor_retries_total',
+      help: 'Transient failures retried (archive, database, bus)',
+      labelNames: ['operation'],
+      registers,
+    }),
+    archiveObjects: new Counter({
+      name: 'vigil_processor_archive_objects_total',
+      help: 'Raw archive objects written',
+      registers,
+    }),
+    archiveBytes: new Counter({
+      name: 'vigil_processor_archive_bytes_total',
+      help: 'Compressed bytes written to the raw archive',
+      registers,
+    }),
+    archiveSkipped: new Counter({
+      name: 'vigil_processor_archive_skipped_total',
+      help: 'Replayed events not archived again because the archive already held them',
+      registers,
+    }),
+    lateEvents: new Gauge({
+      name: 'vigil_processor_late_events',
+      help: 'Events older than the allowed lateness, dropped by windowed rules (since start)',
+      registers,
+    }),
+    commitLag: new Gauge({
+      name: 'vigil_processor_commit_lag',
+      help: 'Messages between the high watermark and the committed offset',
+      labelNames: ['topic', 'partition'],
+      registers,
+    }),
+    latency: new Histogram({
+      name: 'vigil_processor_latency_seconds',
+      help: 'From ingestion (producer timestamp) to the alert being published',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    batchSeconds: new Histogram({
+      name: 'vigil_processor_batch_seconds',
+      help: 'Time to handle one consumed batch (validate, evaluate, persist, publish)',
+      buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+  };
+}
+
+export type ProcessorMetrics = ReturnType<typeof createProcessorMetrics>;
