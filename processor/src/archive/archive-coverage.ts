@@ -18,7 +18,9 @@ export async function archivedThrough(
   const last = Math.min(Math.floor(Math.max(where.now, where.eventTime) / HOUR_MS), first + 48);
   let through = -1;
   for (let hour = first; hour <= last; hour++) {
-    const keys = await archive.list(`${rawBatchPrefix(where.source, hour * HOUR_MS)}${where.topic}-p${where.partition}-`);
+    const keys = await archive.list(
+      `${rawBatchPrefix(where.source, hour * HOUR_MS)}${where.topic}-p${where.partition}-`,
+    );
     for (const key of keys) {
       const parsed = parseRawBatchKey(key);
       if (parsed && parsed.topic === where.topic && parsed.partition === where.partition) {

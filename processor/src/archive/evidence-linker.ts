@@ -51,7 +51,10 @@ export function createEvidenceLinker() {
         }
         const id = `${ref.topic}:${ref.partition}`;
         let list = waiting.get(id);
-        if (!list) waiting.set(id, (list = []));
+        if (!list) {
+          list = [];
+          waiting.set(id, list);
+        }
         list.push({ alertId: alert.id, offset });
         if (++waitingCount > MAX_WAITING) {
           waiting.values().next().value?.shift();
@@ -66,7 +69,10 @@ export function createEvidenceLinker() {
     archived(range: ArchivedRange): ArchiveKeyUpdate[] {
       const id = `${range.topic}:${range.partition}`;
       let ranges = recent.get(id);
-      if (!ranges) recent.set(id, (ranges = []));
+      if (!ranges) {
+        ranges = [];
+        recent.set(id, ranges);
+      }
       ranges.push(range);
       if (ranges.length > RECENT_RANGES) ranges.shift();
 

@@ -51,7 +51,13 @@ describe('raw archiver', () => {
     await archiver.flushAll();
     expect(ranges).toHaveLength(1);
     const key = ranges[0]!.key;
-    expect(parseRawBatchKey(key)).toMatchObject({ topic: 'events.logs', partition: 2, firstOffset: '10', lastOffset: '12', hour: 14 });
+    expect(parseRawBatchKey(key)).toMatchObject({
+      topic: 'events.logs',
+      partition: 2,
+      firstOffset: '10',
+      lastOffset: '12',
+      hour: 14,
+    });
     const lines = gunzipSync(objects.get(key)!).toString().trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l).n)).toEqual([10, 11, 12]);
   });

@@ -17,7 +17,11 @@ export interface ArchiveLimits {
   maxAgeMs: number;
 }
 
-export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = { maxEvents: 20_000, maxBytes: 8 * 1024 * 1024, maxAgeMs: 2_000 };
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
+  maxEvents: 20_000,
+  maxBytes: 8 * 1024 * 1024,
+  maxAgeMs: 2_000,
+};
 
 export interface ArchivedRange {
   topic: string;
@@ -117,7 +121,14 @@ export function createRawArchiver(options: RawArchiverOptions) {
 
   return {
     /** Adds one valid event's original bytes; offsets of one partition must arrive in increasing order. */
-    append(item: { source: Source; topic: string; partition: number; offset: number; eventTime: number; raw: Uint8Array }) {
+    append(item: {
+      source: Source;
+      topic: string;
+      partition: number;
+      offset: number;
+      eventTime: number;
+      raw: Uint8Array;
+    }) {
       const state = stateOf(item.topic, item.partition);
       const hour = Math.floor(item.eventTime / HOUR_MS);
       if (state.open && state.open.hour !== hour) seal(state);

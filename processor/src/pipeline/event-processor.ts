@@ -18,7 +18,7 @@ import {
 import type { Logger } from 'pino';
 import { archivedThrough } from '../archive/archive-coverage.ts';
 import { type ArchiveKeyUpdate, createEvidenceLinker } from '../archive/evidence-linker.ts';
-import { type ArchiveLimits, type ArchivedRange, createRawArchiver } from '../archive/raw-archiver.ts';
+import { type ArchivedRange, type ArchiveLimits, createRawArchiver } from '../archive/raw-archiver.ts';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import { createCommitTracker } from './commit-tracker.ts';
 import { deadLetter } from './dead-letter.ts';
@@ -145,7 +145,15 @@ export function createEventProcessor(options: EventProcessorOptions) {
       }),
     );
     coveredThrough.set(id, through);
-    logger.info({ topic: message.topic, partition: message.partition, offset: message.offset, archivedThrough: through }, 'partition resynced');
+    logger.info(
+      {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        archivedThrough: through,
+      },
+      'partition resynced',
+    );
   }
 
   async function handle(batch: MessageBatch): Promise<void> {
@@ -177,7 +185,14 @@ export function createEventProcessor(options: EventProcessorOptions) {
         continue;
       }
       if (offset > covered) {
-        archiver.append({ source, topic: batch.topic, partition: batch.partition, offset, eventTime, raw: message.value });
+        archiver.append({
+          source,
+          topic: batch.topic,
+          partition: batch.partition,
+          offset,
+          eventTime,
+          raw: message.value,
+        });
       } else {
         metrics.archiveSkipped.inc();
       }

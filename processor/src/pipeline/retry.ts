@@ -32,7 +32,10 @@ export function retryTransient<T>(
     onFailedAttempt: ({ error, attemptNumber }) => {
       if (!isRetriable(error)) return;
       options.onRetry?.();
-      options.logger.warn({ err: error, attempt: attemptNumber, operation: what }, 'transient failure, retrying');
+      options.logger.warn(
+        { err: error, attempt: attemptNumber, operation: what },
+        'transient failure, retrying',
+      );
     },
   });
 }
