@@ -1,0 +1,24 @@
+// Archive
+export {
+  type ParsedRawBatchKey,
+  parseRawBatchKey,
+  type RawBatch,
+  rawBatchKey,
+  rawBatchPrefix,
+} from './archive/archive-key.ts';
+export { type CreateArchiveOptions, createArchive } from './archive/create-archive.ts';
+export { createFsArchive, type FsArchiveOptions } from './archive/fs-archive.ts';
+export { createS3Archive, type S3ArchiveOptions } from './archive/s3-archive.ts';
+// Bus
+export { type CreateBusOptions, createBus } from './bus/create-bus.ts';
+export { createKafkaBus, type KafkaBusOptions, type KafkaConsumerTuning } from './bus/kafka-bus.ts';
+export {
+  createMemoryBus,
+  DEFAULT_MAX_BATCH_SIZE,
+  DEFAULT_RETENTION,
+  type MemoryBusOptions,
+} from './bus/memory-bus.ts';
+export { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './bus/retry-backoff.ts';
+// Logger
+export { createLogger, type LoggerOptions } from './logger.ts';
+export { type Running, runMain } from './run-main.ts';

@@ -1,0 +1,4 @@
+// Archive
+export { type MakeArchive, runArchiveContract } from './archive/archive-contract.ts';
+// Bus
+export { runBusContract } from './bus/bus-contract.ts';
