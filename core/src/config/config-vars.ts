@@ -56,6 +56,10 @@ export const commonVars = {
     desc: 'comma-separated host:port; unset selects the in-process bus',
   }),
   KAFKA_CLIENT_ID: str({ default: 'vigil', desc: 'Kafka client id prefix' }),
+  TOPIC_PREFIX: str({
+    default: '',
+    desc: 'prefix of every topic name (e.g. "acme." → acme.events.logs), to share one Kafka cluster',
+  }),
   DATABASE_URL: postgresUrl({
     default: undefined,
     desc: 'postgres://…; unset selects PGlite in DATA_DIR/pg',

@@ -20,20 +20,46 @@ export function isSource(value: unknown): value is Source {
   return typeof value === 'string' && (SOURCES as readonly string[]).includes(value);
 }
 
-/** The source whose events a topic carries, or null for any other topic. */
+const EVENT_TOPIC = /(?:^|\.)events\.(logs|metrics|transactions|security)$/;
+
+/** The source whose events a topic carries (`events.logs`, or with a prefix `acme.events.logs`), else null. */
 export function sourceOfTopic(topic: string): Source | null {
-  const name = topic.startsWith('events.') ? topic.slice('events.'.length) : '';
-  return isSource(name) ? name : null;
+  const match = EVENT_TOPIC.exec(topic);
+  return match ? (match[1] as Source) : null;
+}
+
+export interface TopicNames {
+  events: Record<Source, string>;
+  dlq: string;
+  alerts: string;
+}
+
+/**
+ * Topic names under an optional prefix (TOPIC_PREFIX), so several Vigil installations or test runs can
+ * share one Kafka cluster: `topicNames('t1.')` → `t1.events.logs`, …, `t1.events.dlq`, `t1.alerts`.
+ */
+export function topicNames(prefix = ''): TopicNames {
+  return {
+    events: {
+      logs: `${prefix}${TOPICS.logs}`,
+      metrics: `${prefix}${TOPICS.metrics}`,
+      transactions: `${prefix}${TOPICS.transactions}`,
+      security: `${prefix}${TOPICS.security}`,
+    },
+    dlq: `${prefix}${TOPICS.dlq}`,
+    alerts: `${prefix}${TOPICS.alerts}`,
+  };
 }
 
 /**
  * Every topic Vigil uses with its partition count. The alerts topic has exactly one partition on purpose:
  * its offset is the global order that WebSocket cursors are built on, identical on every gateway.
  */
-export function vigilTopics(eventPartitions: number): { topic: string; partitions: number }[] {
+export function vigilTopics(eventPartitions: number, prefix = ''): { topic: string; partitions: number }[] {
+  const names = topicNames(prefix);
   return [
-    ...EVENT_TOPICS.map((topic) => ({ topic, partitions: eventPartitions })),
-    { topic: TOPICS.dlq, partitions: 1 },
-    { topic: TOPICS.alerts, partitions: 1 },
+    ...Object.values(names.events).map((topic) => ({ topic, partitions: eventPartitions })),
+    { topic: names.dlq, partitions: 1 },
+    { topic: names.alerts, partitions: 1 },
   ];
 }

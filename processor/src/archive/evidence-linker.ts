@@ -37,10 +37,10 @@ export function createEvidenceLinker() {
   };
 
   return {
-    /** Sets the keys known now on the alert and remembers refs still waiting for their object. */
-    link(alert: Alert): void {
+    /** A copy of the alert with the keys known now; refs still waiting for their object are remembered. */
+    link(alert: Alert): Alert {
       const evidence = alert.evidence;
-      if (!evidence) return;
+      if (!evidence) return alert;
       const keys = new Set(evidence.archiveKeys);
       for (const ref of evidence.refs) {
         const offset = Number(ref.offset);
@@ -62,7 +62,7 @@ export function createEvidenceLinker() {
           dropped++;
         }
       }
-      evidence.archiveKeys = [...keys];
+      return { ...alert, evidence: { ...evidence, archiveKeys: [...keys] } };
     },
 
     /** Records a written object; returns the alerts that gain its key. */

@@ -31,7 +31,7 @@ export interface RuleEvaluator {
     event: EventBySource[Source];
     ref: { topic: string; partition: number; offset: string };
     ingestedAt?: number;
-  }): Alert[];
+  }): { alerts: readonly Alert[] };
 }
 
 /** What the processor needs from the alert store (@vigil/db). */
@@ -204,7 +204,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
         ref: { topic: batch.topic, partition: batch.partition, offset: message.offset },
         ingestedAt: ingested ? Number(ingested) : message.timestamp,
       });
-      for (const alert of fired) alerts.push(alert);
+      for (const alert of fired.alerts) alerts.push(linker.link(alert));
     }
     metrics.eventsIn.inc({ source }, batch.messages.length);
 
@@ -220,7 +220,6 @@ export function createEventProcessor(options: EventProcessorOptions) {
   }
 
   async function persistAndPublish(alerts: Alert[]): Promise<void> {
-    for (const alert of alerts) linker.link(alert);
     await retry('store.insertAlerts', () => store.insertAlerts(alerts));
     const publishedAt = now();
     const messages = alerts.map((alert) => ({

@@ -1,0 +1,10 @@
+export type { ArchiveLimits } from './archive/raw-archiver.ts';
+export { DLQ_HEADERS } from './pipeline/dead-letter.ts';
+export { type AlertWriter, type EventProcessor, INGESTED_AT_HEADER } from './pipeline/event-processor.ts';
+export {
+  createProcessorService,
+  DEFAULT_GROUP_ID,
+  type ProcessorServiceOptions,
+  replayWindowMs,
+} from './processor-service.ts';
+export { defaultRules, loadRules, type Rule } from './rules/index.ts';

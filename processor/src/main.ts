@@ -1,0 +1,93 @@
+/** Composition root of a stand-alone processor: `npm run processor` (distributed mode). */
+import { createArchive, createBus, createLogger, runMain } from '@vigil/adapters';
+import { topicNames, vigilTopics } from '@vigil/core';
+import { commonVars, loadConfig, processorVars, validators } from '@vigil/core/config';
+import { openDatabase } from '@vigil/db';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createMetricsServer } from './metrics/metrics-server.ts';
+import { retryTransient } from './pipeline/retry.ts';
+import { createProcessorService, DEFAULT_GROUP_ID } from './processor-service.ts';
+import { loadRules } from './rules/index.ts';
+
+const vars = {
+  ...commonVars,
+  ...processorVars,
+  PROCESSOR_GROUP_ID: validators.str({
+    default: DEFAULT_GROUP_ID,
+    desc: 'consumer group shared by processors',
+  }),
+  EVENT_PARTITIONS: validators.num({ default: 6, desc: 'partitions per event topic when Vigil creates it' }),
+  METRICS_HOST: validators.str({ default: '127.0.0.1', desc: 'bind address of /metrics and /health' }),
+  METRICS_PORT: validators.port({ default: 9464, desc: 'port of /metrics and /health (0 picks one)' }),
+};
+
+runMain('processor', async (fail) => {
+  const config = loadConfig(vars, process.env);
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'processor' });
+  const rules = await loadRules(config.RULES_FILE);
+  const bus = createBus({
+    brokers: config.KAFKA_BROKERS,
+    clientId: `${config.KAFKA_CLIENT_ID}-processor`,
+    logger,
+  });
+  const archive = createArchive({
+    s3: config.S3_BUCKET
+      ? {
+          bucket: config.S3_BUCKET,
+          region: config.S3_REGION,
+          endpoint: config.S3_ENDPOINT,
+          forcePathStyle: config.S3_FORCE_PATH_STYLE ?? Boolean(config.S3_ENDPOINT),
+        }
+      : undefined,
+    dataDir: config.DATA_DIR,
+    logger,
+  });
+  // Dependencies may still be booting (compose start order): wait for them with backoff.
+  const wait = <T>(what: string, op: () => Promise<T>) => retryTransient(what, op, { logger });
+  const database = await wait('database.open', () =>
+    openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger }),
+  );
+  await wait('bus.start', () => bus.start(vigilTopics(config.EVENT_PARTITIONS, config.TOPIC_PREFIX)));
+  await wait('archive.start', () => archive.start());
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const { processor } = createProcessorService({
+    bus,
+    archive,
+    store: database.store,
+    rules,
+    logger,
+    registry,
+    groupId: config.PROCESSOR_GROUP_ID,
+    topics: topicNames(config.TOPIC_PREFIX),
+    onFatal: fail,
+  });
+  await processor.start();
+  const server = createMetricsServer({
+    registry,
+    host: config.METRICS_HOST,
+    port: config.METRICS_PORT,
+    logger,
+    health: async () => {
+      await database.store.ping();
+      return { processor: processor.stats() };
+    },
+  });
+  const port = await server.start();
+  logger.info(
+    { metrics: `http://${config.METRICS_HOST}:${port}/metrics`, rules: rules.length },
+    'processor running',
+  );
+
+  return {
+    async stop() {
+      logger.info('stopping');
+      await processor.stop();
+      await server.stop();
+      await bus.stop();
+      await archive.stop();
+      await database.close();
+    },
+  };
+});

@@ -1,0 +1,66 @@
+import { type Archive, type Bus, type TopicNames, topicNames } from '@vigil/core';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ArchiveLimits } from './archive/raw-archiver.ts';
+import { createProcessorMetrics } from './metrics/processor-metrics.ts';
+import { type AlertWriter, createEventProcessor } from './pipeline/event-processor.ts';
+import { createRuleEngine, RULE_ENGINE_DEFAULTS, type Rule } from './rules/index.ts';
+
+export interface ProcessorServiceOptions {
+  bus: Bus;
+  archive: Archive;
+  store: AlertWriter;
+  rules: readonly Rule[];
+  logger: Logger;
+  registry: Registry;
+  now?: () => number;
+  groupId?: string;
+  /** Topic names (TOPIC_PREFIX); the defaults of DESIGN.md when absent. */
+  topics?: TopicNames;
+  archiveLimits?: ArchiveLimits;
+  onFatal: (err: unknown) => void;
+}
+
+/** Consumer group of all processors unless configured otherwise: they share the event partitions. */
+export const DEFAULT_GROUP_ID = 'vigil-processor';
+
+/**
+ * Event time a new owner of a partition replays to rebuild window state: the longest count window or
+ * sustained run of the enabled rules, plus the allowed lateness. Z-score baselines are not replayed (30 min
+ * would be too costly): after a takeover they relearn, and fire only once enough baseline is back.
+ */
+export function replayWindowMs(rules: readonly Rule[]): number {
+  let longest = 0;
+  for (const rule of rules) {
+    if (!rule.enabled) continue;
+    if (rule.kind === 'count') longest = Math.max(longest, rule.windowMs);
+    if (rule.kind === 'sustained')
+      longest = Math.max(longest, rule.durationMs + (rule.maxGapMs ?? rule.durationMs));
+  }
+  return longest === 0 ? 0 : longest + RULE_ENGINE_DEFAULTS.allowedLatenessMs;
+}
+
+/** Builds the rule engine and the event processor over already-started adapters. */
+export function createProcessorService(options: ProcessorServiceOptions) {
+  const now = options.now ?? Date.now;
+  const engine = createRuleEngine({ rules: options.rules, now });
+  const metrics = createProcessorMetrics(options.registry);
+  const logger = options.logger.child({ module: 'processor' });
+  const processor = createEventProcessor({
+    bus: options.bus,
+    archive: options.archive,
+    store: options.store,
+    engine,
+    logger,
+    metrics,
+    now,
+    groupId: options.groupId ?? DEFAULT_GROUP_ID,
+    topics: Object.values((options.topics ?? topicNames()).events),
+    alertsTopic: (options.topics ?? topicNames()).alerts,
+    dlqTopic: (options.topics ?? topicNames()).dlq,
+    archiveLimits: options.archiveLimits,
+    replayMs: replayWindowMs(options.rules),
+    onFatal: options.onFatal,
+  });
+  return { processor, engine, metrics };
+}

@@ -1,0 +1,233 @@
+import { ValidationError } from '@vigil/core';
+import { describe, expect, it } from 'vitest';
+import { parseRules } from './parse-rules.ts';
+
+const base = { id: 'r1', title: 'A rule', source: 'logs', severity: 'high' } as const;
+const count = { ...base, kind: 'count', keyBy: ['service'], threshold: 20, windowMs: 180_000 };
+
+/** The problems parseRules reports for a file holding these rules. */
+function problemsOf(...rules: unknown[]): string[] {
+  try {
+    parseRules({ version: 1, rules });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).code).toBe('validation_failed');
+    return (err as ValidationError).details as string[];
+  }
+  throw new Error('expected parseRules to throw');
+}
+
+describe('parseRules', () => {
+  describe('accepts', () => {
+    it('JSON text or a parsed value, and fills defaults', () => {
+      const rules = parseRules(JSON.stringify({ rules: [count] }));
+      expect(rules).toEqual([{ ...count, enabled: true }]);
+      expect(parseRules({ rules: [count] })).toEqual(rules);
+    });
+
+    it('per-event rules without keyBy get their source default key', () => {
+      const [rule] = parseRules({
+        rules: [{ ...base, kind: 'match', where: { field: 'level', eq: 'ERROR' } }],
+      });
+      expect(rule).toMatchObject({ keyBy: ['service'], enabled: true });
+    });
+
+    it('sustained and zscore defaults', () => {
+      const rules = parseRules({
+        rules: [
+          {
+            ...base,
+            id: 's',
+            source: 'metrics',
+            kind: 'sustained',
+            keyBy: ['host'],
+            field: 'cpu',
+            op: 'gte',
+            threshold: 80,
+            durationMs: 120_000,
+            minSamples: 3,
+          },
+          { ...base, id: 'z', kind: 'zscore', keyBy: ['service'], threshold: 3, baselineMs: 1_800_000 },
+        ],
+      });
+      expect(rules[0]).toMatchObject({ maxGapMs: 120_000 });
+      expect(rules[1]).toMatchObject({ bucketMs: 60_000, minBaselineBuckets: 10 });
+    });
+
+    it('keeps disabled rules (the engine skips them) and $comment notes', () => {
+      const [rule] = parseRules({ $comment: 'ours', rules: [{ ...count, enabled: false, $comment: 'why' }] });
+      expect(rule).toMatchObject({ enabled: false, $comment: 'why' });
+    });
+
+    it('returns frozen rules detached from the input', () => {
+      const input = { rules: [structuredClone(count)] };
+      const [rule] = parseRules(input);
+      input.rules[0]!.threshold = 1;
+      expect(rule?.kind === 'count' && rule.threshold).toBe(20);
+      expect(Object.isFrozen(rule)).toBe(true);
+    });
+  });
+
+  describe('rejects, naming the rule and the field', () => {
+    it('an unknown or missing kind', () => {
+      expect(problemsOf({ ...base, kind: 'spike' })).toEqual([
+        'rules[0] "r1": kind: unknown kind "spike" (expected one of threshold, match, count, sustained, zscore)',
+      ]);
+      expect(problemsOf({ ...base })[0]).toMatch(/^rules\[0\] "r1": kind: missing/);
+    });
+
+    it('a bad threshold', () => {
+      expect(problemsOf({ ...count, threshold: 0 })).toEqual([
+        'rules[0] "r1": threshold: expected integer to be greater or equal to 1 (got 0)',
+      ]);
+      expect(problemsOf({ ...count, threshold: 'high' })).toEqual([
+        'rules[0] "r1": threshold: expected integer (got "high")',
+      ]);
+      expect(problemsOf({ ...count, threshold: 2.5 })[0]).toMatch(/threshold: expected integer/);
+    });
+
+    it('a missing field, and a misspelt one with a suggestion', () => {
+      const { windowMs: _, ...noWindow } = count;
+      expect(problemsOf(noWindow)).toEqual(['rules[0] "r1": windowMs: missing']);
+      expect(problemsOf({ ...noWindow, windowMS: 1000 })).toEqual([
+        'rules[0] "r1": windowMs: missing',
+        'rules[0] "r1": windowMS: not a field of count rules (did you mean "windowMs"?)',
+      ]);
+      expect(problemsOf({ ...base, kind: 'match' })).toEqual(['rules[0] "r1": where: missing']);
+    });
+
+    it('a duplicate id', () => {
+      expect(problemsOf(count, { ...count })).toEqual([
+        'rules[1] "r1": duplicate id (already used by rules[0])',
+      ]);
+    });
+
+    it('enumerations: severity, source, op', () => {
+      expect(problemsOf({ ...count, severity: 'urgent', source: 'audit' })).toEqual([
+        'rules[0] "r1": source: expected one of logs, metrics, transactions, security, got "audit"',
+        'rules[0] "r1": severity: expected one of info, low, medium, high, critical, got "urgent"',
+      ]);
+      const threshold = {
+        ...base,
+        source: 'metrics',
+        kind: 'threshold',
+        field: 'cpu',
+        op: 'above',
+        threshold: 1,
+      };
+      expect(problemsOf(threshold)).toEqual([
+        'rules[0] "r1": op: expected one of gt, gte, lt, lte, got "above"',
+      ]);
+    });
+
+    it('fields the source does not have, or of the wrong type', () => {
+      const threshold = {
+        ...base,
+        source: 'metrics',
+        kind: 'threshold',
+        field: 'latncyMs',
+        op: 'gt',
+        threshold: 1,
+      };
+      expect(problemsOf(threshold)[0]).toMatch(
+        /^rules\[0\] "r1": field: metrics events have no field "latncyMs" \(known: .*latencyMs/,
+      );
+      expect(problemsOf({ ...threshold, field: 'host' })).toEqual([
+        'rules[0] "r1": field: "host" is a string, not a number',
+      ]);
+      expect(problemsOf({ ...count, keyBy: ['service', 'tenant'] })[0]).toMatch(
+        /keyBy\[1\]: logs events have no field "tenant"/,
+      );
+    });
+
+    it('a zscore baseline that buckets do not tile or that is too short', () => {
+      const z = { ...base, kind: 'zscore', keyBy: ['service'], threshold: 3 };
+      expect(problemsOf({ ...z, baselineMs: 1_000_000 })).toEqual([
+        'rules[0] "r1": baselineMs: 1000000 is not a multiple of bucketMs 60000',
+      ]);
+      expect(problemsOf({ ...z, baselineMs: 300_000 })).toEqual([
+        'rules[0] "r1": minBaselineBuckets: 10 is more than the 5 buckets of the baseline',
+      ]);
+    });
+
+    it('every problem of every rule at once', () => {
+      const problems = problemsOf({ ...count, threshold: -1 }, { ...count, id: 'r2', kind: 'nope' }, 7, {
+        ...count,
+        id: 'r4',
+        windowMs: 0,
+      });
+      expect(problems).toHaveLength(4);
+      expect(problems[2]).toBe('rules[2]: expected a rule object, got 7');
+      expect(problems[3]).toMatch(/^rules\[3\] "r4": windowMs: /);
+    });
+  });
+
+  describe('checks where conditions', () => {
+    const match = (where: unknown) => ({ ...base, kind: 'match', where });
+
+    it('values outside the contract (typos in enums)', () => {
+      expect(problemsOf(match({ field: 'level', in: ['ERROR', 'CRITCAL'] }))).toEqual([
+        'rules[0] "r1": where.in: "CRITCAL" is not a possible value of "level" (DEBUG, INFO, WARN, ERROR, CRITICAL)',
+      ]);
+    });
+
+    it('operator count, operand types and unknown keys, with paths', () => {
+      const problems = problemsOf(
+        match({
+          all: [
+            { field: 'message', contains: 'x', gt: 3 },
+            { field: 'nope', eq: 1 },
+            { any: [] },
+            { field: 'message', gt: 3 },
+            { field: 'level', eq: 'ERROR', caseInsensitive: true },
+            { field: 'level', equals: 'ERROR' },
+          ],
+        }),
+      );
+      expect(problems).toEqual([
+        'rules[0] "r1": where.all[0]: expected exactly one operator of eq/ne/in/notIn/gt/gte/lt/lte/contains/exists, got gt, contains',
+        expect.stringMatching(/^rules\[0\] "r1": where\.all\[1\]\.field: logs events have no field "nope"/),
+        'rules[0] "r1": where.all[2].any: expected a non-empty array of conditions',
+        'rules[0] "r1": where.all[3].gt: field "message" is a string, not a number',
+        'rules[0] "r1": where.all[4].caseInsensitive: only a boolean beside "contains"',
+        expect.stringMatching(/^rules\[0\] "r1": where\.all\[5\]: unknown key "equals"/),
+        'rules[0] "r1": where.all[5]: expected exactly one operator of eq/ne/in/notIn/gt/gte/lt/lte/contains/exists, got none',
+      ]);
+    });
+
+    it('combinators mixed with a leaf, and nesting that is too deep', () => {
+      expect(problemsOf(match({ not: { field: 'level', eq: 'INFO' }, field: 'level' }))[0]).toMatch(
+        /where: "not" cannot be combined with field/,
+      );
+      let deep: unknown = { field: 'level', eq: 'INFO' };
+      for (let i = 0; i < 9; i++) deep = { not: deep };
+      expect(problemsOf(match(deep))[0]).toMatch(/conditions nest deeper than 8 levels/);
+    });
+  });
+
+  describe('rejects the file itself', () => {
+    const problems = (input: unknown) => {
+      try {
+        parseRules(input);
+      } catch (err) {
+        return (err as ValidationError).details;
+      }
+      return [];
+    };
+
+    it('when it is not JSON, not an object with rules, or of another version', () => {
+      expect(problems('{"rules": [')).toEqual([expect.stringMatching(/^not valid JSON: /)]);
+      expect(problems([count])).toEqual(['expected an object {"version": 1, "rules": [...]}']);
+      expect(problems({ version: 2, rules: [], extra: true })).toEqual([
+        'unknown top-level key "extra"',
+        'version: expected 1, got 2',
+      ]);
+    });
+
+    it('with a message that lists the problems', () => {
+      expect(() => parseRules({ rules: [{ ...count, threshold: 0 }] })).toThrow(
+        /^invalid rules \(1 problem\): rules\[0\] "r1": threshold/,
+      );
+    });
+  });
+});

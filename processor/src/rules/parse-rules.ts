@@ -1,0 +1,135 @@
+import type { TSchema } from '@sinclair/typebox';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { isSource, SEVERITIES, SOURCES, type Source, ValidationError } from '@vigil/core';
+import { DEFAULT_KEY_FIELD } from './event-fields.ts';
+import {
+  COMPARE_OPS,
+  RULE_DEFAULTS,
+  RULE_KINDS,
+  RULE_SCHEMAS,
+  type Rule,
+  type RuleKind,
+} from './rule-schema.ts';
+import { checkRuleSemantics } from './rule-semantics.ts';
+import { validateCondition } from './validate-condition.ts';
+
+const CHECKERS = {} as Record<RuleKind, TypeCheck<TSchema>>;
+for (const kind of RULE_KINDS) CHECKERS[kind] = TypeCompiler.Compile<TSchema>(RULE_SCHEMAS[kind]);
+
+// Literal unions make the schema validator say "Expected union value"; these say what is allowed instead.
+const CHOICES: Record<string, readonly string[]> = { source: SOURCES, severity: SEVERITIES, op: COMPARE_OPS };
+const FILE_KEYS = new Set(['$comment', 'version', 'rules']);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const show = (value: unknown): string => JSON.stringify(value) ?? String(value);
+/** `/keyBy/0` → `keyBy[0]`. */
+const readablePath = (pointer: string): string =>
+  pointer
+    .split('/')
+    .filter(Boolean)
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
+
+/**
+ * Validates a rules file (its JSON text or the parsed value) and returns the rules with defaults filled in.
+ * Throws a ValidationError whose `details` lists every problem, each naming the rule and the field:
+ * `rules[3] "logs.error-spike": windowMs: expected integer to be greater or equal to 1 (got 0)`.
+ */
+export function parseRules(input: unknown): Rule[] {
+  const file = typeof input === 'string' ? parseJson(input) : input;
+  const problems: string[] = [];
+  if (!isObject(file) || !Array.isArray(file.rules)) {
+    throw invalid(['expected an object {"version": 1, "rules": [...]}']);
+  }
+  for (const key of Object.keys(file))
+    if (!FILE_KEYS.has(key)) problems.push(`unknown top-level key "${key}"`);
+  if (file.version !== undefined && file.version !== 1)
+    problems.push(`version: expected 1, got ${show(file.version)}`);
+
+  const firstIndexById = new Map<string, number>();
+  file.rules.forEach((item: unknown, index: number) => {
+    const id = isObject(item) && typeof item.id === 'string' ? item.id : null;
+    const label = id === null ? `rules[${index}]` : `rules[${index}] "${id}"`;
+    const ruleProblems = checkRule(item);
+    for (const problem of ruleProblems) problems.push(`${label}: ${problem}`);
+    if (id === null) return;
+    const first = firstIndexById.get(id);
+    if (first === undefined) firstIndexById.set(id, index);
+    else problems.push(`${label}: duplicate id (already used by rules[${first}])`);
+  });
+  if (problems.length > 0) throw invalid(problems);
+  return file.rules.map((item) => Object.freeze(withDefaults(structuredClone(item))));
+}
+
+function checkRule(item: unknown): string[] {
+  if (!isObject(item)) return [`expected a rule object, got ${show(item)}`];
+  const kind = item.kind;
+  if (!RULE_KINDS.includes(kind as RuleKind)) {
+    const got = kind === undefined ? 'missing' : `unknown kind ${show(kind)}`;
+    return [`kind: ${got} (expected one of ${RULE_KINDS.join(', ')})`];
+  }
+  const problems: string[] = [];
+  const seenPaths = new Set<string>();
+  for (const error of CHECKERS[kind as RuleKind].Errors(item)) {
+    // One message per field, and `where` gets its own, more specific checker below.
+    if (seenPaths.has(error.path) || error.path.startsWith('/where/')) continue;
+    seenPaths.add(error.path);
+    if (error.path === '/where' && item.where !== undefined) continue;
+    const path = readablePath(error.path);
+    const choices = CHOICES[path];
+    if (choices && error.value !== undefined) {
+      problems.push(`${path}: expected one of ${choices.join(', ')}, got ${show(error.value)}`);
+    } else if (error.value === undefined) {
+      problems.push(`${path}: missing`);
+    } else if (error.message === 'Unexpected property') {
+      problems.push(`${path}: not a field of ${kind} rules${suggest(kind as RuleKind, path)}`);
+    } else {
+      problems.push(`${path}: ${error.message.replace(/^Expected/, 'expected')} (got ${show(error.value)})`);
+    }
+  }
+  const source = item.source;
+  if (!isSource(source)) return problems;
+  if (item.where !== undefined) validateCondition(item.where, source, 'where', problems);
+  checkRuleSemantics(item, source, problems);
+  return problems;
+}
+
+/** `windowMS` → ` (did you mean "windowMs"?)`. */
+function suggest(kind: RuleKind, name: string): string {
+  const known = Object.keys(RULE_SCHEMAS[kind].properties);
+  const near = known.find((k) => k.toLowerCase() === name.toLowerCase());
+  return near ? ` (did you mean "${near}"?)` : ` (fields: ${known.join(', ')})`;
+}
+
+function withDefaults(item: Record<string, unknown>): Rule {
+  const source = item.source as Source;
+  const rule: Record<string, unknown> = {
+    ...item,
+    enabled: item.enabled ?? true,
+    keyBy: item.keyBy ?? [DEFAULT_KEY_FIELD[source]],
+  };
+  if (rule.kind === 'sustained') return { ...rule, maxGapMs: item.maxGapMs ?? item.durationMs } as Rule;
+  if (rule.kind === 'zscore') {
+    const { bucketMs, minBaselineBuckets } = RULE_DEFAULTS;
+    return {
+      ...rule,
+      bucketMs: item.bucketMs ?? bucketMs,
+      minBaselineBuckets: item.minBaselineBuckets ?? minBaselineBuckets,
+    } as Rule;
+  }
+  return rule as Rule;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw invalid([`not valid JSON: ${(err as Error).message}`]);
+  }
+}
+
+function invalid(problems: string[]): ValidationError {
+  const summary = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return new ValidationError(`invalid rules (${summary}): ${problems.join('; ')}`, { details: problems });
+}

@@ -1,0 +1,21 @@
+import type { RuleStats } from './engine-types.ts';
+import type { KeyedStore } from './keyed-store.ts';
+import type { Rule } from './rule-schema.ts';
+
+export const windowedStats = (
+  rule: Rule,
+  store: KeyedStore<unknown>,
+  entries: number,
+  lateEvents: number,
+  alerts: number,
+): RuleStats => ({
+  ruleId: rule.id,
+  kind: rule.kind,
+  source: rule.source,
+  keys: store.size,
+  entries,
+  lateEvents,
+  evictions: store.evictions,
+  expired: store.expired,
+  alerts,
+});
