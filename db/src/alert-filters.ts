@@ -1,0 +1,85 @@
+import { ALERT_STATUSES, SEVERITIES, SOURCES, ValidationError } from '@vigil/core';
+import { gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import {
+  type AlertQuery,
+  DEFAULT_PAGE_SIZE,
+  type Instant,
+  MAX_PAGE_SIZE,
+  type TimeRange,
+} from './alert-store-port.ts';
+import { alerts } from './schema.ts';
+import { toPrefixTsquery } from './text-search.ts';
+
+/** Most values one multi-select filter may list; an IN list this long already matches almost anything. */
+const MAX_FILTER_VALUES = 100;
+
+export interface ParsedRange {
+  from: Date | null;
+  to: Date | null;
+}
+
+/** An Instant as a Date; throws ValidationError naming the parameter. */
+export function parseInstant(value: Instant, name: string): Date {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new ValidationError(`${name} is not a valid date`, { details: { [name]: String(value) } });
+  }
+  return date;
+}
+
+export function parseRange(range: TimeRange = {}): ParsedRange {
+  const from = range.from === undefined ? null : parseInstant(range.from, 'from');
+  const to = range.to === undefined ? null : parseInstant(range.to, 'to');
+  if (from && to && from > to) throw new ValidationError('from is after to', { details: range });
+  return { from, to };
+}
+
+export function rangeConditions(range: ParsedRange): SQL[] {
+  const conditions: SQL[] = [];
+  if (range.from) conditions.push(gte(alerts.detectedAt, range.from));
+  if (range.to) conditions.push(lt(alerts.detectedAt, range.to));
+  return conditions;
+}
+
+export function parseLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new ValidationError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, { details: { limit } });
+  }
+  return limit;
+}
+
+const checkList = (field: string, values: readonly string[], allowed?: readonly string[]): void => {
+  if (values.length > MAX_FILTER_VALUES) {
+    throw new ValidationError(`${field} lists more than ${MAX_FILTER_VALUES} values`, {
+      details: { field, count: values.length },
+    });
+  }
+  const bad = allowed ? values.find((v) => !allowed.includes(v)) : undefined;
+  if (bad !== undefined) {
+    throw new ValidationError(`${field} "${bad}" is not one of ${allowed?.join(', ')}`, {
+      details: { field, value: bad },
+    });
+  }
+};
+
+/** WHERE conditions for every filter of an AlertQuery except the cursor; validates as it goes. */
+export function filterConditions(query: AlertQuery): SQL[] {
+  const lists = [
+    ['severity', alerts.severity, query.severity, SEVERITIES],
+    ['source', alerts.source, query.source, SOURCES],
+    ['status', alerts.status, query.status, ALERT_STATUSES],
+    ['service', alerts.service, query.service, undefined],
+    ['ruleId', alerts.ruleId, query.ruleId, undefined],
+    ['userId', alerts.userId, query.userId, undefined],
+  ] as const;
+  const conditions = rangeConditions(parseRange(query));
+  for (const [field, column, values, allowed] of lists) {
+    if (!values || values.length === 0) continue;
+    checkList(field, values, allowed);
+    conditions.push(inArray(column, [...values]));
+  }
+  const tsquery = query.q === undefined ? null : toPrefixTsquery(query.q);
+  if (tsquery) conditions.push(sql`${alerts.search} @@ to_tsquery('simple', ${tsquery})`);
+  return conditions;
+}

@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { Alert } from '@vigil/core';
+
+/** A valid alert with every optional field set; override what a test cares about. */
+export function makeAlert(overrides: Partial<Alert> = {}): Alert {
+  const detectedAt = overrides.detectedAt ?? '2030-01-01T00:00:01.000Z';
+  return {
+    id: `alert-${randomBytes(6).toString('hex')}`,
+    ruleId: 'logs.error-spike',
+    severity: 'high',
+    source: 'logs',
+    title: 'Error spike on payments',
+    message: '23 ERROR logs within 3 min (threshold 20)',
+    service: 'payments',
+    userId: null,
+    key: 'service=payments',
+    value: 23,
+    threshold: 20,
+    eventTime: detectedAt,
+    detectedAt,
+    status: 'open',
+    windowStart: '2030-01-01T00:00:00.000Z',
+    windowEnd: '2030-01-01T00:03:00.000Z',
+    ingestedAt: detectedAt,
+    publishedAt: null,
+    evidence: {
+      refs: [{ topic: 'events.logs', partition: 0, offset: '42' }],
+      eventIds: ['e1'],
+      archiveKeys: [],
+    },
+    ...overrides,
+  };
+}
+
+/** The store's order: detectedAt, then id, both descending (ids in tests are lowercase hex, same in any collation). */
+export const newestFirst = (alerts: readonly Alert[]): Alert[] =>
+  [...alerts].sort((a, b) =>
+    a.detectedAt === b.detectedAt ? (a.id < b.id ? 1 : -1) : a.detectedAt < b.detectedAt ? 1 : -1,
+  );
+
+export const ids = (alerts: readonly Alert[]): string[] => alerts.map((a) => a.id);
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Hands out disjoint one-day windows, far from each other and from real data, so tests sharing one
+ * database can aggregate over "their" window without seeing each other's alerts.
+ */
+export function windowAllocator(): () => TimeWindow {
+  const prefix = randomBytes(3).toString('hex');
+  let next = Date.UTC(2040, 0, 1) + (randomBytes(2).readUInt16BE() % 4000) * 7 * DAY_MS;
+  let counter = 0;
+  return () => {
+    const start = next;
+    next += DAY_MS;
+    counter += 1;
+    return new TimeWindow(start, `${prefix}${counter.toString(16).padStart(3, '0')}`);
+  };
+}
+
+/** One test's slice of time, and an id prefix unique to it. */
+export class TimeWindow {
+  constructor(
+    readonly startMs: number,
+    readonly tag: string,
+  ) {}
+
+  /** ISO instant `offsetMs` after the window start. */
+  at(offsetMs: number): string {
+    return new Date(this.startMs + offsetMs).toISOString();
+  }
+
+  /** Lowercase-hex id unique to this window; equal-length, so string order is the same in every collation. */
+  id(n: number): string {
+    return `${this.tag}${n.toString(16).padStart(5, '0')}`;
+  }
+
+  get range(): { from: string; to: string } {
+    return { from: this.at(0), to: this.at(DAY_MS) };
+  }
+}

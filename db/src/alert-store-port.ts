@@ -1,0 +1,105 @@
+import type { Alert, AlertStatus, Severity, Source } from '@vigil/core';
+
+/** Page size when a query names none. */
+export const DEFAULT_PAGE_SIZE = 50;
+/** Largest page: bounds the response size and the rows one request can make the database read. */
+export const MAX_PAGE_SIZE = 500;
+/** Bucket sizes of `timeline`; every size divides a day, so buckets align on UTC midnight. */
+export const TIMELINE_BUCKETS = ['1m', '5m', '15m', '1h', '1d'] as const;
+export type TimelineBucketSize = (typeof TIMELINE_BUCKETS)[number];
+/** Most buckets one timeline may span (a week of minutes): a chart has no use for more points. */
+export const MAX_TIMELINE_BUCKETS = 10_080;
+
+/** An instant as an ISO 8601 string (as in the REST query string) or a Date. */
+export type Instant = string | Date;
+
+/** Half-open range on `detectedAt`: `from` inclusive, `to` exclusive; either may be absent. */
+export interface TimeRange {
+  from?: Instant;
+  to?: Instant;
+}
+
+/** Filters of `GET /api/alerts`: multi-select fields match any listed value; an absent or empty list matches all. */
+export interface AlertQuery extends TimeRange {
+  severity?: readonly Severity[];
+  source?: readonly Source[];
+  service?: readonly string[];
+  ruleId?: readonly string[];
+  userId?: readonly string[];
+  status?: readonly AlertStatus[];
+  /** Words that must all appear in the title or message, each matched as a word prefix (≥ 3 letters). */
+  q?: string;
+  /** 1 to MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE. */
+  limit?: number;
+  /** `nextCursor` of the previous page; opaque. */
+  cursor?: string;
+}
+
+/** Newest first (detectedAt, then id, descending); `nextCursor` is null on the last page. */
+export interface AlertPage {
+  items: Alert[];
+  nextCursor: string | null;
+}
+
+export type SeverityCounts = Record<Severity, number>;
+
+export interface AlertSummary {
+  total: number;
+  /** Every severity and source is present, zero when none. */
+  bySeverity: SeverityCounts;
+  bySource: Record<Source, number>;
+  /** Only keys that occur; alerts without a service are counted in `total` only. */
+  byService: Record<string, number>;
+  byRuleId: Record<string, number>;
+}
+
+export interface TimelineQuery {
+  bucket: TimelineBucketSize;
+  from: Instant;
+  to: Instant;
+}
+
+/** One bucket `[bucketStart, bucketStart + size)`; every bucket of the range is listed, empty ones with zeros. */
+export interface TimelinePoint {
+  bucketStart: string;
+  total: number;
+  bySeverity: SeverityCounts;
+}
+
+export interface ServiceSummary {
+  service: string;
+  total: number;
+  /** Alerts still in status `open`. */
+  open: number;
+  bySeverity: SeverityCounts;
+  lastAlertAt: string;
+}
+
+/** Archive object keys that hold an alert's evidence, learned after the alert was stored. */
+export interface ArchiveKeyUpdate {
+  id: string;
+  archiveKeys: readonly string[];
+}
+
+/**
+ * Persistent alert history. Timestamps come back as `Date#toISOString()` (UTC, milliseconds); absent
+ * optional fields come back as null, except `evidence`, which is left out when none was stored.
+ * Bad input throws core's ValidationError; an unreachable database throws UnavailableError (retriable).
+ */
+export interface AlertStore {
+  /** Stores alerts not stored yet (by id) and returns how many were new; redelivered alerts are no-ops. */
+  insertAlerts(alerts: readonly Alert[]): Promise<number>;
+  /** Adds keys to `evidence.archiveKeys` (each key once, existing ones kept); unknown ids are skipped. */
+  addArchiveKeys(updates: readonly ArchiveKeyUpdate[]): Promise<void>;
+  getAlert(id: string): Promise<Alert | null>;
+  /** Keyset pagination: pages stay gap- and duplicate-free while newer alerts are being inserted. */
+  queryAlerts(query?: AlertQuery): Promise<AlertPage>;
+  summary(range?: TimeRange): Promise<AlertSummary>;
+  timeline(query: TimelineQuery): Promise<TimelinePoint[]>;
+  /** Services with alerts in the range, most alerts first. */
+  services(range?: TimeRange): Promise<ServiceSummary[]>;
+  /** The updated alert, or null when there is no such id. */
+  updateStatus(id: string, status: AlertStatus): Promise<Alert | null>;
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+}

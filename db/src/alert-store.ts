@@ -1,0 +1,110 @@
+import { ALERT_STATUSES, type Alert, type AlertStatus, ValidationError } from '@vigil/core';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { addArchiveKeys } from './alert-evidence.ts';
+import { filterConditions, parseLimit } from './alert-filters.ts';
+import { alertColumns, fromRow, toRow } from './alert-row.ts';
+import { summarize, summarizeServices, timeline } from './alert-stats.ts';
+import type { AlertPage, AlertQuery, AlertStore } from './alert-store-port.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { VigilDatabase } from './database.ts';
+import { guardOutage } from './db-errors.ts';
+import { alerts } from './schema.ts';
+
+export interface AlertStoreOptions {
+  db: VigilDatabase;
+  logger: Logger;
+  /** Named in UnavailableError messages, e.g. "PostgreSQL at db:5432/vigil"; never a URL with a password. */
+  target?: string;
+  /** Told how many rows each insert added; awaited before the insert resolves. */
+  afterInsert?: (inserted: number) => Promise<void>;
+}
+
+// 21 parameters per row: 1000 rows stay far below PostgreSQL's 65,535 bind parameters per statement.
+const INSERT_BATCH_ROWS = 1000;
+
+/** The alert store over Drizzle; the same code serves node-postgres and PGlite. */
+export function createAlertStore(options: AlertStoreOptions): AlertStore {
+  const { db } = options;
+  const logger = options.logger.child({ module: 'alert-store' });
+  const target = options.target ?? 'the database';
+  const guard = <T>(what: string, run: () => Promise<T>) => guardOutage(what, target, run);
+
+  return {
+    insertAlerts: (batch) =>
+      guard('insert alerts', async () => {
+        const rows = batch.map(toRow);
+        let inserted = 0;
+        // Chunks commit one by one; a retry after a failure part-way re-inserts nothing already stored.
+        for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) {
+          const stored = await db
+            .insert(alerts)
+            .values(rows.slice(i, i + INSERT_BATCH_ROWS))
+            .onConflictDoNothing({ target: alerts.id })
+            .returning({ id: alerts.id });
+          inserted += stored.length;
+        }
+        logger.debug({ offered: rows.length, inserted }, 'alerts inserted');
+        if (inserted > 0) await options.afterInsert?.(inserted);
+        return inserted;
+      }),
+
+    addArchiveKeys: (updates) => guard('add archive keys', () => addArchiveKeys(db, updates)),
+
+    getAlert: (id) =>
+      guard('get alert', async () => {
+        const [row] = await db.select(alertColumns).from(alerts).where(eq(alerts.id, id)).limit(1);
+        return row ? fromRow(row) : null;
+      }),
+
+    queryAlerts: async (query: AlertQuery = {}) => {
+      // Validate before touching the database, so bad input is a ValidationError even during an outage.
+      const limit = parseLimit(query.limit);
+      const conditions = filterConditions(query);
+      if (query.cursor !== undefined) {
+        const after = decodeCursor(query.cursor);
+        // A row comparison is one index condition on (detected_at DESC, id DESC), unlike the OR-expanded form.
+        conditions.push(
+          sql`(${alerts.detectedAt}, ${alerts.id}) < (${after.detectedAt.toISOString()}::timestamptz, ${after.id})`,
+        );
+      }
+      return guard('query alerts', async (): Promise<AlertPage> => {
+        const rows = await db
+          .select(alertColumns)
+          .from(alerts)
+          .where(and(...conditions))
+          .orderBy(desc(alerts.detectedAt), desc(alerts.id))
+          .limit(limit + 1);
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        const nextCursor = rows.length > limit && last ? encodeCursor(last) : null;
+        return { items: page.map(fromRow), nextCursor };
+      });
+    },
+
+    summary: (range) => guard('summarize alerts', () => summarize(db, range)),
+    timeline: (query) => guard('alert timeline', () => timeline(db, query)),
+    services: (range) => guard('summarize services', () => summarizeServices(db, range)),
+
+    updateStatus: async (id: string, status: AlertStatus) => {
+      if (!ALERT_STATUSES.includes(status)) {
+        throw new ValidationError(`status must be one of ${ALERT_STATUSES.join(', ')}`, {
+          details: { status },
+        });
+      }
+      return guard('update alert status', async (): Promise<Alert | null> => {
+        const [row] = await db
+          .update(alerts)
+          .set({ status })
+          .where(eq(alerts.id, id))
+          .returning(alertColumns);
+        return row ? fromRow(row) : null;
+      });
+    },
+
+    ping: () =>
+      guard('ping', async () => {
+        await db.execute(sql`select 1`);
+      }),
+  };
+}

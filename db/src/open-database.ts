@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import { createAlertStore } from './alert-store.ts';
+import type { AlertStore } from './alert-store-port.ts';
+import type { VigilDatabase } from './database.ts';
+
+export interface OpenDatabaseOptions {
+  /** DATABASE_URL: PostgreSQL through a `pg` pool. Takes precedence over `dataDir`. */
+  url?: string;
+  /** DATA_DIR: PGlite persisted in `${dataDir}/pg` when no url is given; neither means PGlite in memory. */
+  dataDir?: string;
+  logger: Logger;
+  /** pg pool size (default 10). */
+  poolSize?: number;
+  /** How long a pg connection attempt may take before it counts as an outage (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+export interface Database {
+  db: VigilDatabase;
+  store: AlertStore;
+  driver: 'pg' | 'pglite';
+  /** Safe to log: "PostgreSQL at host:port/db" or "PGlite in <dir>". */
+  target: string;
+  /** Ends the pool or closes PGlite; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database named by the options, applies pending migrations and builds the alert store.
+ * Throws UnavailableError (retriable) when the database cannot be reached.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const logger = options.logger.child({ module: 'db' });
+  // Each driver is imported on demand: PGlite's WASM has no business in a process that talks to PostgreSQL.
+  const handle = options.url
+    ? await (await import('./pg-driver.ts')).openPgDriver({
+        url: options.url,
+        logger,
+        poolSize: options.poolSize,
+        connectTimeoutMs: options.connectTimeoutMs,
+      })
+    : await (await import('./pglite-driver.ts')).openPgliteDriver({ dataDir: options.dataDir, logger });
+  const store = createAlertStore({
+    db: handle.db,
+    logger: options.logger,
+    target: handle.target,
+    afterInsert: handle.afterInsert,
+  });
+  return { db: handle.db, driver: handle.driver, target: handle.target, close: handle.close, store };
+}
