@@ -19,6 +19,10 @@ const vars = {
   EVENT_PARTITIONS: validators.num({ default: 6, desc: 'partitions per event topic when Vigil creates it' }),
   METRICS_HOST: validators.str({ default: '127.0.0.1', desc: 'bind address of /metrics and /health' }),
   METRICS_PORT: validators.port({ default: 9464, desc: 'port of /metrics and /health (0 picks one)' }),
+  KAFKA_SESSION_TIMEOUT_MS: validators.num({
+    default: 30_000,
+    desc: 'how long the group waits for a silent processor before handing its partitions to others',
+  }),
 };
 
 runMain('processor', async (fail) => {

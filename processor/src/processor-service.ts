@@ -43,14 +43,13 @@ export function replayWindowMs(rules: readonly Rule[]): number {
 /** Builds the rule engine and the event processor over already-started adapters. */
 export function createProcessorService(options: ProcessorServiceOptions) {
   const now = options.now ?? Date.now;
-  const engine = createRuleEngine({ rules: options.rules, now });
   const metrics = createProcessorMetrics(options.registry);
   const logger = options.logger.child({ module: 'processor' });
   const processor = createEventProcessor({
     bus: options.bus,
     archive: options.archive,
     store: options.store,
-    engine,
+    createEngine: () => createRuleEngine({ rules: options.rules, now }),
     logger,
     metrics,
     now,
@@ -62,5 +61,5 @@ export function createProcessorService(options: ProcessorServiceOptions) {
     replayMs: replayWindowMs(options.rules),
     onFatal: options.onFatal,
   });
-  return { processor, engine, metrics };
+  return { processor, metrics };
 }

@@ -45,7 +45,13 @@ export interface EventProcessorOptions {
   bus: Bus;
   archive: Archive;
   store: AlertWriter;
-  engine: RuleEvaluator;
+  /**
+   * Makes the rule engine of one partition. Each partition gets its own engine, so its watermark follows
+   * its own event time: when one partition runs ahead (catching up a backlog), another partition's events
+   * are not taken for late. Keys are colocated by partition (see simulator/README.md), so window state per
+   * partition is exact, and it matches what one processor among many holds.
+   */
+  createEngine: () => RuleEvaluator;
   logger: Logger;
   metrics: ProcessorMetrics;
   now: () => number;
@@ -75,7 +81,7 @@ export const INGESTED_AT_HEADER = 'ingested-at';
  * persisted and published, so a crash loses nothing (see README "Failure behaviour").
  */
 export function createEventProcessor(options: EventProcessorOptions) {
-  const { bus, store, engine, logger, metrics, now } = options;
+  const { bus, store, logger, metrics, now } = options;
   const alertsTopic = options.alertsTopic ?? TOPICS.alerts;
   const dlqTopic = options.dlqTopic ?? TOPICS.dlq;
   const maxPending = options.maxPendingArchiveBytes ?? 64 * 1024 * 1024;
@@ -85,6 +91,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
   const linker = createEvidenceLinker();
   const lastSeen = new Map<string, number>();
   const coveredThrough = new Map<string, number>();
+  const engines = new Map<string, RuleEvaluator>();
   let consumer: BusConsumer | null = null;
   let timer: NodeJS.Timeout | null = null;
   let failure: unknown = null;
@@ -135,6 +142,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const id = `${message.topic}:${message.partition}`;
     await archiver.flushAll();
     tracker.forget(message.topic, message.partition);
+    engines.set(id, options.createEngine()); // state is rebuilt from the replayed events
     const through = await retry('archive.list', () =>
       archivedThrough(options.archive, {
         source,
@@ -166,6 +174,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const id = `${batch.topic}:${batch.partition}`;
     if (lastSeen.get(id) !== Number(first.offset) - 1) await resync(source, first);
     const covered = coveredThrough.get(id) ?? -1;
+    const engine = engines.get(id)!;
 
     const dlq: OutgoingMessage[] = [];
     const alerts: Alert[] = [];
