@@ -2,6 +2,7 @@ export * from './alerts/alert.ts';
 export * from './errors/vigil-error.ts';
 export * from './events/event-schemas.ts';
 export { isDateTime, isIp } from './events/formats.ts';
+export { partitionKey } from './events/partition-key.ts';
 export * from './events/sources.ts';
 export * from './events/validate-event.ts';
 export type * from './ports/archive.ts';

@@ -61,6 +61,10 @@ describe('loadConfig', () => {
     expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT="70000"/);
   });
 
+  it('loads a spec without the S3 variables', () => {
+    expect(loadConfig(gatewayVars, { PORT: '1' }).PORT).toBe(1);
+  });
+
   it('checks variables that depend on each other', () => {
     expect(problemsOf({ S3_ENDPOINT: 'http://127.0.0.1:9000' })[0]).toMatch(/S3_BUCKET/);
   });
