@@ -4,6 +4,7 @@ import {
   type ConsumerOptions,
   ERROR_CODES,
   type OffsetCommit,
+  type OutgoingMessage,
   UnavailableError,
   ValidationError,
   VigilError,
@@ -54,9 +55,37 @@ export interface KafkaBusOptions {
 
 /** kafkajs failures are outages or broker refusals: retriable, with the kafkajs error as the cause. */
 function toBusError(err: unknown, message: string, details?: Record<string, unknown>): unknown {
+  // The broker refusing a request for good (message too large, not authorized) is no outage: retrying
+  // the same request cannot help. Everything else from kafkajs (connections, timeouts, retries exhausted
+  // while a broker is down) is.
+  if (err instanceof KafkaJSError && err.name === 'KafkaJSProtocolError' && !err.retriable)
+    return new VigilError(ERROR_CODES.internal, `${message}: ${err.message}`, { cause: err, details });
   if (err instanceof KafkaJSError)
     return new UnavailableError(`${message}: ${err.message}`, { cause: err, details });
   return err;
+}
+
+/**
+ * Bytes of messages sent in one produce request. The broker refuses a record batch over message.max.bytes
+ * (1 MiB by default), so large publishes go out as several requests, in order.
+ */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+function* requestChunks(messages: readonly OutgoingMessage[]): Generator<OutgoingMessage[]> {
+  let chunk: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size =
+      (typeof message.value === 'string' ? Buffer.byteLength(message.value) : message.value.byteLength) + 64;
+    if (chunk.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(message);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
@@ -176,7 +205,11 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       checkOutgoing(topic, messages);
       if (messages.length === 0) return;
       await ensureTopic(topic);
-      const sending = producer.send({ topic, acks: -1, messages: messages.map(toProducedMessage) });
+      const sending = (async () => {
+        for (const chunk of requestChunks(messages)) {
+          await producer.send({ topic, acks: -1, messages: chunk.map(toProducedMessage) });
+        }
+      })();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
