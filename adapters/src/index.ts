@@ -21,4 +21,5 @@ export {
 export { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './bus/retry-backoff.ts';
 // Logger
 export { createLogger, type LoggerOptions } from './logger.ts';
+export { DEFAULT_RETRY, type RetryPolicy, retryTransient } from './retry-transient.ts';
 export { type Running, runMain } from './run-main.ts';

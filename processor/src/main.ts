@@ -1,11 +1,10 @@
 /** Composition root of a stand-alone processor: `npm run processor` (distributed mode). */
-import { createArchive, createBus, createLogger, runMain } from '@vigil/adapters';
+import { createArchive, createBus, createLogger, retryTransient, runMain } from '@vigil/adapters';
 import { topicNames, vigilTopics } from '@vigil/core';
 import { commonVars, loadConfig, processorVars, validators } from '@vigil/core/config';
 import { openDatabase } from '@vigil/db';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createMetricsServer } from './metrics/metrics-server.ts';
-import { retryTransient } from './pipeline/retry.ts';
 import { createProcessorService, DEFAULT_GROUP_ID } from './processor-service.ts';
 import { loadRules } from './rules/index.ts';
 

@@ -1,15 +1,12 @@
 import type { OutgoingMessage, Source } from '@vigil/core';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith, services, waitFor } from '../../../harness/src/index.ts';
-import { createProcessorService } from '../processor-service.ts';
-import { defaultRules } from '../rules/index.ts';
 import {
   archivedEvents,
   createProcessorWorld,
   type ProcessorWorld,
   readTopic,
-  silent,
+  startInProcess,
   storedAlerts,
 } from '../testing/processor-fixture.ts';
 import { DLQ_HEADERS } from './dead-letter.ts';
@@ -58,20 +55,7 @@ describeWith(['kafka', 'postgres', 's3'])('event processor against Kafka, Postgr
     ]);
     await world.bus.publish(world.topics.events.metrics, [message(bad[3]![1], 'h1')]);
 
-    const { processor } = createProcessorService({
-      bus: world.bus,
-      archive: world.archive,
-      store: world.database.store,
-      rules: defaultRules(),
-      logger: silent,
-      registry: new Registry(),
-      topics: world.topics,
-      groupId: `${world.prefix}dlq`,
-      onFatal: (err) => {
-        throw err;
-      },
-    });
-    await processor.start();
+    const processor = await startInProcess(world, 'dlq');
     try {
       const dlq = await readTopic(world, world.topics.dlq, bad.length);
       expect(dlq).toHaveLength(bad.length);

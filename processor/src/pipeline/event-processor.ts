@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { type RetryPolicy, retryTransient } from '@vigil/adapters';
 import {
   type Alert,
   type Archive,
@@ -22,7 +23,6 @@ import { type ArchivedRange, type ArchiveLimits, createRawArchiver } from '../ar
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import { createCommitTracker } from './commit-tracker.ts';
 import { deadLetter } from './dead-letter.ts';
-import { type RetryPolicy, retryTransient } from './retry.ts';
 
 /** What the processor needs from the rule engine (processor/src/rules/). */
 export interface RuleEvaluator {

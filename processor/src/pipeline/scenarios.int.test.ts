@@ -1,16 +1,13 @@
 import { type OutgoingMessage, partitionKey, SOURCES } from '@vigil/core';
 import { createEventGenerator, type Injection, SCENARIO_NAMES } from '@vigil/simulator';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith, services, waitFor } from '../../../harness/src/index.ts';
-import { createProcessorService } from '../processor-service.ts';
-import { defaultRules } from '../rules/index.ts';
 import {
   archivedEvents,
   createProcessorWorld,
   type ProcessorWorld,
   readTopic,
-  silent,
+  startInProcess,
   storedAlerts,
 } from '../testing/processor-fixture.ts';
 
@@ -45,20 +42,7 @@ describeWith(['kafka', 'postgres', 's3'])('simulator scenarios end to end', () =
     }
     for (const [topic, messages] of byTopic) await world.bus.publish(topic, messages);
 
-    const { processor } = createProcessorService({
-      bus: world.bus,
-      archive: world.archive,
-      store: world.database.store,
-      rules: defaultRules(),
-      logger: silent,
-      registry: new Registry(),
-      topics: world.topics,
-      groupId: `${world.prefix}scenarios`,
-      onFatal: (err) => {
-        throw err;
-      },
-    });
-    await processor.start();
+    const processor = await startInProcess(world, 'scenarios');
     try {
       const raised = (alerts: { ruleId: string; eventTime: string }[], inj: Injection, ruleId: string) =>
         alerts.some(

@@ -4,6 +4,7 @@ import { createKafkaBus, createS3Archive } from '@vigil/adapters';
 import { type Alert, type BusMessage, type TopicNames, topicNames, vigilTopics } from '@vigil/core';
 import { openDatabase } from '@vigil/db';
 import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import {
   createTestBucket,
   createTestDatabase,
@@ -11,6 +12,8 @@ import {
   uniqueName,
   waitFor,
 } from '../../../harness/src/index.ts';
+import { createProcessorService } from '../processor-service.ts';
+import { defaultRules } from '../rules/index.ts';
 
 export const silent = pino({ level: 'silent' });
 
@@ -142,4 +145,23 @@ export async function readTopic(world: ProcessorWorld, topic: string, count: num
     await consumer.stop();
   }
   return received;
+}
+
+/** A processor over the world's adapters with the default rules, started; a failure fails the test. */
+export async function startInProcess(world: ProcessorWorld, group: string) {
+  const { processor } = createProcessorService({
+    bus: world.bus,
+    archive: world.archive,
+    store: world.database.store,
+    rules: defaultRules(),
+    logger: silent,
+    registry: new Registry(),
+    topics: world.topics,
+    groupId: `${world.prefix}${group}`,
+    onFatal: (err) => {
+      throw err;
+    },
+  });
+  await processor.start();
+  return processor;
 }
