@@ -31,8 +31,9 @@ export const WS_CLOSE_CODES = {
   messageTooBig: 1009,
   internalError: 1011,
   slowConsumer: 4008,
-  idleTimeout: 4009,
 } as const;
+// An idle socket (no frame or pong for 120 s) and a frame over the size limit are closed by uWebSockets.js
+// itself, which the client sees as 1006 (abnormal closure): reconnect and resume from the last cursor.
 
 export interface AlertFilter {
   severity?: Severity[];

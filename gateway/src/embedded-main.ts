@@ -1,0 +1,28 @@
+/** Composition root of `npm start`: the whole system in one process (embedded mode). */
+import { createLogger, runMain } from '@vigil/adapters';
+import { commonVars, gatewayVars, loadConfig, processorVars, simulatorVars } from '@vigil/core/config';
+import { startEmbedded } from './embedded.ts';
+
+runMain('embedded', async () => {
+  const config = loadConfig(
+    { ...commonVars, ...gatewayVars, ...simulatorVars, ...processorVars },
+    process.env,
+  );
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'vigil' });
+  if (config.KAFKA_BROKERS || config.DATABASE_URL || config.S3_BUCKET) {
+    logger.warn(
+      'npm start runs embedded; KAFKA_BROKERS, DATABASE_URL and S3_* are used by npm run gateway|processor|simulator',
+    );
+  }
+  const system = await startEmbedded({
+    host: config.HOST,
+    port: config.PORT,
+    dataDir: config.DATA_DIR,
+    simulatorRate: config.SIMULATOR_RATE,
+    rulesFile: config.RULES_FILE,
+    logger,
+  });
+  logger.info({ url: system.url }, 'Vigil is running');
+  process.stdout.write(`\n  Vigil dashboard: ${system.url}\n  Ctrl-C stops it.\n\n`);
+  return system;
+});

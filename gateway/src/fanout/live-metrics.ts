@@ -1,0 +1,64 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Counters of the live side (transport, fan-out, feed); all on the registry main exposes at /metrics. */
+export interface LiveMetrics {
+  connections: Gauge;
+  /** Connections with an active subscription (live or still replaying). */
+  subscriptions: Gauge;
+  /** Distinct canonical filters = uWS topics in use. */
+  filterGroups: Gauge;
+  framesSent: Counter<'op'>;
+  alertsFannedOut: Counter;
+  errors: Counter<'code'>;
+  slowClientsDropped: Counter<'reason'>;
+  badAlertRecords: Counter;
+  duplicateAlerts: Counter;
+  replays: Counter<'source'>;
+  deliveryLatency: Histogram;
+}
+
+// Several gateways may share one registry (tests, an in-process restart); prom-client refuses a second
+// metric of the same name, so an existing one is reused and the values add up.
+function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
+}
+
+export function createLiveMetrics(registry: Registry): LiveMetrics {
+  const registers = [registry];
+  const gauge = (name: string, help: string) =>
+    getOrCreate(registry, name, () => new Gauge({ name, help, registers }));
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    getOrCreate(registry, name, () => new Counter<L>({ name, help, labelNames, registers }));
+  return {
+    connections: gauge('vigil_ws_connections', 'Open WebSocket connections'),
+    subscriptions: gauge('vigil_ws_subscriptions', 'Connections with an active subscription'),
+    filterGroups: gauge('vigil_ws_filter_groups', 'Distinct subscription filters (one uWS topic each)'),
+    framesSent: counter('vigil_ws_frames_sent_total', 'WebSocket frames queued to clients, by op', ['op']),
+    alertsFannedOut: counter('vigil_ws_alerts_fanned_out_total', 'Alerts handed to the fan-out'),
+    errors: counter('vigil_ws_errors_total', 'Protocol errors answered or closed on, by code', ['code']),
+    slowClientsDropped: counter(
+      'vigil_ws_slow_clients_dropped_total',
+      'Clients cut off for not reading (close 4008), by reason',
+      ['reason'],
+    ),
+    badAlertRecords: counter(
+      'vigil_alert_feed_bad_records_total',
+      'Records of the alerts topic that are not alerts',
+    ),
+    duplicateAlerts: counter('vigil_alert_feed_duplicates_total', 'Alerts skipped as republished duplicates'),
+    replays: counter('vigil_ws_replays_total', 'Resumes with since, by where the history came from', [
+      'source',
+    ]),
+    deliveryLatency: getOrCreate(
+      registry,
+      'vigil_alert_delivery_latency_seconds',
+      () =>
+        new Histogram({
+          name: 'vigil_alert_delivery_latency_seconds',
+          help: 'From the alert being published by the processor to its fan-out by this gateway',
+          buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          registers,
+        }),
+    ),
+  };
+}

@@ -1,0 +1,198 @@
+import { createMemoryBus } from '@vigil/adapters';
+import { type Alert, type Bus, UnavailableError } from '@vigil/core';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../harness/src/helpers/wait-for.ts';
+import { CursorExpiredError } from '../fanout/alert-history.ts';
+import { createLiveMetrics } from '../fanout/live-metrics.ts';
+import { type AlertFeed, createAlertFeed } from './alert-feed.ts';
+import type { RingEntry } from './alert-ring.ts';
+import type { FeedLimits } from './feed-limits.ts';
+import { makeAlert } from './testing/alerts.ts';
+
+const logger = pino({ level: 'silent' });
+const TOPIC = 'alerts';
+
+const ids = (entries: readonly RingEntry[]) => entries.map((e) => e.id);
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => `alert-${from + i}`);
+
+describe('alert feed (in-process bus)', () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of cleanup.splice(0).reverse()) await stop();
+  });
+
+  async function makeBus(retention?: number, partitions = 1): Promise<Bus> {
+    const bus = createMemoryBus({ logger, retention });
+    await bus.start([{ topic: TOPIC, partitions }]);
+    cleanup.push(() => bus.stop());
+    return bus;
+  }
+  const publish = (bus: Bus, values: (Alert | string)[]) =>
+    bus.publish(
+      TOPIC,
+      values.map((v) => ({ key: null, value: typeof v === 'string' ? v : JSON.stringify(v) })),
+    );
+
+  async function startFeed(bus: Bus, limits: Partial<FeedLimits> = {}) {
+    const delivered: RingEntry[] = [];
+    const registry = new Registry();
+    const feed: AlertFeed = createAlertFeed({
+      bus,
+      epoch: 'test',
+      sink: { deliver: (entries) => delivered.push(...entries) },
+      metrics: createLiveMetrics(registry),
+      logger,
+      limits,
+    });
+    await feed.start();
+    cleanup.push(() => feed.stop());
+    const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values[0]?.value;
+    return { feed, delivered, metric };
+  }
+
+  it('preloads the newest alerts, then hands each new one to the sink in order', async () => {
+    const bus = await makeBus();
+    await publish(bus, [makeAlert(0), makeAlert(1), makeAlert(2)]);
+    const { feed, delivered } = await startFeed(bus, { preloadAlerts: 2 });
+    expect(feed.window()).toEqual({ from: 1, head: 3 });
+    expect([...feed.entriesFrom(0)].map((e) => e.id)).toEqual(['alert-1', 'alert-2']);
+    expect(delivered).toEqual([]); // preloaded history is not news
+
+    await publish(bus, [makeAlert(3), makeAlert(4)]);
+    await waitFor(() => delivered.length === 2, { message: 'live alerts' });
+    expect(ids(delivered)).toEqual(['alert-3', 'alert-4']);
+    expect(JSON.parse(delivered[1]!.frame).cursor).toBe(
+      feed.decodeCursor(feed.headCursor()).ok && feed.headCursor(),
+    );
+    expect(feed.status()).toMatchObject({ state: 'live', ringAlerts: 4 });
+  });
+
+  it('counts and skips records that are not alerts, and still moves the head past them', async () => {
+    const bus = await makeBus();
+    const { feed, delivered, metric } = await startFeed(bus);
+    await publish(bus, ['not json', JSON.stringify({ id: 'x' }), makeAlert(1)]);
+    await waitFor(() => delivered.length === 1, { message: 'the good alert' });
+    expect(await metric('vigil_alert_feed_bad_records_total')).toBe(2);
+    expect(feed.window().head).toBe(3);
+  });
+
+  it('skips an alert republished within the dedupe window', async () => {
+    const bus = await makeBus();
+    const { delivered, metric } = await startFeed(bus);
+    await publish(bus, [makeAlert(1), makeAlert(2), makeAlert(1), makeAlert(3)]);
+    await waitFor(() => delivered.length === 3, { message: 'alerts' });
+    expect(ids(delivered)).toEqual(['alert-1', 'alert-2', 'alert-3']);
+    expect(await metric('vigil_alert_feed_duplicates_total')).toBe(1);
+  });
+
+  it('computes the same cursors on every instance', async () => {
+    const bus = await makeBus();
+    await publish(bus, [makeAlert(0)]);
+    const one = await startFeed(bus);
+    const two = await startFeed(bus, { preloadAlerts: 0 });
+    await publish(bus, [makeAlert(1), makeAlert(2)]);
+    await waitFor(() => one.delivered.length === 2 && two.delivered.length === 2, { message: 'both feeds' });
+    expect(two.delivered.map((e) => e.frame)).toEqual(one.delivered.map((e) => e.frame));
+  });
+
+  it('retries a start that fails on a retriable bus error', async () => {
+    const bus = await makeBus();
+    await publish(bus, [makeAlert(0)]);
+    let failures = 1;
+    const flaky: Bus = {
+      ...bus,
+      consumer: (options) => {
+        const consumer = bus.consumer(options);
+        if (failures-- <= 0) return consumer;
+        return { ...consumer, run: async () => Promise.reject(new UnavailableError('coordinator loading')) };
+      },
+    };
+    const { feed, delivered } = await startFeed(flaky);
+    expect(feed.status().state).toBe('live');
+    expect([...feed.entriesFrom(0)].map((e) => e.id)).toEqual(['alert-0']);
+    await publish(bus, [makeAlert(1)]);
+    await waitFor(() => delivered.length === 1, { message: 'live after the retry' });
+  });
+
+  it('reads from the bus what the live consumer skipped, so the ring stays gap-free', async () => {
+    const bus = await makeBus();
+    let skipped = false;
+    const skipping: Bus = {
+      ...bus,
+      consumer: (options) => {
+        const consumer = bus.consumer(options);
+        if (options.groupId.includes('-range-')) return consumer;
+        return {
+          ...consumer,
+          // The live consumer loses offset 2 once (as after an offset reset); range reads see everything.
+          run: (handler) =>
+            consumer.run((batch) => {
+              const messages = batch.messages.filter((m) => skipped || m.offset !== '2');
+              skipped ||= messages.length < batch.messages.length;
+              return handler({ ...batch, messages });
+            }),
+        };
+      },
+    };
+    const { feed, delivered } = await startFeed(skipping);
+    await publish(
+      bus,
+      range(0, 5).map((_, i) => makeAlert(i)),
+    );
+    await waitFor(() => delivered.length === 5, { message: 'all five' });
+    expect(ids(delivered)).toEqual(range(0, 5));
+    expect(skipped).toBe(true);
+    expect(feed.window()).toEqual({ from: 0, head: 5 });
+  });
+
+  it('refuses an alerts topic with more than one partition', async () => {
+    const bus = await makeBus(undefined, 3);
+    const feed = createAlertFeed({
+      bus,
+      epoch: 'test',
+      sink: { deliver: () => undefined },
+      metrics: createLiveMetrics(new Registry()),
+      logger,
+    });
+    await expect(feed.start()).rejects.toThrow(/exactly 1 partition/);
+  });
+
+  describe('replayRange', () => {
+    it('reads a range from the bus in order, deduplicated as the live feed does', async () => {
+      const bus = await makeBus();
+      // alert-1 at offset 1 is republished at offset 4: a replay from 3 must still skip it.
+      await publish(bus, [
+        makeAlert(0),
+        makeAlert(1),
+        makeAlert(2),
+        makeAlert(3),
+        makeAlert(1),
+        makeAlert(5),
+      ]);
+      const { feed } = await startFeed(bus, { preloadAlerts: 0 });
+      const got: RingEntry[] = [];
+      await feed.replayRange(
+        3,
+        6,
+        async (entries) => void got.push(...entries),
+        new AbortController().signal,
+      );
+      expect(ids(got)).toEqual(['alert-3', 'alert-5']);
+      expect(got.map((e) => e.offset)).toEqual([3, 5]);
+    });
+
+    it('rejects with CursorExpiredError below what the bus retains', async () => {
+      const bus = await makeBus(3);
+      await publish(
+        bus,
+        range(0, 6).map((_, i) => makeAlert(i)),
+      );
+      const { feed } = await startFeed(bus, { preloadAlerts: 0 });
+      await expect(
+        feed.replayRange(1, 6, async () => undefined, new AbortController().signal),
+      ).rejects.toBeInstanceOf(CursorExpiredError);
+    });
+  });
+});

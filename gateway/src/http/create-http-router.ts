@@ -1,0 +1,128 @@
+import { performance } from 'node:perf_hooks';
+import { WS_PATH } from '@vigil/core';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { alertRoutes } from './alerts-routes.ts';
+import { errorResponse, HttpError } from './http-errors.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
+import { createHttpMetrics } from './http-metrics.ts';
+import type { EventKeyFn, EventPublisher, HealthProbe, HttpAlertStore, RuleJson } from './http-ports.ts';
+import type { HttpHandler, HttpRequest, HttpResponse } from './http-types.ts';
+import { ingestRoute } from './ingest-route.ts';
+import { buildOpenApiDocument, openApiRoute } from './openapi.ts';
+import { opsRoutes } from './ops-routes.ts';
+import type { Route } from './route.ts';
+import { createStaticFiles } from './static-files.ts';
+import { statsRoutes } from './stats-routes.ts';
+
+export interface HttpRouterOptions {
+  store: HttpAlertStore;
+  bus: EventPublisher;
+  /** The rules in force, as plain JSON, for `GET /api/rules`. */
+  rules: readonly RuleJson[];
+  /** Named probes of `GET /api/health`, e.g. `{ database: () => store.ping() }`. */
+  health: Readonly<Record<string, HealthProbe>>;
+  /** Serves `GET /metrics`; the router adds its own request histogram and ingest counter to it. */
+  registry: Registry;
+  /** The built dashboard (ui/build); without it only the API is served. */
+  staticDir?: string;
+  logger: Logger;
+  now: () => number;
+  limits?: Partial<HttpLimits>;
+  /** Bus key of an ingested event; default null (round-robin). */
+  eventKey?: EventKeyFn;
+}
+
+/** The handler, plus the routes it serves (what the OpenAPI document lists). */
+export interface HttpRouter extends HttpHandler {
+  readonly routes: readonly Route[];
+}
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** Paths that are never the dashboard's, so a miss there is a JSON 404, not the SPA page. */
+const NON_UI_PREFIXES = ['/api', '/metrics', WS_PATH];
+const isApiPath = (path: string) => NON_UI_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+
+/** Builds the whole HTTP side of the gateway as one function from request to response. */
+export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
+  const logger = options.logger.child({ module: 'http' });
+  const metrics = createHttpMetrics(options.registry);
+  const { store, now } = options;
+  const routes: Route[] = [
+    ...alertRoutes(store),
+    ...statsRoutes({ store, now, maxTimelineBuckets: limits.maxTimelineBuckets }),
+    ingestRoute({
+      bus: options.bus,
+      eventKey: options.eventKey,
+      now,
+      maxItems: limits.maxIngestItems,
+      metrics,
+    }),
+    ...opsRoutes({
+      rules: options.rules,
+      health: options.health,
+      healthTimeoutMs: limits.healthTimeoutMs,
+      registry: options.registry,
+    }),
+  ];
+  routes.push(openApiRoute(() => buildOpenApiDocument(routes)));
+  const staticFiles = options.staticDir ? createStaticFiles({ dir: options.staticDir, logger }) : null;
+
+  /** Answers a request; `label` is set to the route template as soon as one matches. */
+  async function dispatch(
+    request: HttpRequest,
+    method: string,
+    label: { route: string },
+  ): Promise<HttpResponse> {
+    const allowed: string[] = [];
+    for (const route of routes) {
+      const params = route.match(request.path);
+      if (!params) continue;
+      label.route = route.path;
+      if (route.method === method) return route.handle(request, params);
+      allowed.push(route.method);
+    }
+    if (allowed.length > 0) {
+      throw new HttpError(405, `method ${method} is not allowed here`, {
+        details: { method, allowed },
+        headers: { allow: allowed.join(', ') },
+      });
+    }
+    if (staticFiles && !isApiPath(request.path)) {
+      label.route = 'static';
+      if (method === 'GET' || method === 'HEAD') return staticFiles.serve(request);
+      throw new HttpError(405, `method ${method} is not allowed here`, {
+        details: { method, allowed: ['GET', 'HEAD'] },
+        headers: { allow: 'GET, HEAD' },
+      });
+    }
+    throw new HttpError(404, 'not found', { details: { path: request.path } });
+  }
+
+  const handler = async (request: HttpRequest): Promise<HttpResponse> => {
+    // Durations want a monotonic sub-millisecond clock; `now` is wall-clock time for data.
+    const started = performance.now();
+    const method = request.method.toUpperCase();
+    const label = { route: 'unmatched' };
+    let response: HttpResponse;
+    try {
+      response = await dispatch(request, method, label);
+    } catch (err) {
+      response = errorResponse(err, logger, {
+        method,
+        path: request.path,
+        retryAfterSeconds: limits.retryAfterSeconds,
+      });
+    }
+    // Unknown methods share one label value: clients must not be able to grow the metric's cardinality.
+    metrics.observe(
+      METHODS.has(method) ? method : 'OTHER',
+      label.route,
+      response.status,
+      (performance.now() - started) / 1000,
+    );
+    return response;
+  };
+  return Object.assign(handler, { routes: routes as readonly Route[] });
+}

@@ -1,0 +1,68 @@
+import { ERROR_CODES, VigilError } from '@vigil/core';
+import type { Logger } from 'pino';
+import type { HttpResponse } from './http-types.ts';
+import { json } from './json-response.ts';
+
+/** An expected HTTP outcome with no core error code of its own (unknown route, wrong method, too many items). */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly details: unknown;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'HttpError';
+    this.status = status;
+    this.details = options.details;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export interface ErrorContext {
+  method: string;
+  path: string;
+  retryAfterSeconds: number;
+}
+
+const body = (error: string, details: unknown) => (details === undefined ? { error } : { error, details });
+
+/**
+ * The one place errors become responses: expected ones (bad input, not found, an outage) get their 4xx
+ * or 503 with a message; anything else is a bug, logged with its stack and answered with a bare 500.
+ */
+export function errorResponse(err: unknown, logger: Logger, context: ErrorContext): HttpResponse {
+  const { method, path } = context;
+  if (err instanceof HttpError) return json(err.status, body(err.message, err.details), err.headers);
+  if (err instanceof VigilError) {
+    switch (err.code) {
+      case ERROR_CODES.validation:
+        return json(400, body(err.message, err.details));
+      case ERROR_CODES.notFound:
+        return json(404, body(err.message, err.details));
+      case ERROR_CODES.conflict:
+        return json(409, body(err.message, err.details));
+      case ERROR_CODES.unavailable:
+      case ERROR_CODES.timeout:
+        // An outage is not a bug: a warning without the stack, and a hint when to come back.
+        logger.warn(
+          { err: { message: err.message, code: err.code }, method, path },
+          'dependency unavailable',
+        );
+        // The reason stays in the log: it names internal hosts a client has no business knowing.
+        return json(
+          503,
+          {
+            error: 'service unavailable, retry later',
+            details: { retryAfterSeconds: context.retryAfterSeconds },
+          },
+          { 'retry-after': String(context.retryAfterSeconds) },
+        );
+    }
+  }
+  logger.error({ err, method, path }, 'request failed');
+  return json(500, { error: 'internal error' });
+}

@@ -1,0 +1,105 @@
+import { Type } from '@sinclair/typebox';
+import {
+  ERROR_CODES,
+  EVENT_SCHEMAS,
+  eventTopic,
+  isRetriable,
+  isSource,
+  type OutgoingMessage,
+  SOURCES,
+  UnavailableError,
+  VigilError,
+} from '@vigil/core';
+import { NoQueryParams } from './api-params.ts';
+import { ErrorSchema, IngestResultSchema, UNAVAILABLE_RESPONSE } from './api-schemas.ts';
+import type { HttpMetrics } from './http-metrics.ts';
+import type { EventKeyFn, EventPublisher } from './http-ports.ts';
+import { checkItem, splitIngestBody } from './ingest-body.ts';
+import { json } from './json-response.ts';
+import { defineRoute, type Route } from './route.ts';
+
+export interface IngestRouteOptions {
+  bus: EventPublisher;
+  eventKey?: EventKeyFn;
+  now: () => number;
+  maxItems: number;
+  metrics: HttpMetrics;
+}
+
+const noKey: EventKeyFn = () => null;
+
+async function publish(bus: EventPublisher, topic: string, messages: OutgoingMessage[]): Promise<void> {
+  try {
+    await bus.publish(topic, messages);
+  } catch (err) {
+    // Only an outage is the client's cue to retry; any other failure (a missing topic) is ours: a 500.
+    if (isRetriable(err)) throw new UnavailableError('event bus unavailable', { cause: err });
+    throw new Error(`publishing to ${topic} failed`, { cause: err });
+  }
+}
+
+/** `POST /api/events/{source}`: validates each item, publishes the valid ones in one call, reports the rest. */
+export function ingestRoute(options: IngestRouteOptions): Route {
+  const { bus, now, maxItems, metrics } = options;
+  const eventKey = options.eventKey ?? noKey;
+  return defineRoute({
+    method: 'POST',
+    path: '/api/events/{source}',
+    operationId: 'ingestEvents',
+    summary: 'Ingest events of one source',
+    description: [
+      'The body is a JSON array of events, or NDJSON (one event per line; content type',
+      '`application/x-ndjson`, or any body starting with `{`). Each item is validated on its own:',
+      'valid ones are published to the `events.{source}` topic, invalid ones are listed in `rejected`',
+      `with their index. At most ${maxItems} items per request. Accepted means durably on the bus.`,
+    ].join(' '),
+    tag: 'ingest',
+    pathParams: {
+      source: { description: 'The event source.', schema: Type.Union(SOURCES.map((s) => Type.Literal(s))) },
+    },
+    query: NoQueryParams,
+    requestBody: {
+      description: 'Events of the source named in the path (see DESIGN.md, "Event contract").',
+      required: true,
+      content: {
+        'application/json': Type.Array(Type.Union(Object.values(EVENT_SCHEMAS))),
+        'application/x-ndjson': Type.String({ description: 'One event object per line.' }),
+      },
+    },
+    responses: {
+      202: { description: 'Valid items published; invalid ones listed.', schema: IngestResultSchema },
+      400: { description: 'The body is empty or neither a JSON array nor NDJSON.', schema: ErrorSchema },
+      404: { description: 'Unknown source.', schema: ErrorSchema },
+      413: { description: `More than ${maxItems} items.`, schema: ErrorSchema },
+      503: {
+        ...UNAVAILABLE_RESPONSE,
+        description: 'The bus is unavailable; nothing was accepted, retry later.',
+      },
+    },
+    async handle({ params, request }) {
+      const source = params.source;
+      if (!isSource(source)) {
+        throw new VigilError(ERROR_CODES.notFound, 'unknown source', {
+          details: { source, allowed: SOURCES },
+        });
+      }
+      const items = splitIngestBody(request.body, request.headers['content-type'], maxItems);
+      const ingestedAt = String(now());
+      const rejected: { index: number; error: string }[] = [];
+      const messages: OutgoingMessage[] = [];
+      items.forEach((item, index) => {
+        const result = checkItem(source, item);
+        if (!result.ok) rejected.push({ index, error: result.error });
+        else
+          messages.push({
+            key: eventKey(source, result.value),
+            value: item.bytes,
+            headers: { 'ingested-at': ingestedAt },
+          });
+      });
+      if (messages.length > 0) await publish(bus, eventTopic(source), messages);
+      metrics.ingested(source, messages.length, rejected.length);
+      return json(202, { accepted: messages.length, rejected });
+    },
+  });
+}

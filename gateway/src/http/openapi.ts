@@ -1,0 +1,124 @@
+import type { TSchema } from '@sinclair/typebox';
+import { NoQueryParams } from './api-params.ts';
+import { AlertSchema, ErrorSchema, OpenApiDocumentSchema } from './api-schemas.ts';
+import { json } from './json-response.ts';
+import { defineRoute, type ResponseSpec, type Route } from './route.ts';
+
+export const OPENAPI_PATH = '/api/openapi.json';
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+}
+
+const DEFAULT_INFO: OpenApiInfo = {
+  title: 'Vigil gateway API',
+  version: '0.1.0',
+  description: 'Alert history, statistics, HTTP ingest and operations endpoints of a Vigil gateway.',
+};
+
+// TypeBox schemas are JSON Schema with symbol-keyed metadata; a JSON round trip leaves the plain schema.
+const plain = (schema: TSchema): unknown => JSON.parse(JSON.stringify(schema));
+
+function queryParameters(route: Route): unknown[] {
+  const required = new Set(route.query.required ?? []);
+  return Object.entries(route.query.properties).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: required.has(name),
+    ...(schema.description ? { description: schema.description } : {}),
+    // Repeated parameters (`?severity=high&severity=critical`); comma-separated values are accepted too.
+    ...(schema.type === 'array' ? { style: 'form', explode: true } : {}),
+    schema: plain(schema),
+  }));
+}
+
+function response(spec: ResponseSpec): unknown {
+  return {
+    description: spec.description,
+    ...(spec.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(spec.headers).map(([name, h]) => [
+              name,
+              { description: h.description, schema: plain(h.schema) },
+            ]),
+          ),
+        }
+      : {}),
+    ...(spec.schema
+      ? { content: { [spec.contentType ?? 'application/json']: { schema: plain(spec.schema) } } }
+      : {}),
+  };
+}
+
+function operation(route: Route): unknown {
+  const pathParams = Object.entries(route.pathParams ?? {}).map(([name, p]) => ({
+    name,
+    in: 'path',
+    required: true,
+    description: p.description,
+    schema: plain(p.schema),
+  }));
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    parameters: [...pathParams, ...queryParameters(route)],
+    ...(route.requestBody
+      ? {
+          requestBody: {
+            description: route.requestBody.description,
+            required: route.requestBody.required,
+            content: Object.fromEntries(
+              Object.entries(route.requestBody.content).map(([type, schema]) => [
+                type,
+                { schema: plain(schema) },
+              ]),
+            ),
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(route.responses).map(([status, spec]) => [status, response(spec)]),
+    ),
+  };
+}
+
+/** The OpenAPI 3.1 document of a set of routes, built from the very schemas they validate and answer with. */
+export function buildOpenApiDocument(
+  routes: readonly Route[],
+  info: OpenApiInfo = DEFAULT_INFO,
+): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: { schemas: { Alert: plain(AlertSchema), Error: plain(ErrorSchema) } },
+  };
+}
+
+/** `GET /api/openapi.json`: serves the document of every route including itself (built lazily, once). */
+export function openApiRoute(document: () => Record<string, unknown>): Route {
+  let body: string | undefined;
+  return defineRoute({
+    method: 'GET',
+    path: OPENAPI_PATH,
+    operationId: 'openapi',
+    summary: 'This document',
+    tag: 'operations',
+    query: NoQueryParams,
+    responses: { 200: { description: 'The OpenAPI 3.1 document.', schema: OpenApiDocumentSchema } },
+    async handle() {
+      body ??= JSON.stringify(document());
+      return { ...json(200, null), body };
+    },
+  });
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { bodyJson, request } from './testing/request.ts';
+import { makeRouter } from './testing/router-fixture.ts';
+
+const text = (body: string | Uint8Array) => (typeof body === 'string' ? body : Buffer.from(body).toString());
+
+describe('GET /api/rules', () => {
+  it('answers the rules in force', async () => {
+    const rules = [{ id: 'logs.error-spike', threshold: 20 }, { id: 'metrics.latency-high' }];
+    const { router } = makeRouter({ rules });
+    const response = await router(request('GET', '/api/rules'));
+    expect(response.status).toBe(200);
+    expect(bodyJson(response)).toEqual({ items: rules });
+  });
+});
+
+describe('GET /api/health', () => {
+  it('is ok when every probe resolves', async () => {
+    const { router } = makeRouter({ health: { database: async () => {}, bus: async () => 'fine' } });
+    const response = await router(request('GET', '/api/health'));
+    expect(response.status).toBe(200);
+    expect(bodyJson(response)).toEqual({
+      status: 'ok',
+      components: { database: { status: 'up' }, bus: { status: 'up' } },
+    });
+  });
+  it('is ok with no probes', async () => {
+    const { router } = makeRouter();
+    expect(bodyJson(await router(request('GET', '/api/health')))).toEqual({ status: 'ok', components: {} });
+  });
+  it('is degraded with 503 when a probe rejects, throws or times out', async () => {
+    const { router } = makeRouter({
+      limits: { healthTimeoutMs: 20 },
+      health: {
+        database: async () => {
+          throw new Error('connection refused');
+        },
+        bus: () => new Promise(() => {}),
+        archive: () => {
+          throw new Error('sync failure');
+        },
+        cache: async () => {},
+      },
+    });
+    const response = await router(request('GET', '/api/health'));
+    expect(response.status).toBe(503);
+    expect(bodyJson(response)).toEqual({
+      status: 'degraded',
+      components: {
+        database: { status: 'down', error: 'connection refused' },
+        bus: { status: 'down', error: 'no answer within 20 ms' },
+        archive: { status: 'down', error: 'sync failure' },
+        cache: { status: 'up' },
+      },
+    });
+  });
+});
+
+describe('GET /metrics', () => {
+  it('answers the registry in its content type, with request durations by route template', async () => {
+    const { router, registry } = makeRouter();
+    await router(request('GET', '/api/alerts/abc'));
+    await router(request('GET', '/api/alerts/def'));
+    await router(request('GET', '/no/such/path'));
+    const response = await router(request('GET', '/metrics'));
+    expect(response.status).toBe(200);
+    expect(response.headers?.['content-type']).toBe(registry.contentType);
+    const body = text(response.body);
+    expect(body).toContain(
+      'vigil_http_request_duration_seconds_count{method="GET",route="/api/alerts/{id}",status="404"} 2',
+    );
+    expect(body).toContain(
+      'vigil_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 1',
+    );
+    expect(body).not.toContain('/api/alerts/abc');
+  });
+  it('lets two routers share one registry', async () => {
+    const { registry } = makeRouter();
+    expect(() => makeRouter({ registry })).not.toThrow();
+  });
+});

@@ -1,0 +1,68 @@
+import type { Registry } from 'prom-client';
+import { NoQueryParams } from './api-params.ts';
+import { HealthSchema, PrometheusTextSchema, RulesSchema } from './api-schemas.ts';
+import type { HealthProbe, RuleJson } from './http-ports.ts';
+import { json } from './json-response.ts';
+import { defineRoute, type Route } from './route.ts';
+import { runProbes } from './run-probes.ts';
+
+export interface OpsRoutesOptions {
+  rules: readonly RuleJson[];
+  health: Readonly<Record<string, HealthProbe>>;
+  healthTimeoutMs: number;
+  registry: Registry;
+}
+
+/** Rules in force, health and Prometheus metrics: what operators and scrapers read. */
+export function opsRoutes({ rules, health, healthTimeoutMs, registry }: OpsRoutesOptions): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/rules',
+      operationId: 'listRules',
+      summary: 'The rules in force',
+      tag: 'operations',
+      query: NoQueryParams,
+      responses: { 200: { description: 'The rules, as plain JSON.', schema: RulesSchema } },
+      async handle() {
+        return json(200, { items: rules });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/health',
+      operationId: 'health',
+      summary: 'Health of the gateway and each dependency',
+      description: `Each component is probed with a ${healthTimeoutMs} ms timeout; one down makes the whole degraded.`,
+      tag: 'operations',
+      query: NoQueryParams,
+      responses: {
+        200: { description: 'Every component is up.', schema: HealthSchema },
+        503: { description: 'At least one component is down.', schema: HealthSchema },
+      },
+      async handle() {
+        const components = await runProbes(health, healthTimeoutMs);
+        const ok = Object.values(components).every((c) => c.status === 'up');
+        return json(ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', components });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/metrics',
+      operationId: 'metrics',
+      summary: 'Prometheus metrics of this process',
+      tag: 'operations',
+      query: NoQueryParams,
+      responses: {
+        200: { description: 'The metrics.', schema: PrometheusTextSchema, contentType: 'text/plain' },
+      },
+      async handle() {
+        return {
+          status: 200,
+          headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' },
+          body: await registry.metrics(),
+        };
+      },
+    }),
+  ];
+}

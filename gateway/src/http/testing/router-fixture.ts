@@ -1,0 +1,28 @@
+import type { Alert } from '@vigil/core';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { createHttpRouter, type HttpRouterOptions } from '../create-http-router.ts';
+import { createMemoryAlertStore } from './memory-alert-store.ts';
+import { createRecordingBus } from './recording-bus.ts';
+
+/** Fixed wall clock of the unit tests: 2030-01-01T12:00:00Z. */
+export const NOW = Date.UTC(2030, 0, 1, 12);
+
+/** A router over in-memory collaborators; any option can be overridden. */
+export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Alert[] } = {}) {
+  const { alerts = [], ...options } = overrides;
+  const store = createMemoryAlertStore(alerts);
+  const bus = createRecordingBus();
+  const registry = new Registry();
+  const router = createHttpRouter({
+    store,
+    bus,
+    rules: [],
+    health: {},
+    registry,
+    logger: pino({ level: 'silent' }),
+    now: () => NOW,
+    ...options,
+  });
+  return { router, store, bus, registry };
+}

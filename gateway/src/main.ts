@@ -1,0 +1,63 @@
+/** Composition root of a stand-alone gateway: `npm run gateway` (distributed mode). */
+import { createBus, createLogger, retryTransient, runMain } from '@vigil/adapters';
+import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
+import { commonVars, gatewayVars, loadConfig, validators } from '@vigil/core/config';
+import { openDatabase } from '@vigil/db';
+import { loadRules } from '@vigil/processor';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createGatewayService } from './gateway-service.ts';
+
+const vars = {
+  ...commonVars,
+  ...gatewayVars,
+  RULES_FILE: validators.str({
+    default: undefined,
+    desc: 'rules shown by GET /api/rules (as the processors use)',
+  }),
+  EVENT_PARTITIONS: validators.num({ default: 6, desc: 'partitions per event topic when Vigil creates it' }),
+  ALLOWED_ORIGINS: validators.list({ default: undefined, desc: 'origins allowed to open /ws; unset: any' }),
+  STATIC_DIR: validators.str({ default: undefined, desc: 'built dashboard to serve; default ui/build' }),
+};
+
+runMain('gateway', async () => {
+  const config = loadConfig(vars, process.env);
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'gateway' });
+  const rules = await loadRules(config.RULES_FILE);
+  const bus = createBus({
+    brokers: config.KAFKA_BROKERS,
+    clientId: `${config.KAFKA_CLIENT_ID}-gateway`,
+    logger,
+  });
+  // Dependencies may still be booting (compose start order): wait for them with backoff.
+  const wait = <T>(what: string, op: () => Promise<T>) => retryTransient(what, op, { logger });
+  await wait('bus.start', () => bus.start(vigilTopics(config.EVENT_PARTITIONS, config.TOPIC_PREFIX)));
+  const database = await wait('database.open', () =>
+    openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger }),
+  );
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const gateway = createGatewayService({
+    bus,
+    store: database.store,
+    rules,
+    registry,
+    logger,
+    host: config.HOST,
+    port: config.PORT,
+    // Kafka keeps the alerts topic across restarts, so its offsets (the cursors) stay valid: a fixed epoch.
+    epoch: config.KAFKA_BROKERS ? 'k1' : `m${Date.now().toString(36)}`,
+    alertsTopic: topicNames(config.TOPIC_PREFIX).alerts,
+    eventKey: partitionKey,
+    staticDir: config.STATIC_DIR,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+  });
+  const { port } = await gateway.start();
+  logger.info({ url: `http://${config.HOST}:${port}` }, 'gateway listening');
+  return {
+    async stop() {
+      await gateway.stop();
+      await bus.stop();
+      await database.close();
+    },
+  };
+});

@@ -1,0 +1,299 @@
+// The one import of uWebSockets.js in Vigil: everything else sees plain objects (http-types.ts) or the
+// Connection interface (fanout/connection.ts), so a uWS upgrade or swap stays in this file.
+import * as uws from 'uWebSockets.js';
+import { STATUS_CODES } from 'node:http';
+import { WS_CLOSE_CODES, WS_PATH } from '@vigil/core';
+import type { Logger } from 'pino';
+import type { Connection, WsHandlers } from '../fanout/connection.ts';
+import type { HttpHandler, HttpRequest, HttpResponse } from '../http/http-types.ts';
+import { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from './transport-limits.ts';
+
+export interface UwsServerOptions {
+  host: string;
+  /** 0: the OS picks a free port (start() returns it). */
+  port: number;
+  http: HttpHandler;
+  ws: WsHandlers;
+  /** Origins allowed to open /ws (exact match, e.g. `https://vigil.example`); unset: any. */
+  allowedOrigins?: readonly string[];
+  limits?: Partial<TransportLimits>;
+  logger: Logger;
+}
+
+export interface UwsServer {
+  start(): Promise<{ port: number }>;
+  /** Refuses upgrades, closes every WebSocket with 1001, closes the listen socket, waits for HTTP in flight. */
+  stop(): Promise<void>;
+  /** uWS native pub/sub: one call reaches every socket subscribed to `topic`. */
+  publish(topic: string, frame: string): void;
+  readonly port: number;
+}
+
+interface SocketData {
+  id: number;
+  conn?: WsConnection;
+}
+
+interface WsConnection extends Connection {
+  markClosed(): void;
+}
+
+/** One HTTP request's life: answered (`done`), gone (`aborted`), counted out of the in-flight total (`settled`). */
+interface Exchange {
+  aborted: boolean;
+  done: boolean;
+  settled: boolean;
+}
+
+const text = (buffer: ArrayBuffer): string => Buffer.from(buffer).toString('utf8');
+const statusLine = (status: number) => `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
+
+function wrapSocket(ws: uws.WebSocket<SocketData>, id: number): WsConnection {
+  let closed = false;
+  return {
+    id,
+    get closed() {
+      return closed;
+    },
+    markClosed: () => {
+      closed = true;
+    },
+    // uWS: 0 = queued with backpressure, 1 = sent, 2 = dropped at maxBackpressure.
+    send: (frame) => !closed && ws.send(frame, false, false) !== 2,
+    bufferedAmount: () => (closed ? 0 : ws.getBufferedAmount()),
+    subscribe: (topic) => {
+      if (!closed) ws.subscribe(topic);
+    },
+    unsubscribe: (topic) => {
+      if (!closed) ws.unsubscribe(topic);
+    },
+    close: (code, reason) => {
+      if (!closed) ws.end(code, reason);
+    },
+  };
+}
+
+/**
+ * The gateway's single port on uWebSockets.js: every HTTP request goes to one HttpHandler as plain
+ * objects, and `/ws` upgrades to WebSockets driven by WsHandlers.
+ */
+export function createUwsServer(options: UwsServerOptions): UwsServer {
+  const limits = { ...DEFAULT_TRANSPORT_LIMITS, ...options.limits };
+  const logger = options.logger.child({ module: 'uws-server' });
+  const { ws: handlers, allowedOrigins } = options;
+  const app = uws.App();
+  const sockets = new Set<WsConnection>();
+  let listenSocket: uws.us_listen_socket | null = null;
+  let port = 0;
+  let stopping = false;
+  let nextId = 0;
+  let inFlight = 0;
+  let idle: (() => void) | null = null;
+
+  const respond = (
+    res: uws.HttpResponse,
+    exchange: Exchange,
+    method: string,
+    response: HttpResponse,
+    closeConnection = false,
+  ) => {
+    // Writing to an aborted uWS response is invalid (and it may already be reused).
+    if (exchange.aborted || exchange.done) return;
+    exchange.done = true;
+    res.cork(() => {
+      res.writeStatus(statusLine(response.status));
+      for (const [name, value] of Object.entries(response.headers ?? {})) {
+        // uWS writes Content-Length itself from the body it is given.
+        if (name.toLowerCase() !== 'content-length') res.writeHeader(name, value);
+      }
+      if (method === 'HEAD') res.endWithoutBody(Buffer.byteLength(response.body));
+      else res.end(response.body, closeConnection || stopping);
+    });
+  };
+  const jsonError = (status: number, error: string, details?: unknown): HttpResponse => ({
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(details === undefined ? { error } : { error, details }),
+  });
+
+  const settle = (exchange: Exchange) => {
+    if (exchange.settled) return;
+    exchange.settled = true;
+    inFlight -= 1;
+    if (inFlight === 0) idle?.();
+  };
+
+  const handle = async (res: uws.HttpResponse, exchange: Exchange, request: HttpRequest) => {
+    try {
+      const response = stopping ? jsonError(503, 'shutting down') : await options.http(request);
+      respond(res, exchange, request.method, response);
+    } catch (err) {
+      // Handlers map their own errors; reaching here is a bug, answered without detail.
+      logger.error({ err, method: request.method, path: request.path }, 'HTTP handler threw');
+      respond(res, exchange, request.method, {
+        status: 500,
+        headers: { 'content-type': 'text/plain' },
+        body: 'internal error',
+      });
+    } finally {
+      settle(exchange);
+    }
+  };
+
+  app.any('/*', (res, req) => {
+    // uWS's req is valid only in this synchronous call: copy everything needed now.
+    const headers: Record<string, string> = {};
+    req.forEach((name, value) => {
+      headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    });
+    const request: Omit<HttpRequest, 'body'> = {
+      method: req.getCaseSensitiveMethod().toUpperCase(),
+      path: req.getUrl(),
+      query: new URLSearchParams(req.getQuery() ?? ''),
+      headers,
+      remoteAddress: text(res.getRemoteAddressAsText()),
+    };
+    const exchange: Exchange = { aborted: false, done: false, settled: false };
+    inFlight += 1;
+    res.onAborted(() => {
+      exchange.aborted = true;
+      settle(exchange);
+    });
+    const tooLarge = () => {
+      // The rest of the body is not read: the connection closes with the answer.
+      const answer = jsonError(413, 'body too large', { limit: limits.maxBodyBytes });
+      respond(res, exchange, request.method, answer, true);
+      settle(exchange);
+    };
+    const declared = Number(headers['content-length'] ?? 0);
+    if (declared > limits.maxBodyBytes) return tooLarge();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // uWS calls onData once with isLast even for an empty body, so every request goes this way.
+    res.onData((chunk, isLast) => {
+      if (exchange.done || exchange.aborted) return;
+      size += chunk.byteLength;
+      if (size > limits.maxBodyBytes) return tooLarge(); // chunked body without a declared length
+      // uWS reuses the chunk's memory after this callback: copy it.
+      chunks.push(Buffer.from(new Uint8Array(chunk)));
+      if (isLast) void handle(res, exchange, { ...request, body: Buffer.concat(chunks, size) });
+    });
+  });
+
+  app.ws<SocketData>(WS_PATH, {
+    // uws.DISABLED (0): its typings declare the constant as a type only. Alerts are small JSON; per-message
+    // deflate would cost CPU per socket and break the publish-once saving.
+    compression: 0,
+    maxPayloadLength: limits.maxPayloadLength,
+    idleTimeout: limits.idleTimeoutSeconds,
+    sendPingsAutomatically: true,
+    maxBackpressure: limits.maxBackpressure,
+    // Safety net only: the fan-out closes slow clients with 4008 well before this limit.
+    closeOnBackpressureLimit: true,
+    upgrade(res, req, context) {
+      const origin = req.getHeader('origin');
+      if (stopping) {
+        res.writeStatus(statusLine(503)).end('shutting down');
+        return;
+      }
+      // No Origin header: not a browser (bench, CLI), which cross-site WebSocket hijacking cannot use.
+      if (allowedOrigins && origin !== '' && !allowedOrigins.includes(origin)) {
+        logger.info({ origin }, 'WebSocket upgrade refused: origin not allowed');
+        res.writeStatus(statusLine(403)).end('origin not allowed');
+        return;
+      }
+      nextId += 1;
+      res.upgrade<SocketData>(
+        { id: nextId },
+        req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'),
+        req.getHeader('sec-websocket-extensions'),
+        context,
+      );
+    },
+    open(ws) {
+      const data = ws.getUserData();
+      const conn = wrapSocket(ws, data.id);
+      data.conn = conn;
+      sockets.add(conn);
+      guard(conn, () => handlers.open(conn));
+    },
+    message(ws, message, isBinary) {
+      const conn = ws.getUserData().conn!;
+      const frame = isBinary ? null : text(message);
+      guard(conn, () => handlers.message(conn, frame));
+    },
+    drain(ws) {
+      const conn = ws.getUserData().conn!;
+      guard(conn, () => handlers.drain(conn));
+    },
+    dropped(ws) {
+      // Runs inside uWS's send path: record only; closing here would re-enter uWS (it crashes).
+      const conn = ws.getUserData().conn!;
+      guard(conn, () => handlers.dropped(conn));
+    },
+    close(ws, code, message) {
+      const conn = ws.getUserData().conn;
+      if (!conn) return;
+      conn.markClosed();
+      sockets.delete(conn);
+      guard(conn, () => handlers.close(conn, code, text(message)));
+    },
+  });
+
+  /** A throwing WS handler is a bug: log it and close that socket, never the process. */
+  const guard = (conn: WsConnection, run: () => void) => {
+    try {
+      run();
+    } catch (err) {
+      logger.error({ err, connId: conn.id }, 'WebSocket handler threw');
+      conn.close(WS_CLOSE_CODES.internalError, 'internal error');
+    }
+  };
+
+  return {
+    get port() {
+      return port;
+    },
+    publish(topic, frame) {
+      app.publish(topic, frame, false, false);
+    },
+    start() {
+      return new Promise((resolve, reject) => {
+        app.listen(options.host, options.port, (socket) => {
+          if (!socket) {
+            reject(new Error(`could not listen on ${options.host}:${options.port}`));
+            return;
+          }
+          listenSocket = socket;
+          // The listen socket is a socket to uSockets; the typings keep the two apart.
+          port = uws.us_socket_local_port(socket as unknown as uws.us_socket);
+          logger.info({ host: options.host, port }, 'listening');
+          resolve({ port });
+        });
+      });
+    },
+    async stop() {
+      if (stopping) return;
+      // 1. refuse: new upgrades get 503 and new HTTP requests 503 with Connection: close.
+      stopping = true;
+      // 2. tell every WebSocket client to go elsewhere (they reconnect and resume from their cursor).
+      for (const conn of [...sockets]) conn.close(WS_CLOSE_CODES.goingAway, 'server shutting down');
+      // 3. no new TCP connections.
+      if (listenSocket) uws.us_listen_socket_close(listenSocket);
+      listenSocket = null;
+      // 4. let HTTP handlers in flight answer, then close whatever is left (idle keep-alive sockets).
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, limits.stopGraceMs);
+          idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      app.close();
+      logger.info({ port }, 'stopped');
+    },
+  };
+}
