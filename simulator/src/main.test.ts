@@ -19,7 +19,8 @@ function cli(args: string[], env: Record<string, string> = {}) {
 
 const replay = ['--stdout', '--fast', '--seed', '42', '--start', '2026-11-21T14:00:00Z', '--count', '3000'];
 
-describe('simulator CLI (main.ts)', () => {
+// Each test starts the CLI as a child process (tsx compiles on start): seconds on a busy 2-core machine.
+describe('simulator CLI (main.ts)', { timeout: 60_000 }, () => {
   it('refuses a bad flag or variable with one line and exit code 2', async () => {
     const [flag, env] = await Promise.all([
       cli(['--rate', 'lots']),
