@@ -32,6 +32,13 @@ runMain('processor', async (fail) => {
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID}-processor`,
     logger,
+    kafka: {
+      consumer: {
+        sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+        // Kafka's rule of thumb: at most a third of the session, so one late heartbeat is not an eviction.
+        heartbeatInterval: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
+      },
+    },
   });
   const archive = createArchive({
     s3: config.S3_BUCKET
@@ -66,7 +73,8 @@ runMain('processor', async (fail) => {
     topics: topicNames(config.TOPIC_PREFIX),
     onFatal: fail,
   });
-  await processor.start();
+  // Joining the group fails retriably while a fresh broker's group coordinator is still loading.
+  await wait('processor.start', () => processor.start());
   const server = createMetricsServer({
     registry,
     host: config.METRICS_HOST,
