@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { createBus, createLogger } from '@vigil/adapters';
-import { eventTopic } from '@vigil/core';
+import { topicNames } from '@vigil/core';
 import pino from 'pino';
 import { type CliConfig, CliError, parseCli } from './cli/parse-cli.ts';
 import { readCommands } from './cli/stdin-commands.ts';
@@ -53,10 +53,11 @@ async function main(): Promise<number> {
     ? undefined
     : createBus({ brokers: config.kafkaBrokers, clientId: `${config.kafkaClientId}-simulator`, logger });
   let stdoutClosed = false;
+  const topics = topicNames(config.topicPrefix).events;
   const publisher = bus ?? createNdjsonPublisher({ out: process.stdout, bare: config.sources.length === 1 });
   try {
     await bus?.start(
-      config.sources.map((source) => ({ topic: eventTopic(source), partitions: config.partitions })),
+      config.sources.map((source) => ({ topic: topics[source], partitions: config.partitions })),
     );
   } catch (err) {
     logger.error({ err }, 'could not start the bus');
@@ -65,6 +66,7 @@ async function main(): Promise<number> {
 
   const simulator = createSimulator({
     bus: publisher,
+    topicOf: (source) => topics[source],
     generator: {
       seed,
       rate: config.rate,

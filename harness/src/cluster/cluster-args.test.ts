@@ -55,8 +55,8 @@ describe('parseClusterArgs', () => {
     );
   });
 
-  it('refuses a topic prefix with the simulator, which ignores it', () => {
-    expect(() => parseClusterArgs(['--topic-prefix', 'p.'], {})).toThrow(/simulator ignores TOPIC_PREFIX/);
+  it('passes a topic prefix on with the simulator running', () => {
+    expect(parseClusterArgs(['--topic-prefix', 'p.'], {})).toMatchObject({ options: { topicPrefix: 'p.' } });
   });
 
   it('answers --help', () => {

@@ -51,8 +51,6 @@ export const parseClusterArgs = (argv: string[], env: NodeJS.ProcessEnv): Cluste
   };
   const rate = number('rate', values.rate, 50, 0);
   const topicPrefix = values['topic-prefix'] ?? env.TOPIC_PREFIX ?? '';
-  if (topicPrefix && rate > 0)
-    problems.push('a topic prefix needs --rate 0: the simulator ignores TOPIC_PREFIX');
   const options: ClusterOptions = {
     gatewayPorts: ports('gateway-ports', values['gateway-ports'], [8081, 8082]),
     metricsPorts: ports('metrics-ports', values['metrics-ports'], [9464, 9465]),

@@ -40,6 +40,8 @@ export interface CliConfig {
   logLevel: string;
   kafkaBrokers: string[] | undefined;
   kafkaClientId: string;
+  /** TOPIC_PREFIX: prepended to every topic name. */
+  topicPrefix: string;
 }
 
 /** A bad flag or variable: main prints the message on one line and exits with code 2. */
@@ -176,5 +178,6 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     logLevel: vars.LOG_LEVEL,
     kafkaBrokers: vars.KAFKA_BROKERS,
     kafkaClientId: vars.KAFKA_CLIENT_ID,
+    topicPrefix: vars.TOPIC_PREFIX,
   };
 }

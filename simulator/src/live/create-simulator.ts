@@ -1,3 +1,4 @@
+import type { Source } from '@vigil/core';
 import { isRetriable, type OutgoingMessage, ValidationError } from '@vigil/core';
 import type { Logger } from 'pino';
 import {
@@ -29,6 +30,8 @@ const LAG_WARNING_MS = 1_000;
 export interface SimulatorOptions {
   /** Where events go: a core `Bus`, or anything with its `publish`. */
   bus: Publisher;
+  /** Topic of each source (TOPIC_PREFIX); `events.<source>` by default. */
+  topicOf?: (source: Source) => string;
   /** `startTime` defaults to `now()` at start(), which makes event `ts` the wall time of sending. */
   generator: Omit<EventGeneratorOptions, 'startTime' | 'schedule'> & { startTime?: number };
   schedule?: ScenarioScheduleOptions;
@@ -119,7 +122,9 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   async function publishBatch(batch: GeneratedEvent[]): Promise<void> {
     const lastTime = batch[batch.length - 1]!.time;
     await Promise.all(
-      [...batchByTopic(batch)].map(([topic, messages]) => publishTopic(topic, messages, lastTime)),
+      [...batchByTopic(batch, options.topicOf)].map(([topic, messages]) =>
+        publishTopic(topic, messages, lastTime),
+      ),
     );
   }
 

@@ -1,5 +1,8 @@
 import { eventTopic, type OutgoingMessage, partitionKey, type Source, type SourcedEvent } from '@vigil/core';
 
+/** The default topic of each source, `events.<source>`. */
+const defaultTopic = (source: Source): string => eventTopic(source);
+
 /**
  * The partition key of each source: the field the source's windowed rules group by, so that every event a
  * window needs lands in one partition and so on one processor instance, in order.
@@ -33,10 +36,13 @@ export const toMessage = (item: SourcedEvent): OutgoingMessage => ({
 });
 
 /** Groups events into per-topic message batches, keeping their order within each topic. */
-export function batchByTopic(items: readonly SourcedEvent[]): Map<string, OutgoingMessage[]> {
+export function batchByTopic(
+  items: readonly SourcedEvent[],
+  topicOf: (source: Source) => string = defaultTopic,
+): Map<string, OutgoingMessage[]> {
   const batches = new Map<string, OutgoingMessage[]>();
   for (const item of items) {
-    const topic = eventTopic(item.source);
+    const topic = topicOf(item.source);
     const batch = batches.get(topic);
     if (batch) batch.push(toMessage(item));
     else batches.set(topic, [toMessage(item)]);
