@@ -15,7 +15,8 @@ export interface VigilService {
   workspace: string;
 }
 
-const SCRIPT_TARGET = /^tsx\s+(\S+\/src\/main\.ts)$/;
+// `node --import tsx` rather than the tsx CLI: its wrapper process would stand between signals and the program.
+const SCRIPT_TARGET = /^node --import tsx\s+(\S+\/src\/main\.ts)$/;
 
 /** `npm run <script> [-- args]` → the script; throws with the service name on any other command. */
 export function vigilService(service: ComposeService): VigilService {
