@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Embedded } from '@vigil/gateway';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, chromiumAvailable, launchBrowser, type TestBrowser } from './e2e-browser.ts';
+import { buildUi, listAlerts, postEvents, slowSamples, startSystem, varietyEvents } from './e2e-system.ts';
+import { startTcpRelay, type TcpRelay } from './tcp-relay.ts';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
+const WAIT = { timeout: 30_000, interval: 100 };
+
+if (!chromiumAvailable()) {
+  const reason = `Chromium not found at ${CHROMIUM} (Debian: apt-get install -y chromium)`;
+  if (process.env.CI === 'true') throw new Error(reason);
+  process.stderr.write(`[ui e2e] skipping: ${reason}\n`);
+}
+
+describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against the embedded system)', () => {
+  let system: Embedded | null = null;
+  // The browser talks to the gateway through this relay, so a restarted gateway keeps the page's origin.
+  let relay: TcpRelay;
+  let browser: TestBrowser;
+  let dataDir: string;
+  const tag = () => randomUUID().slice(0, 8);
+
+  const page = () => browser.page;
+  const url = () => relay.url;
+  const status = () => page().locator('[data-testid=connection-status]').getAttribute('data-status');
+  const waitLive = () => expect.poll(status, WAIT).toBe('live');
+  const feedIds = () =>
+    page()
+      .locator('[data-testid=feed-item]')
+      .evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.alertId ?? ''));
+  const feedCount = (text: string) => page().locator('[data-testid=feed-item]', { hasText: text }).count();
+
+  beforeAll(async () => {
+    await buildUi();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
+    system = await startSystem({ dataDir });
+    relay = await startTcpRelay(system.port);
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await relay?.stop();
+    await system?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('shows new alerts in the live feed without a reload', async () => {
+    await page().goto(`${url()}/`);
+    await waitLive();
+    await page().evaluate(() => {
+      (window as unknown as { e2eMarker: boolean }).e2eMarker = true;
+    });
+    const service = `feed-${tag()}`;
+    await postEvents(url(), 'metrics', slowSamples(service, 2));
+    await expect.poll(() => feedCount(service), WAIT).toBe(2);
+    // Same document: the alerts came over the socket, not through a navigation.
+    expect(await page().evaluate(() => (window as unknown as { e2eMarker?: boolean }).e2eMarker)).toBe(true);
+  });
+
+  it('grows the per-minute chart and the counters as alerts arrive', async () => {
+    const chartTotal = async () =>
+      Number(await page().locator('[data-testid=chart-per-minute]').getAttribute('data-total'));
+    const medium = async () =>
+      Number(
+        (await page().locator('[data-testid=count-medium] [data-value]').textContent())?.replace(/\D/g, ''),
+      );
+    const before = await chartTotal();
+    const mediumBefore = await medium();
+    await postEvents(url(), 'metrics', slowSamples(`chart-${tag()}`, 5));
+    await expect.poll(chartTotal, WAIT).toBeGreaterThanOrEqual(before + 5);
+    await expect.poll(medium, WAIT).toBeGreaterThanOrEqual(mediumBefore + 5);
+  });
+
+  it('renders the overview in light and dark and the alerts page (screenshots), remembering the theme', async () => {
+    const events = varietyEvents();
+    for (const [source, list] of Object.entries(events)) await postEvents(url(), source, list);
+    await expect.poll(() => feedCount('Large transaction'), WAIT).toBeGreaterThan(0);
+    await expect.poll(() => feedCount('Unauthorized'), WAIT).toBeGreaterThan(0);
+    await page().screenshot({ path: join(SCREENSHOTS, 'overview-light.png'), fullPage: true });
+
+    await page().getByTestId('theme-toggle').click();
+    expect(await page().evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+    await page().screenshot({ path: join(SCREENSHOTS, 'overview-dark.png'), fullPage: true });
+    await page().reload();
+    await waitLive();
+    expect(await page().evaluate(() => document.documentElement.classList.contains('dark'))).toBe(true);
+    await page().getByTestId('theme-toggle').click();
+    expect(await page().evaluate(() => document.documentElement.classList.contains('dark'))).toBe(false);
+
+    await page().goto(`${url()}/alerts`);
+    await page().locator('[data-testid=alert-row]').first().waitFor(WAIT);
+    await page().screenshot({ path: join(SCREENSHOTS, 'alerts.png') });
+  });
+
+  it('absorbs a burst of 1,000 alerts: every one counted, the feed capped, the page responsive', async () => {
+    await page().goto(`${url()}/`);
+    await waitLive();
+    // The feed and the chart are seeded by the same REST answers: once the feed shows, the chart is seeded.
+    await page().locator('[data-testid=feed-item]').first().waitFor(WAIT);
+    const chartTotal = async () =>
+      Number(await page().locator('[data-testid=chart-per-minute]').getAttribute('data-total'));
+    const before = await chartTotal();
+    const service = `burst-${tag()}`;
+    // Spread over hosts (partitions) like real traffic; one request, so they land as one burst.
+    await postEvents(
+      url(),
+      'metrics',
+      slowSamples(service, 1_000).map((e, i) => ({ ...e, host: `burst-${i % 8}` })),
+    );
+    await expect.poll(chartTotal, { ...WAIT, timeout: 60_000 }).toBeGreaterThanOrEqual(before + 1_000);
+    expect(await page().locator('[data-testid=feed-item]').count()).toBeLessThanOrEqual(200);
+    expect(await page().evaluate(() => document.title)).toContain('Vigil');
+  }, 90_000);
+
+  it('makes no timer-driven REST requests while idle', async () => {
+    await page().goto(`${url()}/`);
+    await waitLive();
+    await page().locator('[data-testid=feed-item]').first().waitFor();
+    const start = browser.requests.length;
+    // The one fixed wait in this suite, on purpose: it is the idle period under observation.
+    await page().waitForTimeout(10_000);
+    const during = browser.requests.slice(start).map((r) => `${r.method} ${new URL(r.url).pathname}`);
+    expect(during.filter((r) => r.includes('/api/') || r.includes('/metrics'))).toEqual([]);
+    expect(new Set(during).size).toBe(during.length);
+  });
+
+  it('keeps alert filters in the URL and prepends only matching live alerts', async () => {
+    await page().goto(`${url()}/alerts`);
+    await waitLive();
+    await page().locator('[data-testid=alert-row]').first().waitFor();
+
+    const wanted = `flt-a-${tag()}`;
+    const other = `flt-b-${tag()}`;
+    // One host: one partition, so the processor handles (and publishes) them in this order.
+    const host = { host: `host-${tag()}` };
+    await postEvents(url(), 'metrics', [...slowSamples(other, 2, host), ...slowSamples(wanted, 2, host)]);
+    await expect.poll(async () => (await listAlerts(url(), { service: wanted })).length, WAIT).toBe(2);
+
+    await page().locator('#f-service').fill(wanted);
+    await page().locator('#f-service').press('Enter');
+    await page().waitForURL((u) => u.searchParams.get('service') === wanted);
+    const rows = page().locator('[data-testid=alert-row]');
+    await expect.poll(() => rows.count(), WAIT).toBe(2);
+    expect(await page().locator('[data-testid=alert-row]', { hasText: other }).count()).toBe(0);
+
+    // Live: the unmatched alert is published first; once the matching one shows, the other never will.
+    await postEvents(url(), 'metrics', [...slowSamples(other, 1, host), ...slowSamples(wanted, 1, host)]);
+    await expect.poll(() => rows.count(), WAIT).toBe(3);
+    expect(await page().locator('[data-testid=alert-row]', { hasText: other }).count()).toBe(0);
+
+    // Shareable: the same URL in a fresh load shows the same view.
+    const shared = page().url();
+    await page().goto(shared);
+    await expect.poll(() => rows.count(), WAIT).toBe(3);
+    expect(await page().locator('#f-service').inputValue()).toBe(wanted);
+  });
+
+  it('opens the alert detail page, by click and by deep link', async () => {
+    const service = `detail-${tag()}`;
+    await page().goto(`${url()}/alerts?service=${service}`);
+    await waitLive();
+    await postEvents(url(), 'metrics', slowSamples(service, 1));
+    const link = page().locator('[data-testid=alert-row] a').first();
+    await link.waitFor(WAIT);
+    await link.click();
+    await page().waitForURL(/\/alerts\/[^/?]+$/);
+    const detail = page().getByTestId('alert-detail');
+    await detail.waitFor(WAIT);
+    const id = await detail.getAttribute('data-alert-id');
+    expect(await detail.textContent()).toContain('metrics.latency-high');
+    await page().getByTestId('rule-card').waitFor(WAIT);
+    // It arrived over this tab's socket, so the timeline ends with the browser's receive time.
+    expect(await page().locator('[data-step=received]').textContent()).not.toContain('not received');
+
+    await page().goto(`${url()}/alerts/${id}`);
+    await page().getByTestId('alert-detail').waitFor(WAIT);
+    await page().goto(`${url()}/alerts/no-such-alert`);
+    await page().getByText('No such alert').waitFor(WAIT);
+  });
+
+  it('shows reconnecting while the gateway is down, then resumes without a missed or repeated alert', async () => {
+    await page().goto(`${url()}/`);
+    await waitLive();
+    const service = `restart-${tag()}`;
+    await postEvents(url(), 'metrics', slowSamples(service, 2));
+    await expect.poll(() => feedCount(service), WAIT).toBe(2);
+
+    await system!.stop();
+    system = null;
+    await expect.poll(status, WAIT).toBe('reconnecting');
+    await page()
+      .getByText(/Reconnecting/)
+      .first()
+      .waitFor();
+
+    system = await startSystem({ dataDir });
+    relay.retarget(system.port);
+    // Posted at once, most likely before the tab is back: the resume (or REST resync) must bring them.
+    await postEvents(url(), 'metrics', slowSamples(service, 3));
+    await waitLive();
+    await expect.poll(async () => (await listAlerts(url(), { service })).length, WAIT).toBe(5);
+    const expected = (await listAlerts(url(), { service })).map((a) => a.id);
+    await expect.poll(() => feedCount(service), WAIT).toBe(5);
+    const shown = await feedIds();
+    for (const id of expected) expect(shown.filter((s) => s === id)).toHaveLength(1);
+  }, 120_000);
+});

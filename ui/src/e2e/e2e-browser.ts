@@ -1,0 +1,48 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install -y chromium`); playwright-core downloads no browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const chromiumAvailable = (): boolean => existsSync(CHROMIUM);
+
+export interface TestBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Every request the page made, in order, with the local time it was sent. */
+  requests: { url: string; method: string; at: number }[];
+  /** Uncaught page errors: a test fails if any appear. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh headless Chromium profile (no shared cache or storage between runs). */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'vigil-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    viewport: { width: 1440, height: 960 },
+    colorScheme: 'light',
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const requests: TestBrowser['requests'] = [];
+  const pageErrors: string[] = [];
+  page.on('request', (request) =>
+    requests.push({ url: request.url(), method: request.method(), at: Date.now() }),
+  );
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return {
+    context,
+    page,
+    requests,
+    pageErrors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

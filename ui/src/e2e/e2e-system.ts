@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Alert } from '@vigil/core';
+import { type Embedded, startEmbedded } from '@vigil/gateway';
+import pino from 'pino';
+
+const run = promisify(execFile);
+const UI_DIR = fileURLToPath(new URL('../..', import.meta.url));
+export const BUILD_DIR = fileURLToPath(new URL('../../build', import.meta.url));
+
+/** Builds the dashboard the gateway serves, so the test never runs against a stale build. */
+export async function buildUi(): Promise<void> {
+  if (process.env.VIGIL_E2E_SKIP_BUILD === '1') return;
+  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
+  await run(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: UI_DIR,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+}
+
+/** The whole system in this process, serving ui/build; no simulator, so every alert comes from the test. */
+export function startSystem(options: { dataDir: string }): Promise<Embedded> {
+  return startEmbedded({
+    port: 0,
+    dataDir: options.dataDir,
+    simulatorRate: 0,
+    staticDir: BUILD_DIR,
+    processMetrics: false,
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+const now = () => new Date().toISOString();
+const uid = () => randomUUID().slice(0, 8);
+
+/** Metric samples over 1000 ms latency: each fires `metrics.latency-high` (medium) for `service`. */
+export const slowSamples = (service: string, count: number, extra: Record<string, unknown> = {}) =>
+  Array.from({ length: count }, (_, i) => ({
+    id: `e2e-${service}-${uid()}-${i}`,
+    ts: now(),
+    service,
+    host: `${service}-host-${i % 3}`,
+    cpu: 40,
+    latencyMs: 1500 + i,
+    ...extra,
+  }));
+
+/** A mixed set for screenshots: every source, most severities. */
+export function varietyEvents(): Record<'logs' | 'metrics' | 'transactions' | 'security', unknown[]> {
+  const services = ['checkout', 'payments', 'search', 'inventory', 'auth'];
+  return {
+    metrics: services.flatMap((s, i) => slowSamples(s, 6 - i, i === 1 ? { cpu: 95 } : {})),
+    logs: services.map((service, i) => ({
+      id: `e2e-log-${uid()}-${i}`,
+      ts: now(),
+      service,
+      level: 'ERROR',
+      message: `request to ${service} failed: upstream timeout`,
+      userId: `u-${100 + i}`,
+    })),
+    transactions: [0, 1, 2].map((i) => ({
+      id: `e2e-tx-${uid()}-${i}`,
+      ts: now(),
+      userId: `u-${200 + i}`,
+      amount: 25_000 + i,
+      currency: 'EUR',
+      country: 'DE',
+    })),
+    security: [0, 1].map((i) => ({
+      id: `e2e-sec-${uid()}-${i}`,
+      ts: now(),
+      ip: `10.0.0.${i + 1}`,
+      action: 'unauthorized_access',
+      userId: `u-${300 + i}`,
+      resource: '/admin',
+    })),
+  };
+}
+
+/** POST /api/events/{source}; throws unless every event was accepted. */
+export async function postEvents(baseUrl: string, source: string, events: unknown[]): Promise<void> {
+  const response = await fetch(`${baseUrl}/api/events/${source}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
+  const body = (await response.json()) as { accepted?: number; rejected?: unknown[] };
+  if (response.status !== 202 || body.accepted !== events.length) {
+    throw new Error(`ingest ${source}: ${response.status} ${JSON.stringify(body)}`);
+  }
+}
+
+/** GET /api/alerts with the given filters (one page). */
+export async function listAlerts(baseUrl: string, params: Record<string, string>): Promise<Alert[]> {
+  const response = await fetch(`${baseUrl}/api/alerts?${new URLSearchParams(params)}`);
+  if (!response.ok) throw new Error(`GET /api/alerts: ${response.status}`);
+  return ((await response.json()) as { items: Alert[] }).items;
+}

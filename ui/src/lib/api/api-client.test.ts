@@ -1,0 +1,55 @@
+import { ERROR_CODES, VigilError } from '@vigil/core';
+import { describe, expect, it } from 'vitest';
+import { createApiClient } from './api-client.ts';
+
+const respond = (status: number, body: unknown) => {
+  const calls: string[] = [];
+  const fetch = (async (url: string) => {
+    calls.push(url);
+    return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
+  }) as typeof globalThis.fetch;
+  return { api: createApiClient({ fetch }), calls };
+};
+
+describe('createApiClient', () => {
+  it('passes the filter parameters to GET /api/alerts', async () => {
+    const { api, calls } = respond(200, { items: [], nextCursor: null });
+    await api.listAlerts(new URLSearchParams({ severity: 'high,critical', limit: '50' }));
+    expect(calls).toEqual(['/api/alerts?severity=high%2Ccritical&limit=50']);
+  });
+
+  it('answers null for an unknown alert', async () => {
+    const { api, calls } = respond(404, { error: 'not found' });
+    expect(await api.getAlert('a/b')).toBeNull();
+    expect(calls).toEqual(['/api/alerts/a%2Fb']);
+  });
+
+  it('turns a 400 into a validation error carrying the gateway message', async () => {
+    const { api } = respond(400, { error: 'limit must be an integer' });
+    const err = await api.listAlerts(new URLSearchParams()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VigilError);
+    expect((err as VigilError).code).toBe(ERROR_CODES.validation);
+    expect((err as VigilError).message).toContain('limit must be an integer');
+  });
+
+  it('turns a 5xx or a network failure into a retriable error', async () => {
+    const { api } = respond(502, '<html>Bad gateway</html>');
+    const err = (await api.rules().catch((e: unknown) => e)) as VigilError;
+    expect(err.retriable).toBe(true);
+    const offline = createApiClient({
+      fetch: (async () => {
+        throw new TypeError('Failed to fetch');
+      }) as typeof fetch,
+    });
+    const down = (await offline.services().catch((e: unknown) => e)) as VigilError;
+    expect(down.code).toBe(ERROR_CODES.unavailable);
+  });
+
+  it('asks the timeline for one-minute buckets over a range', async () => {
+    const { api, calls } = respond(200, []);
+    await api.timeline('2026-01-01T00:00:00.000Z', '2026-01-01T01:00:00.000Z');
+    expect(calls[0]).toBe(
+      '/api/stats/timeline?from=2026-01-01T00%3A00%3A00.000Z&to=2026-01-01T01%3A00%3A00.000Z&bucket=1m',
+    );
+  });
+});

@@ -1,0 +1,108 @@
+import { type Alert, SEVERITIES, type Severity, SOURCES, type Source } from '@vigil/core';
+
+// The REST contract names the endpoints and their content; these readers accept either a bare array or
+// an object wrapping one, and fill missing counters with zeros, so a gateway that adds a field or wraps
+// a list later does not break the dashboard.
+
+export type Json = Record<string, unknown>;
+export type SeverityCounts = Record<Severity, number>;
+
+export interface AlertPage {
+  items: Alert[];
+  nextCursor: string | null;
+}
+export interface AlertSummary {
+  total: number;
+  bySeverity: SeverityCounts;
+  bySource: Record<Source, number>;
+  byService: Record<string, number>;
+  byRuleId: Record<string, number>;
+  /** Not in every gateway version; null when absent. */
+  byStatus: Record<string, number> | null;
+}
+export interface TimelinePoint {
+  bucketStart: string;
+  total: number;
+  bySeverity: SeverityCounts;
+}
+export interface ServiceSummary {
+  service: string;
+  total: number;
+  open: number;
+  bySeverity: SeverityCounts;
+  lastAlertAt: string | null;
+}
+/** A rule object of the rules file, as served; only `id` is relied on, the rest is shown generically. */
+export type RuleDoc = Json & { id: string };
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** The list in a body: the body itself, or the first array under one of `keys`. */
+export function listIn(body: unknown, keys: readonly string[]): unknown[] {
+  if (Array.isArray(body)) return body;
+  if (!isObject(body)) return [];
+  for (const key of keys) {
+    const value = body[key];
+    if (Array.isArray(value)) return value;
+  }
+  return [];
+}
+
+export function counts<K extends string>(value: unknown, keys: readonly K[]): Record<K, number> {
+  const source = isObject(value) ? value : {};
+  return Object.fromEntries(keys.map((k) => [k, num(source[k])])) as Record<K, number>;
+}
+
+const countMap = (value: unknown): Record<string, number> =>
+  isObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, num(v)])) : {};
+
+export function readAlertPage(body: unknown): AlertPage {
+  const items = listIn(body, ['items', 'alerts']).filter(
+    (a): a is Alert => isObject(a) && typeof a.id === 'string',
+  );
+  const next = isObject(body) ? body.nextCursor : null;
+  return { items, nextCursor: typeof next === 'string' && next !== '' ? next : null };
+}
+
+export function readSummary(body: unknown): AlertSummary {
+  const b = isObject(body) ? body : {};
+  return {
+    total: num(b.total),
+    bySeverity: counts(b.bySeverity, SEVERITIES),
+    bySource: counts(b.bySource, SOURCES),
+    byService: countMap(b.byService),
+    byRuleId: countMap(b.byRuleId ?? b.byRule),
+    byStatus: isObject(b.byStatus) ? countMap(b.byStatus) : null,
+  };
+}
+
+export function readTimeline(body: unknown): TimelinePoint[] {
+  return listIn(body, ['points', 'buckets', 'items', 'timeline'])
+    .filter(isObject)
+    .map((p) => ({
+      bucketStart: String(p.bucketStart ?? p.start ?? p.bucket ?? ''),
+      total: num(p.total),
+      bySeverity: counts(p.bySeverity, SEVERITIES),
+    }))
+    .filter((p) => !Number.isNaN(Date.parse(p.bucketStart)));
+}
+
+export function readServices(body: unknown): ServiceSummary[] {
+  return listIn(body, ['items', 'services'])
+    .filter(isObject)
+    .map((s) => ({
+      service: String(s.service ?? s.name ?? ''),
+      total: num(s.total ?? s.count),
+      open: num(s.open),
+      bySeverity: counts(s.bySeverity, SEVERITIES),
+      lastAlertAt: typeof s.lastAlertAt === 'string' && s.lastAlertAt ? s.lastAlertAt : null,
+    }))
+    .filter((s) => s.service !== '');
+}
+
+export function readRules(body: unknown): RuleDoc[] {
+  return listIn(body, ['rules', 'items']).filter(
+    (r): r is RuleDoc => isObject(r) && typeof r.id === 'string',
+  );
+}

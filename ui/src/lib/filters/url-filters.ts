@@ -1,0 +1,86 @@
+import { ALERT_STATUSES, type AlertFilter, SEVERITIES, SOURCES } from '@vigil/core';
+import { type AlertView, emptyView, RANGE_PRESETS, type RangePreset } from './alert-view.ts';
+
+/** Same cap as the REST API, so a shared URL can never ask for more than the gateway accepts. */
+const MAX_VALUES = 100;
+
+/** Values of a parameter given repeated (`?a=1&a=2`), comma-separated (`?a=1,2`) or both; trimmed, unique. */
+const listParam = (params: URLSearchParams, name: string): string[] => {
+  const values = params.getAll(name).flatMap((v) => v.split(','));
+  return [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))].slice(0, MAX_VALUES);
+};
+
+// Enumerations keep their canonical order, so equal views give equal URLs.
+const enumParam = <T extends string>(params: URLSearchParams, name: string, allowed: readonly T[]): T[] => {
+  const given = new Set(listParam(params, name));
+  return allowed.filter((v) => given.has(v));
+};
+
+const instantParam = (params: URLSearchParams, name: string): string | null => {
+  const raw = params.get(name);
+  if (!raw) return null;
+  const ms = Date.parse(raw);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+};
+
+/** Reads a view from the page URL; unknown values are dropped rather than failing the page. */
+export function parseView(params: URLSearchParams): AlertView {
+  const range = params.get('range');
+  const preset = range !== null && range in RANGE_PRESETS ? (range as RangePreset) : null;
+  return {
+    severity: enumParam(params, 'severity', SEVERITIES),
+    source: enumParam(params, 'source', SOURCES),
+    status: enumParam(params, 'status', ALERT_STATUSES),
+    service: listParam(params, 'service'),
+    ruleId: listParam(params, 'ruleId'),
+    userId: listParam(params, 'userId'),
+    q: (params.get('q') ?? '').trim(),
+    range: preset,
+    from: preset ? null : instantParam(params, 'from'),
+    to: preset ? null : instantParam(params, 'to'),
+  };
+}
+
+/** The view as a query string for the page URL (no leading "?"); empty fields are left out. */
+export function serializeView(view: AlertView): string {
+  const params = new URLSearchParams();
+  const canonical = emptyView(); // its key order is the URL's parameter order
+  for (const key of Object.keys(canonical) as (keyof AlertView)[]) {
+    const value = view[key];
+    if (Array.isArray(value)) {
+      if (value.length > 0) params.set(key, value.join(','));
+    } else if (typeof value === 'string' && value.trim() !== '') {
+      params.set(key, value.trim());
+    }
+  }
+  return params.toString().replaceAll('%2C', ',');
+}
+
+/** Query parameters of `GET /api/alerts` for a view; a relative range is resolved against `now`. */
+export function toApiParams(
+  view: AlertView,
+  now: number,
+  page: { limit?: number; cursor?: string | null } = {},
+): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of ['severity', 'source', 'service', 'ruleId', 'userId', 'status'] as const) {
+    if (view[key].length > 0) params.set(key, view[key].join(','));
+  }
+  if (view.q.trim()) params.set('q', view.q.trim());
+  const from = view.range ? new Date(now - RANGE_PRESETS[view.range]).toISOString() : view.from;
+  if (from) params.set('from', from);
+  if (!view.range && view.to) params.set('to', view.to);
+  if (page.limit !== undefined) params.set('limit', String(page.limit));
+  if (page.cursor) params.set('cursor', page.cursor);
+  return params;
+}
+
+/** The part of a view the WebSocket can filter on; the rest is matched in the browser (match-view.ts). */
+export function toWsFilter(view: AlertView): AlertFilter {
+  const filter: AlertFilter = {};
+  if (view.severity.length > 0) filter.severity = [...view.severity];
+  if (view.source.length > 0) filter.source = [...view.source];
+  if (view.service.length > 0) filter.service = [...view.service];
+  if (view.ruleId.length > 0) filter.ruleId = [...view.ruleId];
+  return filter;
+}

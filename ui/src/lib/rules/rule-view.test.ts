@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { describeCondition, formatRuleValue, ruleParams, ruleSummary } from './rule-view.ts';
+
+const countRule = {
+  id: 'logs.error-spike',
+  title: 'Error spike',
+  source: 'logs',
+  severity: 'high',
+  kind: 'count',
+  where: { field: 'level', in: ['ERROR', 'CRITICAL'] },
+  keyBy: ['service'],
+  threshold: 20,
+  windowMs: 180000,
+};
+
+describe('rule view', () => {
+  it('summarizes each kind of rule from its fields', () => {
+    expect(ruleSummary(countRule)).toBe('≥ 20 events with level in ERROR, CRITICAL per service within 3 min');
+    expect(ruleSummary({ kind: 'threshold', field: 'latencyMs', op: 'gt', threshold: 1000 })).toBe(
+      'latencyMs > 1000',
+    );
+    expect(
+      ruleSummary({
+        kind: 'sustained',
+        field: 'cpu',
+        op: 'gte',
+        threshold: 80,
+        durationMs: 120000,
+        minSamples: 3,
+        keyBy: ['host'],
+      }),
+    ).toBe('cpu ≥ 80 for ≥ 2 min (≥ 3 samples) per host');
+    expect(
+      ruleSummary({ kind: 'zscore', threshold: 3, keyBy: ['service'], bucketMs: 60000, baselineMs: 1800000 }),
+    ).toBe('volume z-score > 3 per service, per 1 min against the last 30 min');
+    expect(ruleSummary({ kind: 'future', description: 'something new' })).toBe('something new');
+  });
+
+  it('lists the parameters generically, leaving out the header fields', () => {
+    expect(ruleParams(countRule)).toEqual([
+      { key: 'keyBy', label: 'Per', value: 'service' },
+      { key: 'threshold', label: 'Threshold', value: '20' },
+      { key: 'windowMs', label: 'Window', value: '3 min' },
+    ]);
+    expect(ruleParams({ id: 'x', newKnobCount: 4 })).toEqual([
+      { key: 'newKnobCount', label: 'New knob count', value: '4' },
+    ]);
+  });
+
+  it('describes nested conditions', () => {
+    expect(
+      describeCondition({
+        all: [
+          { field: 'cpu', gte: 80 },
+          {
+            any: [
+              { field: 'message', contains: 'failed', caseInsensitive: true },
+              { not: { field: 'host', exists: true } },
+            ],
+          },
+        ],
+      }),
+    ).toBe('cpu ≥ 80 and (message contains "failed" (any case) or not (host is present))');
+  });
+
+  it('formats values by their key', () => {
+    expect(formatRuleValue('baselineMs', 1800000)).toBe('30 min');
+    expect(formatRuleValue('op', 'lte')).toBe('≤');
+    expect(formatRuleValue('keyBy', ['userId', 'ip'])).toBe('userId, ip');
+    expect(formatRuleValue('threshold', 104857600)).toBe('104,857,600');
+  });
+});

@@ -1,0 +1,108 @@
+import { formatDuration } from '../format/relative-time.ts';
+
+type Json = Record<string, unknown>;
+
+/** Fields shown in a rule's header rather than in its parameter list. */
+const HEADER_FIELDS = new Set([
+  'id',
+  'title',
+  'description',
+  'kind',
+  'source',
+  'severity',
+  'enabled',
+  'where',
+  '$comment',
+]);
+
+const OPS: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=', ne: '≠' };
+
+const LABELS: Record<string, string> = {
+  windowMs: 'Window',
+  durationMs: 'Sustained for',
+  bucketMs: 'Bucket',
+  baselineMs: 'Baseline',
+  maxGapMs: 'Max gap',
+  minSamples: 'Min samples',
+  minBaselineBuckets: 'Min baseline buckets',
+  keyBy: 'Per',
+  op: 'Operator',
+};
+
+/** "minBaselineBuckets" → "Min baseline buckets" for fields this page does not know yet. */
+const humanize = (key: string): string =>
+  LABELS[key] ??
+  key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/ (\w)/g, (m) => m.toLowerCase());
+
+const scalar = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** A field's value for people: durations for *Ms, symbols for operators, lists joined. */
+export function formatRuleValue(key: string, value: unknown): string {
+  if (key.endsWith('Ms') && typeof value === 'number') return formatDuration(value);
+  if (key === 'op' && typeof value === 'string') return OPS[value] ?? value;
+  if (typeof value === 'number')
+    return Math.abs(value) >= 10_000 ? value.toLocaleString('en-US') : String(value);
+  if (Array.isArray(value)) return value.map(scalar).join(', ');
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+/** A `where` condition as text: `level in ERROR, CRITICAL and message contains "failed"`. */
+export function describeCondition(condition: unknown): string {
+  if (typeof condition !== 'object' || condition === null) return '';
+  const c = condition as Json;
+  if (Array.isArray(c.all)) return c.all.map(describeCondition).join(' and ');
+  if (Array.isArray(c.any)) return `(${c.any.map(describeCondition).join(' or ')})`;
+  if ('not' in c) return `not (${describeCondition(c.not)})`;
+  const field = String(c.field ?? '?');
+  const parts: string[] = [];
+  for (const [op, value] of Object.entries(c)) {
+    if (op === 'field' || op === 'caseInsensitive') continue;
+    if (op in OPS) parts.push(`${field} ${OPS[op]} ${scalar(value)}`);
+    else if (op === 'in' || op === 'notIn')
+      parts.push(`${field} ${op === 'in' ? 'in' : 'not in'} ${formatRuleValue(op, value)}`);
+    else if (op === 'contains')
+      parts.push(`${field} contains ${JSON.stringify(value)}${c.caseInsensitive ? ' (any case)' : ''}`);
+    else if (op === 'exists') parts.push(`${field} ${value ? 'is present' : 'is absent'}`);
+    else parts.push(`${field} ${op} ${scalar(value)}`);
+  }
+  return parts.join(' and ');
+}
+
+export interface RuleParam {
+  key: string;
+  label: string;
+  value: string;
+}
+
+/** Every parameter of a rule (threshold, window, …) as label and text, whatever its kind. */
+export function ruleParams(rule: Json): RuleParam[] {
+  return Object.entries(rule)
+    .filter(([key, value]) => !HEADER_FIELDS.has(key) && value !== undefined && value !== null)
+    .map(([key, value]) => ({ key, label: humanize(key), value: formatRuleValue(key, value) }));
+}
+
+/** The rule's firing condition in one line, built from its fields; falls back to its description. */
+export function ruleSummary(rule: Json): string {
+  const per = Array.isArray(rule.keyBy) && rule.keyBy.length > 0 ? ` per ${rule.keyBy.join(' or ')}` : '';
+  const where = rule.where ? describeCondition(rule.where) : '';
+  const op = OPS[String(rule.op)] ?? String(rule.op);
+  const ms = (k: string) => formatRuleValue(k, rule[k]);
+  switch (rule.kind) {
+    case 'threshold':
+      return `${rule.field} ${op} ${rule.threshold}${where ? ` where ${where}` : ''}`;
+    case 'match':
+      return where;
+    case 'count':
+      return `≥ ${rule.threshold} events${where ? ` with ${where}` : ''}${per} within ${ms('windowMs')}`;
+    case 'sustained':
+      return `${rule.field} ${op} ${rule.threshold} for ≥ ${ms('durationMs')} (≥ ${rule.minSamples} samples)${per}`;
+    case 'zscore':
+      return `volume z-score > ${rule.threshold}${per}, per ${rule.bucketMs ? ms('bucketMs') : 'minute'} against the last ${ms('baselineMs')}`;
+    default:
+      return typeof rule.description === 'string' ? rule.description : '';
+  }
+}

@@ -1,0 +1,138 @@
+import type { Alert, AlertFilter } from '@vigil/core';
+import { WS_PATH } from '@vigil/core';
+import { createFrameBatcher } from '../batching/frame-batcher.ts';
+import { type FeedItem, mergeLoaded, prependBatch } from '../feed/feed-list.ts';
+import { matchesFilter } from '../filters/match-view.ts';
+import { LatencyWindow } from '../format/latency.ts';
+import { type AlertStream, createAlertStream } from '../stream/alert-stream.ts';
+import type { ConnectionState } from '../stream/connection-state.ts';
+import { browserSocket, sameOriginWsUrl } from '../stream/socket-like.ts';
+
+type BatchListener = (batch: readonly FeedItem[]) => void;
+
+/** Receive times kept for the detail page's timeline; older ones are forgotten first. */
+const RECEIVED_CAPACITY = 5_000;
+/** While the tab is hidden animation frames stop; flush on a timer instead so nothing piles up. */
+const HIDDEN_FLUSH_MS = 500;
+
+const sameFilter = (a: AlertFilter, b: AlertFilter) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The tab's one WebSocket, shared by every page. Alerts are handed to the UI once per animation frame
+ * (a burst of 1,000 alerts is one feed update, one chart update); pages register batch listeners.
+ */
+class AlertSocket {
+  state = $state<ConnectionState>({ status: 'idle' });
+  /** Newest first, capped; only alerts matching the current subscription. */
+  feed = $state.raw<FeedItem[]>([]);
+  filter = $state.raw<AlertFilter>({});
+  latencyMedian = $state<number | null>(null);
+  latencySamples = $state(0);
+  receivedCount = $state(0);
+  problem = $state<string | null>(null);
+
+  #stream: AlertStream | null = null;
+  #listeners = new Set<BatchListener>();
+  #resyncListeners = new Set<() => void>();
+  #receivedAt = new Map<string, number>();
+  #latency = new LatencyWindow();
+  #batcher = createFrameBatcher<FeedItem>({
+    schedule: (fn) => {
+      if (document.hidden) setTimeout(fn, HIDDEN_FLUSH_MS);
+      else requestAnimationFrame(fn);
+    },
+    flush: (batch) => this.#flush(batch),
+  });
+
+  /** Opens the socket; idempotent, called by the root layout. */
+  start(): void {
+    if (this.#stream) return;
+    this.#stream = createAlertStream({
+      url: sameOriginWsUrl(location, WS_PATH),
+      socket: browserSocket,
+      timers: { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as number) },
+      now: Date.now,
+      random: Math.random,
+      onAlert: (alert, receivedAt) => this.#batcher.push({ alert, receivedAt }),
+      onState: (state) => {
+        this.state = state;
+        if (state.status === 'live') this.problem = null;
+      },
+      onResync: () => {
+        for (const listener of this.#resyncListeners) listener();
+      },
+      onProblem: (problem) => {
+        // Shown in the status badge's tooltip; the stream has already recovered or will reconnect.
+        this.problem = problem.code ? `${problem.code}: ${problem.message}` : problem.message;
+        console.warn('vigil websocket', problem);
+      },
+    });
+    addEventListener('online', () => this.#stream?.setOnline(true));
+    addEventListener('offline', () => this.#stream?.setOnline(false));
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) this.#batcher.flushNow();
+    });
+    this.#stream.setOnline(navigator.onLine);
+    this.#stream.start();
+  }
+
+  /** Replaces the subscription (pages call this with their filter); the feed restarts for it. */
+  setFilter(filter: AlertFilter): void {
+    if (sameFilter(filter, this.filter)) return;
+    this.filter = filter;
+    this.feed = [];
+    this.#stream?.setFilter(filter);
+  }
+
+  /** Adds REST-loaded alerts to the feed under the live ones. */
+  seedFeed(alerts: readonly Alert[]): void {
+    this.feed = mergeLoaded(
+      this.feed,
+      alerts.filter((a) => matchesFilter(a, this.filter)),
+    );
+  }
+
+  /** Called once per animation frame with that frame's alerts, oldest first. */
+  onBatch(listener: BatchListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Called when the gateway lost our cursor: alerts may be missing, pages reload from REST. */
+  onResync(listener: () => void): () => void {
+    this.#resyncListeners.add(listener);
+    return () => this.#resyncListeners.delete(listener);
+  }
+
+  /** When this tab received the alert over the WebSocket, if it did. */
+  receivedAt(id: string): number | undefined {
+    return this.#receivedAt.get(id);
+  }
+
+  retryNow(): void {
+    this.#stream?.retryNow();
+  }
+
+  #flush(batch: FeedItem[]): void {
+    for (const { alert, receivedAt } of batch) {
+      if (receivedAt !== null) {
+        this.#receivedAt.set(alert.id, receivedAt);
+        this.#latency.record(alert.detectedAt, receivedAt);
+      }
+    }
+    while (this.#receivedAt.size > RECEIVED_CAPACITY) {
+      this.#receivedAt.delete(this.#receivedAt.keys().next().value as string);
+    }
+    this.receivedCount += batch.length;
+    this.latencyMedian = this.#latency.median();
+    this.latencySamples = this.#latency.count;
+    // Frames of the previous subscription may still arrive after a filter change; the feed shows the current one.
+    this.feed = prependBatch(
+      this.feed,
+      batch.filter((item) => matchesFilter(item.alert, this.filter)),
+    );
+    for (const listener of this.#listeners) listener(batch);
+  }
+}
+
+export const alertSocket = new AlertSocket();

@@ -1,0 +1,237 @@
+import { type Alert, type AlertFilter, type ClientFrame, WS_ERROR_CODES } from '@vigil/core';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import type { ConnectionState } from './connection-state.ts';
+import { parseServerFrame } from './parse-frame.ts';
+import { SeenIds } from './seen-ids.ts';
+import type { SocketFactory, SocketLike, Timers } from './socket-like.ts';
+
+/** Keepalive period: well under any idle timeout a gateway or proxy is likely to use. */
+const PING_INTERVAL_MS = 25_000;
+/** No frame at all this long after a ping: the TCP connection is presumed dead (sleep, lost Wi-Fi). */
+const PONG_TIMEOUT_MS = 10_000;
+/** Ids remembered for deduplication: far more than a replay after a reconnect can carry. */
+const DEDUPE_CAPACITY = 10_000;
+/** Close code this client uses when it gives up on a silent socket (private range). */
+const CLIENT_TIMEOUT_CLOSE = 4000;
+
+export interface StreamProblem {
+  kind: 'protocol' | 'server' | 'transport';
+  code?: string;
+  message: string;
+}
+
+export interface AlertStreamOptions {
+  url: string;
+  socket: SocketFactory;
+  timers: Timers;
+  now: () => number;
+  random: () => number;
+  backoff?: { baseMs: number; maxMs: number };
+  pingIntervalMs?: number;
+  pongTimeoutMs?: number;
+  dedupeCapacity?: number;
+  /** Each alert once, in stream order, with the local time it arrived. */
+  onAlert(alert: Alert, receivedAt: number): void;
+  onState(state: ConnectionState): void;
+  /** The gateway no longer holds our cursor: alerts may have been missed, reload from REST. */
+  onResync?(): void;
+  onProblem?(problem: StreamProblem): void;
+}
+
+export interface AlertStream {
+  start(): void;
+  stop(): void;
+  /** Replaces the subscription; resumes from the last cursor, so the seam has no gap. */
+  setFilter(filter: AlertFilter): void;
+  /** Mirrors the browser's online/offline events: offline stops retrying until the network returns. */
+  setOnline(online: boolean): void;
+  /** Skips the rest of the backoff delay (the "retry now" button). */
+  retryNow(): void;
+  readonly state: ConnectionState;
+  readonly cursor: string | null;
+}
+
+/**
+ * The WebSocket protocol client (DESIGN.md "WebSocket protocol"): subscribe, track the cursor,
+ * reconnect with capped, jittered backoff and resume with `since`, drop duplicate ids.
+ * Framework-free, so it is unit-tested with a fake socket and fake timers.
+ */
+export function createAlertStream(options: AlertStreamOptions): AlertStream {
+  const { timers, now } = options;
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff, random: options.random };
+  const seen = new SeenIds(options.dedupeCapacity ?? DEDUPE_CAPACITY);
+  let state: ConnectionState = { status: 'idle' };
+  let socket: SocketLike | null = null;
+  let opened = false;
+  // Bumped whenever a socket is abandoned, so its late callbacks are ignored.
+  let generation = 0;
+  let attempt = 0;
+  let cursor: string | null = null;
+  let filter: AlertFilter = {};
+  let running = false;
+  let online = true;
+  let retryTimer: unknown = null;
+  let pingTimer: unknown = null;
+  let pongTimer: unknown = null;
+
+  const setState = (next: ConnectionState) => {
+    state = next;
+    options.onState(next);
+  };
+  const clear = (handle: unknown) => {
+    if (handle !== null) timers.clear(handle);
+  };
+  const clearTimers = () => {
+    clear(retryTimer);
+    clear(pingTimer);
+    clear(pongTimer);
+    retryTimer = pingTimer = pongTimer = null;
+  };
+
+  const send = (frame: ClientFrame) => {
+    if (!socket) return;
+    try {
+      socket.send(JSON.stringify(frame));
+    } catch (err) {
+      // A send on a socket that is closing: its close event follows and triggers the reconnect.
+      options.onProblem?.({ kind: 'transport', message: (err as Error).message });
+    }
+  };
+  const subscribe = () => send({ op: 'subscribe', filter, ...(cursor ? { since: cursor } : {}) });
+
+  const schedulePing = () => {
+    pingTimer = timers.set(() => {
+      send({ op: 'ping' });
+      clear(pongTimer);
+      pongTimer = timers.set(() => {
+        const dead = socket;
+        abandonSocket();
+        dead?.close(CLIENT_TIMEOUT_CLOSE, 'no answer to ping');
+        onClosed(null);
+      }, options.pongTimeoutMs ?? PONG_TIMEOUT_MS);
+      schedulePing();
+    }, options.pingIntervalMs ?? PING_INTERVAL_MS);
+  };
+
+  const onMessage = (data: unknown) => {
+    clear(pongTimer); // any frame proves the connection is alive
+    pongTimer = null;
+    const parsed = parseServerFrame(data);
+    if (!parsed.ok) {
+      options.onProblem?.({ kind: 'protocol', message: parsed.reason });
+      return;
+    }
+    const frame = parsed.frame;
+    switch (frame.op) {
+      case 'subscribed':
+        attempt = 0; // reset only once the gateway answers, so a flapping server still backs off
+        if (cursor === null) cursor = frame.cursor;
+        if (state.status !== 'live') setState({ status: 'live', since: now() });
+        return;
+      case 'alert':
+        cursor = frame.cursor;
+        if (seen.add(frame.alert.id)) options.onAlert(frame.alert, now());
+        return;
+      case 'error':
+        if (frame.code === WS_ERROR_CODES.cursorExpired) {
+          cursor = null;
+          subscribe();
+          options.onResync?.();
+          return;
+        }
+        options.onProblem?.({ kind: 'server', code: frame.code, message: frame.message });
+        return;
+      default:
+        return; // pong and unsubscribed carry nothing to act on
+    }
+  };
+
+  function abandonSocket() {
+    generation += 1;
+    socket = null;
+    opened = false;
+    clearTimers();
+  }
+
+  function onClosed(code: number | null) {
+    abandonSocket();
+    if (!running || !online) return;
+    const delay = backoffDelay(attempt, backoff);
+    attempt += 1;
+    setState({ status: 'reconnecting', attempt, retryAt: now() + delay, closeCode: code });
+    retryTimer = timers.set(connect, delay);
+  }
+
+  function connect() {
+    abandonSocket();
+    const mine = generation;
+    const current = () => mine === generation;
+    setState({ status: 'connecting', attempt });
+    try {
+      socket = options.socket(options.url, {
+        open: () => {
+          if (!current()) return;
+          opened = true;
+          subscribe();
+          schedulePing();
+        },
+        message: (data) => {
+          if (current()) onMessage(data);
+        },
+        // The browser always follows an error with close, which is where the reconnect happens.
+        error: () => {
+          if (current()) options.onProblem?.({ kind: 'transport', message: 'socket error' });
+        },
+        close: (code) => {
+          if (current()) onClosed(code);
+        },
+      });
+    } catch (err) {
+      options.onProblem?.({ kind: 'transport', message: (err as Error).message });
+      onClosed(null);
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      if (online) connect();
+      else setState({ status: 'offline' });
+    },
+    stop() {
+      running = false;
+      const old = socket;
+      abandonSocket();
+      old?.close(1000, 'client stopped');
+      setState({ status: 'idle' });
+    },
+    setFilter(next) {
+      filter = next;
+      if (opened) subscribe();
+    },
+    setOnline(next) {
+      if (next === online) return;
+      online = next;
+      if (!running) return;
+      if (!online) {
+        const old = socket;
+        abandonSocket();
+        old?.close(1000, 'browser offline');
+        setState({ status: 'offline' });
+      } else {
+        attempt = 0;
+        connect();
+      }
+    },
+    retryNow() {
+      if (running && online && state.status === 'reconnecting') connect();
+    },
+    get state() {
+      return state;
+    },
+    get cursor() {
+      return cursor;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import tailwindcss from '@tailwindcss/vite';
+import { defineConfig } from 'vite';
+
+// `npm run dev -w ui` hot-reloads the dashboard against a running gateway (npm start).
+const gateway = `http://127.0.0.1:${process.env.VIGIL_GATEWAY_PORT ?? 8080}`;
+
+export default defineConfig({
+  plugins: [tailwindcss(), sveltekit()],
+  server: {
+    proxy: {
+      '/api': { target: gateway, changeOrigin: true },
+      '/metrics': { target: gateway, changeOrigin: true },
+      '/ws': { target: gateway, ws: true, changeOrigin: true },
+    },
+  },
+});
