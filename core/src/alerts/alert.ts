@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { registerFormats } from '../events/formats.ts';
 import { SOURCES } from '../events/sources.ts';
+import { literals } from '../schema/literals.ts';
 
 registerFormats();
 
@@ -15,7 +16,6 @@ export type AlertStatus = (typeof ALERT_STATUSES)[number];
 const iso = Type.String({ format: 'date-time' });
 const nullableIso = Type.Union([iso, Type.Null()]);
 const nullableText = Type.Union([Type.String(), Type.Null()]);
-const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
 
 /** Where the events behind an alert are: bus positions, event ids and the archive objects holding them. */
 export const EvidenceSchema = Type.Object({

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { literals } from '../schema/literals.ts';
 import { registerFormats } from './formats.ts';
 import type { Source } from './sources.ts';
 
@@ -38,7 +39,7 @@ export const LogEventSchema = Type.Object({
   id: optionalText(),
   ts,
   service: text(),
-  level: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))),
+  level: literals(LOG_LEVELS),
   message: Type.String({ maxLength: EVENT_LIMITS.message }),
   userId: optionalText(),
   host: optionalText(),
@@ -71,7 +72,7 @@ export const SecurityEventSchema = Type.Object({
   id: optionalText(),
   ts,
   ip: Type.String({ format: 'ip', maxLength: 45 }),
-  action: Type.Union(SECURITY_ACTIONS.map((a) => Type.Literal(a))),
+  action: literals(SECURITY_ACTIONS),
   userId: optionalText(),
   resource: Type.Optional(text({ maxLength: 1024 })),
   bytes: Type.Optional(Type.Integer({ minimum: 0 })),
