@@ -27,7 +27,7 @@ export interface EmbeddedOptions {
 export interface Embedded {
   url: string;
   port: number;
-  /** Stops in order: simulator, gateway (clients get 1001), processor (flush, commit), bus, database. */
+  /** Stops in reverse start order: simulator, gateway (clients get 1001), processor (flush, commit), database, archive, bus. */
   stop(): Promise<void>;
 }
 
@@ -45,67 +45,72 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
   const fail = (err: unknown) => logger.error({ err }, 'embedded processor failed');
   const rules = await loadRules(options.rulesFile);
   const topics = topicNames();
-  const bus = createMemoryBus({ logger: logger.child({ module: 'bus' }), retention: EMBEDDED_RETENTION });
-  await bus.start(vigilTopics(EMBEDDED_PARTITIONS));
-  const archive = createFsArchive({ root: join(options.dataDir, 'archive'), logger });
-  await archive.start();
-  const database = await openDatabase({ dataDir: options.dataDir, logger });
-  const registry = new Registry();
-  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
-
-  const { processor } = createProcessorService({
-    bus,
-    archive,
-    store: database.store,
-    rules,
-    logger,
-    registry,
-    onFatal: fail,
-  });
-  await processor.start();
-  const gateway = createGatewayService({
-    bus,
-    store: database.store,
-    rules,
-    registry,
-    logger,
-    host: options.host ?? '127.0.0.1',
-    port: options.port,
-    // The in-process bus starts empty with each process: cursors of an earlier run must read as expired.
-    epoch: `m${Date.now().toString(36)}`,
-    alertsTopic: topics.alerts,
-    eventKey: partitionKey,
-    staticDir: options.staticDir,
-  });
-  const { port } = await gateway.start();
-
-  const simulator =
-    options.simulatorRate > 0
-      ? createSimulator({
-          bus,
-          generator: { seed: Date.now() % 2_147_483_647, rate: options.simulatorRate },
-          schedule: {
-            scenarios: SCENARIO_NAMES,
-            everyMs: options.scenarioEveryMs ?? 60_000,
-            firstAfterMs: 5_000,
-          },
-          logger: logger.child({ module: 'simulator' }),
-          now: Date.now,
-          progressEveryMs: 60_000,
-        })
-      : null;
-  await simulator?.start();
-
-  return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    port,
-    async stop() {
-      await simulator?.stop();
-      await gateway.stop();
-      await processor.stop();
-      await bus.stop();
-      await archive.stop();
-      await database.close();
-    },
+  // Each started part registers its stop, so a failure half-way still stops what already runs.
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
   };
+  try {
+    const bus = createMemoryBus({ logger: logger.child({ module: 'bus' }), retention: EMBEDDED_RETENTION });
+    await bus.start(vigilTopics(EMBEDDED_PARTITIONS));
+    stops.push(() => bus.stop());
+    const archive = createFsArchive({ root: join(options.dataDir, 'archive'), logger });
+    await archive.start();
+    stops.push(() => archive.stop());
+    const database = await openDatabase({ dataDir: options.dataDir, logger });
+    stops.push(() => database.close());
+    const registry = new Registry();
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+
+    const { processor } = createProcessorService({
+      bus,
+      archive,
+      store: database.store,
+      rules,
+      logger,
+      registry,
+      onFatal: fail,
+    });
+    await processor.start();
+    stops.push(() => processor.stop());
+    const gateway = createGatewayService({
+      bus,
+      store: database.store,
+      rules,
+      registry,
+      logger,
+      host: options.host ?? '127.0.0.1',
+      port: options.port,
+      // The in-process bus starts empty with each process: cursors of an earlier run must read as expired.
+      epoch: `m${Date.now().toString(36)}`,
+      alertsTopic: topics.alerts,
+      eventKey: partitionKey,
+      staticDir: options.staticDir,
+    });
+    const { port } = await gateway.start();
+    stops.push(() => gateway.stop());
+
+    if (options.simulatorRate > 0) {
+      const simulator = createSimulator({
+        bus,
+        generator: { seed: Date.now() % 2_147_483_647, rate: options.simulatorRate },
+        schedule: {
+          scenarios: SCENARIO_NAMES,
+          everyMs: options.scenarioEveryMs ?? 60_000,
+          firstAfterMs: 5_000,
+        },
+        logger,
+        now: Date.now,
+        progressEveryMs: 60_000,
+      });
+      await simulator.start();
+      stops.push(async () => {
+        await simulator.stop();
+      });
+    }
+    return { url: `http://${options.host ?? '127.0.0.1'}:${port}`, port, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
 }
