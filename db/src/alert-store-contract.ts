@@ -100,6 +100,24 @@ function runWriteContract(ctx: ContractContext): void {
     });
   });
 
+  describe('markPublished', () => {
+    it('records the first publication time and skips unknown ids', async () => {
+      const w = ctx.window();
+      await ctx
+        .store()
+        .insertAlerts([
+          makeAlert({ id: w.id(0), publishedAt: null }),
+          makeAlert({ id: w.id(1), publishedAt: null }),
+        ]);
+      const first = '2026-11-21T14:00:00.000Z';
+      await ctx.store().markPublished([w.id(0), w.id(9)], first);
+      await ctx.store().markPublished([w.id(0)], '2026-11-21T15:00:00.000Z');
+      await ctx.store().markPublished([], first);
+      expect((await ctx.store().getAlert(w.id(0)))?.publishedAt).toBe(first);
+      expect((await ctx.store().getAlert(w.id(1)))?.publishedAt).toBeNull();
+    });
+  });
+
   describe('addArchiveKeys', () => {
     it('appends new keys once, keeps existing ones, skips unknown ids', async () => {
       const w = ctx.window();

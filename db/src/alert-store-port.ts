@@ -91,6 +91,8 @@ export interface AlertStore {
   insertAlerts(alerts: readonly Alert[]): Promise<number>;
   /** Adds keys to `evidence.archiveKeys` (each key once, existing ones kept); unknown ids are skipped. */
   addArchiveKeys(updates: readonly ArchiveKeyUpdate[]): Promise<void>;
+  /** Records when alerts were published to the alerts topic; the first time recorded wins. */
+  markPublished(ids: readonly string[], publishedAt: string): Promise<void>;
   getAlert(id: string): Promise<Alert | null>;
   /** Keyset pagination: pages stay gap- and duplicate-free while newer alerts are being inserted. */
   queryAlerts(query?: AlertQuery): Promise<AlertPage>;

@@ -1,5 +1,5 @@
 import { ALERT_STATUSES, type Alert, type AlertStatus, ValidationError } from '@vigil/core';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { addArchiveKeys } from './alert-evidence.ts';
 import { filterConditions, parseLimit } from './alert-filters.ts';
@@ -50,6 +50,15 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
       }),
 
     addArchiveKeys: (updates) => guard('add archive keys', () => addArchiveKeys(db, updates)),
+
+    markPublished: (ids, publishedAt) =>
+      guard('mark published', async () => {
+        if (ids.length === 0) return;
+        await db
+          .update(alerts)
+          .set({ publishedAt: new Date(publishedAt) })
+          .where(and(inArray(alerts.id, [...ids]), isNull(alerts.publishedAt)));
+      }),
 
     getAlert: (id) =>
       guard('get alert', async () => {

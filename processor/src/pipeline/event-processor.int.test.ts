@@ -75,11 +75,12 @@ describeWith(['kafka', 'postgres', 's3'])('event processor against Kafka, Postgr
       expect(JSON.parse(Buffer.from(published[0]!.value).toString())).toMatchObject({ id: alerts[0]!.id });
       await processor.flush();
       expect((await archivedEvents(world)).map((e) => e.id).sort()).toEqual(['ok-1', 'ok-2']);
-      // The alert now names the archive object that holds its evidence.
-      await waitFor(
-        async () =>
-          ((await world.database.store.getAlert(alerts[0]!.id))?.evidence?.archiveKeys.length ?? 0) > 0,
-      );
+      // The stored alert now names the archive object holding its evidence, and when it was published.
+      const stored = await waitFor(async () => {
+        const alert = await world.database.store.getAlert(alerts[0]!.id);
+        return alert?.publishedAt && (alert.evidence?.archiveKeys.length ?? 0) > 0 ? alert : null;
+      });
+      expect(stored.evidence?.archiveKeys[0]).toMatch(/^raw\/source=logs\/date=/);
     } finally {
       await processor.stop();
     }

@@ -39,6 +39,7 @@ export interface AlertWriter {
   /** Idempotent on alert id; resolves with the number of new rows. */
   insertAlerts(alerts: Alert[]): Promise<number>;
   addArchiveKeys(updates: ArchiveKeyUpdate[]): Promise<void>;
+  markPublished(ids: readonly string[], publishedAt: string): Promise<void>;
 }
 
 export interface EventProcessorOptions {
@@ -236,6 +237,12 @@ export function createEventProcessor(options: EventProcessorOptions) {
       value: JSON.stringify({ ...alert, publishedAt: new Date(publishedAt).toISOString() }),
     }));
     await retry('bus.publish.alerts', () => bus.publish(alertsTopic, messages));
+    // Off the hot path: the published time is for the alert's timeline in REST, not needed to go on.
+    const ids = alerts.map((alert) => alert.id);
+    const at = new Date(publishedAt).toISOString();
+    evidenceChain = evidenceChain
+      .then(() => retry('store.markPublished', () => store.markPublished(ids, at)))
+      .catch(fail);
     for (const alert of alerts) {
       metrics.alerts.inc({ rule: alert.ruleId, severity: alert.severity });
       if (alert.ingestedAt) metrics.latency.observe((publishedAt - Date.parse(alert.ingestedAt)) / 1000);
