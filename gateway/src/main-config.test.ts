@@ -2,12 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const main = (workspace: string, file: string) =>
   fileURLToPath(new URL(`../../${workspace}/src/${file}`, import.meta.url));
 
 function start(entry: string, env: Record<string, string>) {
-  const run = spawnSync(TSX, [entry], {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     encoding: 'utf8',
     timeout: 60_000,

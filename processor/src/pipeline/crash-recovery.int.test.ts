@@ -11,7 +11,6 @@ import {
   storedAlerts,
 } from '../testing/processor-fixture.ts';
 
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 
 interface Sent {
@@ -92,7 +91,8 @@ describeWith(['kafka', 'postgres', 's3'])('processor crash recovery', () => {
   });
 
   const startProcessor = (): ChildProcess => {
-    const child = spawn(TSX, [MAIN], {
+    // node --import tsx, not the tsx CLI: the CLI is a wrapper process, and SIGKILL must hit the processor itself.
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
       env: { ...process.env, ...world.env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -126,7 +126,10 @@ describeWith(['kafka', 'postgres', 's3'])('processor crash recovery', () => {
       },
     );
     first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    const [, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+      first.once('exit', (code, sig) => resolve([code, sig])),
+    );
+    expect(signal).toBe('SIGKILL');
 
     await publish(events.slice(half));
     const second = startProcessor();
