@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['*/src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          // Unit tests first, then the integration tests with their own worker limit.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -23,6 +25,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: integration files share one Kafka, one PostgreSQL and one S3 server.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
