@@ -78,15 +78,6 @@ export function runArchiveContract(name: string, makeArchive: MakeArchive): void
         expect(await archive.list(dir)).toEqual([`${dir}batch`]);
       });
 
-      it('keeps one whole body when puts of one key race', async () => {
-        const dir = scope();
-        const bodies = Array.from({ length: 8 }, (_, i) => bytes(`body-${i}-`.repeat(1000 + i)));
-        await Promise.all(bodies.map((body) => archive.put(`${dir}raced`, body)));
-        const read = Buffer.from((await archive.get(`${dir}raced`))!);
-        expect(bodies.some((body) => read.equals(body))).toBe(true);
-        expect(await archive.list(dir)).toEqual([`${dir}raced`]);
-      });
-
       it('returns null for a missing key, including one below an existing object', async () => {
         const dir = scope();
         expect(await archive.get(`${dir}missing`)).toBeNull();
