@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Bus } from '@vigil/core';
+import type { Bus, Source } from '@vigil/core';
 import type { AlertStore } from '@vigil/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -22,6 +22,8 @@ export interface GatewayServiceOptions {
   /** Cursor epoch (see fanout/live-gateway.ts). */
   epoch: string;
   alertsTopic: string;
+  /** Topic of each source's events, where HTTP ingest publishes (TOPIC_PREFIX). */
+  eventTopics?: Record<Source, string>;
   /** Extra health probes beside the database's. */
   health?: Record<string, HealthProbe>;
   eventKey: EventKeyFn;
@@ -46,6 +48,7 @@ export function createGatewayService(options: GatewayServiceOptions) {
     logger,
     now: options.now ?? Date.now,
     eventKey: options.eventKey,
+    topicOf: options.eventTopics ? (source) => options.eventTopics![source] : undefined,
   });
   return createLiveGateway({
     bus: options.bus,

@@ -47,6 +47,7 @@ runMain('gateway', async () => {
     // Kafka keeps the alerts topic across restarts, so its offsets (the cursors) stay valid: a fixed epoch.
     epoch: config.KAFKA_BROKERS ? 'k1' : `m${Date.now().toString(36)}`,
     alertsTopic: topicNames(config.TOPIC_PREFIX).alerts,
+    eventTopics: topicNames(config.TOPIC_PREFIX).events,
     eventKey: partitionKey,
     staticDir: config.STATIC_DIR,
     allowedOrigins: config.ALLOWED_ORIGINS,

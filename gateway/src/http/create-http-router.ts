@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { WS_PATH } from '@vigil/core';
+import { type Source, WS_PATH } from '@vigil/core';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { alertRoutes } from './alerts-routes.ts';
@@ -31,6 +31,8 @@ export interface HttpRouterOptions {
   limits?: Partial<HttpLimits>;
   /** Bus key of an ingested event; default null (round-robin). */
   eventKey?: EventKeyFn;
+  /** Topic of each source's events (TOPIC_PREFIX); `events.<source>` by default. */
+  topicOf?: (source: Source) => string;
 }
 
 /** The handler, plus the routes it serves (what the OpenAPI document lists). */
@@ -55,6 +57,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     ingestRoute({
       bus: options.bus,
       eventKey: options.eventKey,
+      topicOf: options.topicOf,
       now,
       maxItems: limits.maxIngestItems,
       metrics,

@@ -7,6 +7,7 @@ import {
   isSource,
   type OutgoingMessage,
   SOURCES,
+  type Source,
   UnavailableError,
   VigilError,
 } from '@vigil/core';
@@ -19,6 +20,8 @@ import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
 
 export interface IngestRouteOptions {
+  /** Topic of each source's events (TOPIC_PREFIX); `events.<source>` by default. */
+  topicOf?: (source: Source) => string;
   bus: EventPublisher;
   eventKey?: EventKeyFn;
   now: () => number;
@@ -97,7 +100,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
             headers: { 'ingested-at': ingestedAt },
           });
       });
-      if (messages.length > 0) await publish(bus, eventTopic(source), messages);
+      if (messages.length > 0) await publish(bus, (options.topicOf ?? eventTopic)(source), messages);
       metrics.ingested(source, messages.length, rejected.length);
       return json(202, { accepted: messages.length, rejected });
     },
