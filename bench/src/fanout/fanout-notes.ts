@@ -1,0 +1,120 @@
+import { type FanoutOutcome, fmtInt, fmtMs, fmtRate, neverSaturated, peakRow } from './fanout-outcome.ts';
+import { SERVER_LABELS } from './fanout-protocol.ts';
+import type { StepRow } from './step-row.ts';
+
+/** A process at or above this share of one core is saturated (its single JS thread plus its kernel time). */
+const SATURATED_PERCENT = 90;
+/** Other processes above this share of a core skew a step: the notes say so. */
+const OTHERS_PERCENT = 25;
+
+/** Where a step's ceiling came from, from the CPU figures sampled during it. */
+export function ceilingCause(row: StepRow): string {
+  const figures =
+    `server CPU ${row.serverCpuPercent} % of a core, clients ${row.clientCpuPercent} % ` +
+    `(busiest client process ${row.clientMaxProcessCpuPercent} %), other processes ${row.otherCpuPercent} %, ` +
+    `machine ${row.machineBusyPercent} % busy`;
+  if (row.serverCpuPercent >= SATURATED_PERCENT) return `the server's thread is saturated (${figures})`;
+  if (row.machineBusyPercent >= SATURATED_PERCENT && row.otherCpuPercent >= OTHERS_PERCENT)
+    return `the machine is saturated, partly by processes outside the bench (${figures})`;
+  if (row.machineBusyPercent >= SATURATED_PERCENT)
+    return `the machine is saturated: server and clients share its cores (${figures})`;
+  if (row.clientMaxProcessCpuPercent >= SATURATED_PERCENT)
+    return `a client process is saturated (${figures})`;
+  return `no CPU saturated (${figures}): queueing in socket writes and event-loop turns`;
+}
+
+/** The best deliveries per server core-second over a server's steps at a client count (rates ≥ 1 k/s only). */
+function efficiency(outcome: FanoutOutcome, server: StepRow['server'], clients: number): number | null {
+  const rows = outcome.rows.filter(
+    (r) =>
+      r.server === server && r.clients === clients && r.kind !== 'profiled' && r.deliveriesPerSec >= 1_000,
+  );
+  return rows.length > 0 ? Math.max(...rows.map((r) => r.deliveriesPerServerCoreSec)) : null;
+}
+
+/** Where the time goes and where each ceiling came from, as plain sentences for the report. */
+export function fanoutNotes(outcome: FanoutOutcome, missed: string[]): string[] {
+  const notes: string[] = [];
+  for (const clients of outcome.tiers) {
+    for (const server of outcome.servers) {
+      const peak = peakRow(outcome.rows, server, clients);
+      if (!peak) continue;
+      const tag = `${SERVER_LABELS[server]}, ${fmtInt(clients)} clients`;
+      if (neverSaturated(outcome.rows, server, clients)) {
+        notes.push(
+          `${tag}: kept up with every offered rate (up to ${fmtInt(peak.rate)} alerts/s, ${fmtRate(peak.deliveriesPerSec)} deliveries/s); ` +
+            `its ceiling is above what was offered. At that rate: ${ceilingCause(peak)}.`,
+        );
+      } else {
+        notes.push(
+          `${tag}: ceiling ${fmtRate(peak.deliveriesPerSec)} deliveries/s at ${fmtInt(peak.rate)} alerts/s offered; ${ceilingCause(peak)}.`,
+        );
+      }
+    }
+  }
+  for (const clients of outcome.tiers) {
+    const vigil = efficiency(outcome, 'vigil', clients);
+    const uws = efficiency(outcome, 'uws', clients);
+    if (vigil && uws) {
+      notes.push(
+        `Efficiency, ${fmtInt(clients)} clients (best step, deliveries per second of server CPU): Vigil ` +
+          `${fmtRate(vigil)}, raw uWS ${fmtRate(uws)} — Vigil spends ${(uws / vigil).toFixed(2)}× the CPU of bare ` +
+          'uWS per delivery (bus, feed, ring and filter groups on top of the same native publish). This ratio holds ' +
+          'even when the machine, not the server, set the throughput ceiling.',
+      );
+    }
+  }
+  for (const profile of outcome.profiles) {
+    const top = profile.top
+      .slice(0, 8)
+      .map((e) => `${e.fn} ${e.selfPercent} %`)
+      .join('; ');
+    notes.push(
+      `CPU profile of the ${SERVER_LABELS[profile.server]} process at ${fmtInt(profile.rate)} alerts/s × ${fmtInt(profile.clients)} clients, ` +
+        `top self time (share of busy samples): ${top}. "(program)" is native code: uWS writing to sockets; "(garbage collector)" is GC.`,
+    );
+  }
+  if (missed.length > 0) {
+    notes.push(
+      `Missed: ${missed.join('; ')}. See the ceiling lines above (which process saturated) and the Vigil profile for where its time goes.`,
+    );
+  }
+  if (outcome.tiers.includes(10_000)) {
+    notes.push(
+      'At 10,000 clients one broadcast costs ≈ 85–110 ms of kernel time on these 2 cores (≈ 10 µs per socket write, ' +
+        'whatever the server), so latency there is dominated by the kernel; latency targets are read at 1,000 clients.',
+    );
+  }
+  notes.push(
+    'Method: every 10th connection of each client process parses a sample of its frames for the publish timestamp ' +
+      '(≈ 20,000 parses/s in all); every frame is counted without parsing. Server and clients run in separate processes ' +
+      'on the same 2 cores, so a step saturating the machine measures server and clients together (see the CPU columns).',
+    'Vigil RSS includes the in-process bus (≤ 50,000 retained alerts) and the gateway resume ring (up to 100,000 alerts) — ' +
+      'memory a Kafka deployment moves out of the gateway only for the bus.',
+  );
+  const others = outcome.rows.map((r) => r.otherCpuPercent);
+  const meanOthers = others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0;
+  if (meanOthers >= OTHERS_PERCENT) {
+    notes.push(
+      `Processes outside the bench used ${Math.round(meanOthers)} % of a core on average during the steps (up to ` +
+        `${Math.round(Math.max(...others))} %): absolute figures are lower than on an idle machine, and the servers, ` +
+        'measured one after another, did not all see the same background load.',
+    );
+  }
+  for (const error of outcome.errors) {
+    notes.push(`${SERVER_LABELS[error.server]} × ${fmtInt(error.clients)} failed: ${error.error}`);
+  }
+  return notes;
+}
+
+/** The lines summary.md lists first. */
+export function fanoutHighlights(outcome: FanoutOutcome): string[] {
+  return outcome.tiers.map((clients) => {
+    const parts = outcome.servers.map((server) => {
+      const peak = peakRow(outcome.rows, server, clients);
+      if (!peak) return `${SERVER_LABELS[server]} —`;
+      return `${SERVER_LABELS[server]} ${fmtRate(peak.deliveriesPerSec)}/s (p50 ${fmtMs(peak.p50Ms)} ms, p99 ${fmtMs(peak.p99Ms)} ms at ${fmtInt(peak.rate)} alerts/s)`;
+    });
+    return `${fmtInt(clients)} clients, peak deliveries/s: ${parts.join('; ')}`;
+  });
+}

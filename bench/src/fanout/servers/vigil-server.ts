@@ -1,0 +1,65 @@
+import { createMemoryBus } from '@vigil/adapters';
+import { partitionKey, TOPICS } from '@vigil/core';
+import { createGatewayService } from '@vigil/gateway';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { waitFor } from '../../lib/clock.ts';
+import { createAlertSource } from '../bench-alerts.ts';
+import type { BenchServer, BenchServerOptions } from './bench-server.ts';
+import { nullAlertStore } from './null-alert-store.ts';
+
+/**
+ * The real gateway, as `npm run gateway` builds it (createGatewayService: uWS transport, fan-out, alert
+ * feed, HTTP router), over the in-process bus. The driver publishes to the alerts topic like the
+ * processor does, so every alert takes the full Vigil path: bus → feed (decode, validate, dedupe,
+ * ring, frame serialized once) → filter groups → uWS publish.
+ */
+export async function startVigilServer(
+  options: BenchServerOptions & { logger: Logger },
+): Promise<BenchServer> {
+  if (options.ringMaxAlerts !== undefined) {
+    throw new Error('createGatewayService takes no feed limits: a small ring cannot be set from the bench');
+  }
+  const { logger } = options;
+  const topic = TOPICS.alerts;
+  const bus = createMemoryBus({ logger, retention: options.retention });
+  await bus.start([{ topic, partitions: 1 }]);
+  const gateway = createGatewayService({
+    bus,
+    store: nullAlertStore,
+    rules: [],
+    registry: new Registry(),
+    logger,
+    host: '127.0.0.1',
+    port: 0,
+    epoch: `m${Date.now().toString(36)}`,
+    alertsTopic: topic,
+    eventKey: partitionKey,
+  });
+  const { port } = await gateway.start();
+  const source = createAlertSource(options.runId);
+  let published = 0;
+
+  return {
+    url: `ws://127.0.0.1:${port}/ws`,
+    async publish(count) {
+      const messages = [];
+      for (let i = 0; i < count; i++) messages.push({ key: null, value: JSON.stringify(source.next()) });
+      await bus.publish(topic, messages);
+      published += count;
+    },
+    async settled() {
+      // Offsets start at 0, so the feed has ingested everything once its head reaches `published`.
+      if (!(await waitFor(() => gateway.feed.window().head >= published, 30_000, 5))) {
+        throw new Error(`the alert feed did not reach offset ${published} within 30 s`);
+      }
+    },
+    get lastSeq() {
+      return source.lastSeq;
+    },
+    async stop() {
+      await gateway.stop();
+      await bus.stop();
+    },
+  };
+}
