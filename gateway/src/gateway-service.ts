@@ -56,6 +56,7 @@ export function createGatewayService(options: GatewayServiceOptions) {
     host: options.host,
     port: options.port,
     http: router,
+    onAlerts: () => router.invalidate(),
     registry: options.registry,
     logger,
     topic: options.alertsTopic,

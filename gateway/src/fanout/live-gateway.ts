@@ -26,6 +26,8 @@ export interface LiveGatewayOptions {
   topic?: string;
   /** This instance's consumer group; default unique per instance. */
   groupId?: string;
+  /** Told after each batch of new alerts reaches the fan-out (the REST cache invalidates on it). */
+  onAlerts?: () => void;
   /** Origins allowed to open /ws; unset: any. */
   allowedOrigins?: readonly string[];
   now?: () => number;
@@ -61,7 +63,12 @@ export function createLiveGateway(options: LiveGatewayOptions): LiveGateway {
     epoch: options.epoch,
     topic: options.topic,
     groupId: options.groupId,
-    sink: { deliver: (entries) => fanout?.deliver(entries) },
+    sink: {
+      deliver: (entries) => {
+        fanout?.deliver(entries);
+        options.onAlerts?.();
+      },
+    },
     metrics,
     logger,
     limits: feedLimits,

@@ -11,6 +11,7 @@ import type { HttpHandler, HttpRequest, HttpResponse } from './http-types.ts';
 import { ingestRoute } from './ingest-route.ts';
 import { buildOpenApiDocument, openApiRoute } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
+import { createResponseCache } from './response-cache.ts';
 import type { Route } from './route.ts';
 import { createStaticFiles } from './static-files.ts';
 import { statsRoutes } from './stats-routes.ts';
@@ -38,7 +39,14 @@ export interface HttpRouterOptions {
 /** The handler, plus the routes it serves (what the OpenAPI document lists). */
 export interface HttpRouter extends HttpHandler {
   readonly routes: readonly Route[];
+  /** Drops cached history reads; the gateway calls it for every alert its feed receives. */
+  invalidate(): void;
 }
+
+/** History reads whose answers are cached between alerts (see response-cache.ts). */
+const CACHED_ROUTES = new Set(['/api/alerts', '/api/stats/summary', '/api/stats/timeline', '/api/services']);
+/** Staleness bound for changes this gateway is not told about, e.g. a status set through another gateway. */
+const CACHE_TTL_MS = 1_000;
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** Paths that are never the dashboard's, so a miss there is a JSON 404, not the SPA page. */
@@ -71,6 +79,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
   ];
   routes.push(openApiRoute(() => buildOpenApiDocument(routes)));
   const staticFiles = options.staticDir ? createStaticFiles({ dir: options.staticDir, logger }) : null;
+  const cache = createResponseCache({ ttlMs: CACHE_TTL_MS, maxEntries: 1_000, now });
 
   /** Answers a request; `label` is set to the route template as soon as one matches. */
   async function dispatch(
@@ -83,8 +92,16 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
       const params = route.match(request.path);
       if (!params) continue;
       label.route = route.path;
-      if (route.method === method) return route.handle(request, params);
-      allowed.push(route.method);
+      if (route.method !== method) {
+        allowed.push(route.method);
+        continue;
+      }
+      if (method === 'GET' && CACHED_ROUTES.has(route.path)) {
+        return cache.get(`${request.path}?${request.query}`, () => route.handle(request, params));
+      }
+      const response = await route.handle(request, params);
+      if (method === 'PATCH') cache.invalidate(); // a status changed
+      return response;
     }
     if (allowed.length > 0) {
       throw new HttpError(405, `method ${method} is not allowed here`, {
@@ -127,5 +144,5 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     );
     return response;
   };
-  return Object.assign(handler, { routes: routes as readonly Route[] });
+  return Object.assign(handler, { routes: routes as readonly Route[], invalidate: () => cache.invalidate() });
 }

@@ -1,8 +1,10 @@
 import { Kafka, logLevel } from 'kafkajs';
 
 /**
- * Resolves once a broker in `brokers` answers a cluster description; rejects with the last
- * connection error at the deadline, or as soon as `failed()` reports that the broker died.
+ * Resolves once a broker in `brokers` answers a cluster description and its group coordinator is loaded;
+ * rejects with the last error at the deadline, or as soon as `failed()` reports that the broker died.
+ * The coordinator check matters on a fresh broker: the first group join otherwise fails with "the
+ * coordinator is loading" while __consumer_offsets (one partition in the harness) is created.
  */
 export const waitForKafka = async (options: {
   brokers: string[];
@@ -26,6 +28,7 @@ export const waitForKafka = async (options: {
     try {
       await admin.connect();
       await admin.describeCluster();
+      await admin.describeGroups(['vigil-harness-probe']);
       return;
     } catch (error) {
       lastError = error; // not up yet: expected until the listener is bound
