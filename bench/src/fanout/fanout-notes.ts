@@ -1,27 +1,8 @@
+import { ceilingCause, OTHERS_PERCENT } from './ceiling-cause.ts';
 import { type FanoutOutcome, fmtInt, fmtMs, fmtRate, neverSaturated, peakRow } from './fanout-outcome.ts';
 import { SERVER_LABELS } from './fanout-protocol.ts';
+import { missedTargetNotes } from './missed-notes.ts';
 import type { StepRow } from './step-row.ts';
-
-/** A process at or above this share of one core is saturated (its single JS thread plus its kernel time). */
-const SATURATED_PERCENT = 90;
-/** Other processes above this share of a core skew a step: the notes say so. */
-const OTHERS_PERCENT = 25;
-
-/** Where a step's ceiling came from, from the CPU figures sampled during it. */
-export function ceilingCause(row: StepRow): string {
-  const figures =
-    `server CPU ${row.serverCpuPercent} % of a core, clients ${row.clientCpuPercent} % ` +
-    `(busiest client process ${row.clientMaxProcessCpuPercent} %), other processes ${row.otherCpuPercent} %, ` +
-    `machine ${row.machineBusyPercent} % busy`;
-  if (row.serverCpuPercent >= SATURATED_PERCENT) return `the server's thread is saturated (${figures})`;
-  if (row.machineBusyPercent >= SATURATED_PERCENT && row.otherCpuPercent >= OTHERS_PERCENT)
-    return `the machine is saturated, partly by processes outside the bench (${figures})`;
-  if (row.machineBusyPercent >= SATURATED_PERCENT)
-    return `the machine is saturated: server and clients share its cores (${figures})`;
-  if (row.clientMaxProcessCpuPercent >= SATURATED_PERCENT)
-    return `a client process is saturated (${figures})`;
-  return `no CPU saturated (${figures}): queueing in socket writes and event-loop turns`;
-}
 
 /** The best deliveries per server core-second over a server's steps at a client count (rates ≥ 1 k/s only). */
 function efficiency(outcome: FanoutOutcome, server: StepRow['server'], clients: number): number | null {
@@ -33,7 +14,7 @@ function efficiency(outcome: FanoutOutcome, server: StepRow['server'], clients: 
 }
 
 /** Where the time goes and where each ceiling came from, as plain sentences for the report. */
-export function fanoutNotes(outcome: FanoutOutcome, missed: string[]): string[] {
+export function fanoutNotes(outcome: FanoutOutcome): string[] {
   const notes: string[] = [];
   for (const clients of outcome.tiers) {
     for (const server of outcome.servers) {
@@ -69,16 +50,19 @@ export function fanoutNotes(outcome: FanoutOutcome, missed: string[]): string[] 
       .slice(0, 8)
       .map((e) => `${e.fn} ${e.selfPercent} %`)
       .join('; ');
+    const share = (match: (fn: string) => boolean) =>
+      Math.round(profile.top.filter((e) => match(e.fn)).reduce((sum, e) => sum + e.selfPercent, 0));
+    const gateway = share((fn) => fn.includes(' gateway/src/'));
+    const native = share((fn) => fn === 'publish' || fn === 'getBufferedAmount');
     notes.push(
       `CPU profile of the ${SERVER_LABELS[profile.server]} process at ${fmtInt(profile.rate)} alerts/s × ${fmtInt(profile.clients)} clients, ` +
-        `top self time (share of busy samples): ${top}. "(program)" is native code: uWS writing to sockets; "(garbage collector)" is GC.`,
+        `top self time (share of busy samples): ${top}. Names without a file are native: \`publish\` and ` +
+        '`getBufferedAmount` are uWS bindings (publish includes uWS writing the frame to every socket, kernel ' +
+        'time included), "(program)" is other native code, "(garbage collector)" is GC. Of the top ' +
+        `entries, Vigil's own code (gateway/src) takes ${gateway} % and the uWS bindings ${native} %.`,
     );
   }
-  if (missed.length > 0) {
-    notes.push(
-      `Missed: ${missed.join('; ')}. See the ceiling lines above (which process saturated) and the Vigil profile for where its time goes.`,
-    );
-  }
+  notes.push(...missedTargetNotes(outcome));
   if (outcome.tiers.includes(10_000)) {
     notes.push(
       'At 10,000 clients one broadcast costs ≈ 85–110 ms of kernel time on these 2 cores (≈ 10 µs per socket write, ' +

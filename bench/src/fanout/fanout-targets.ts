@@ -15,7 +15,7 @@ export const P99_TARGET_MS = 50;
 /** The tier the latency target is measured at (10,000 sockets cost ~100 ms of kernel time per broadcast here). */
 export const LATENCY_TIER = 1_000;
 
-const RATIO_TARGETS: { against: ServerKind; atLeast: number }[] = [
+export const RATIO_TARGETS: { against: ServerKind; atLeast: number }[] = [
   { against: 'uws', atLeast: 0.8 },
   { against: 'ws', atLeast: 5 },
   { against: 'socketio', atLeast: 5 },

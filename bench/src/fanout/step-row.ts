@@ -18,7 +18,7 @@ export interface StepRow {
   deliveredPercent: number;
   /** Frames received by all clients / (last receive − first publish). */
   deliveriesPerSec: number;
-  /** Frames per client socket read: how many frames the server coalesced into one write. */
+  /** Frames per client socket read: the server's write batching and the clients' read lag together. */
   framesPerRead: number;
   p50Ms: number;
   p90Ms: number;

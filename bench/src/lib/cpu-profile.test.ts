@@ -22,7 +22,7 @@ describe('summarizeProfile', () => {
         node(4, 'deliver', 10, `file://${root}gateway/src/fanout/fanout.ts`),
       ],
     });
-    expect(top[0]).toEqual({ fn: 'deliver gateway/src/fanout/fanout.ts:10', selfMs: 400, selfPercent: 80 });
+    expect(top[0]).toEqual({ fn: 'deliver gateway/src/fanout/fanout.ts', selfMs: 400, selfPercent: 80 });
     expect(top[1]).toMatchObject({ fn: '(garbage collector)', selfPercent: 20 });
     expect(top).toHaveLength(2);
   });

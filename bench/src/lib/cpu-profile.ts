@@ -40,9 +40,10 @@ export function summarizeProfile(profile: Profile, top = 12): ProfileEntry[] {
   let busy = 0;
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
-    const { functionName, url, lineNumber } = node.callFrame;
+    const { functionName, url } = node.callFrame;
     if (hits === 0 || functionName === '(idle)') continue;
-    const fn = url ? `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}` : functionName;
+    // No line numbers: under tsx's loader they point into transformed code, not the .ts source.
+    const fn = url ? `${functionName || '(anonymous)'} ${shortUrl(url)}` : functionName;
     byFn.set(fn, (byFn.get(fn) ?? 0) + hits);
     busy += hits;
   }

@@ -2,11 +2,25 @@ import type { ChartSpec } from '../suite.ts';
 
 const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#64748b', '#ca8a04'];
 
+/** One colour per series name across every chart of a page ("Vigil gateway at 400/s …" shares Vigil's). */
+export function createColorOf(): (label: string) => string {
+  const assigned = new Map<string, string>();
+  return (label) => {
+    const key = label.split(' at ')[0]!;
+    let color = assigned.get(key);
+    if (!color) {
+      color = PALETTE[assigned.size % PALETTE.length]!;
+      assigned.set(key, color);
+    }
+    return color;
+  };
+}
+
 /** A Chart.js 4 line or bar chart configuration (plain JSON, embedded in the page) for one ChartSpec. */
-export function chartConfig(spec: ChartSpec): Record<string, unknown> {
+export function chartConfig(spec: ChartSpec, colorOf = createColorOf()): Record<string, unknown> {
   const categories = spec.categories;
-  const datasets = spec.series.map((series, i) => {
-    const color = PALETTE[i % PALETTE.length];
+  const datasets = spec.series.map((series) => {
+    const color = colorOf(series.label);
     const data = categories
       ? categories.map((c) => series.points.find((p) => p.x === c)?.y ?? null)
       : series.points.map((p) => ({ x: p.x, y: p.y }));

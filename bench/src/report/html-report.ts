@@ -1,12 +1,16 @@
 import { machineLine } from '../lib/machine.ts';
-import { chartConfig } from './chart-config.ts';
+import { chartConfig, createColorOf } from './chart-config.ts';
 import { escapeHtml, figureBlock, STYLE, targetsTable } from './html-parts.ts';
 import type { ReportEntry, ReportInput } from './report-input.ts';
 
 /** JSON safe inside a <script> element. */
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
-function suiteSection(entry: ReportEntry, charts: Record<string, unknown>[]): string {
+function suiteSection(
+  entry: ReportEntry,
+  charts: Record<string, unknown>[],
+  colorOf: (label: string) => string,
+): string {
   const parts = [`<section id="${escapeHtml(entry.name)}"><h2>${escapeHtml(entry.name)}</h2>`];
   parts.push(`<p>${escapeHtml(entry.description)}</p>`);
   if (entry.status === 'failed') {
@@ -27,7 +31,7 @@ function suiteSection(entry: ReportEntry, charts: Record<string, unknown>[]): st
     parts.push('<div class="charts">');
     for (const spec of result.charts) {
       const id = `chart-${charts.length}`;
-      charts.push({ id, config: chartConfig(spec) });
+      charts.push({ id, config: chartConfig(spec, colorOf) });
       parts.push(`<div class="chart"><canvas id="${id}"></canvas></div>`);
     }
     parts.push('</div>');
@@ -53,7 +57,8 @@ export function renderHtml(input: ReportInput, chartJs: string): string {
         ]
       : (e.result?.targets ?? []).map((target) => ({ suite: e.name, target })),
   );
-  const sections = input.entries.map((e) => suiteSection(e, charts)).join('\n');
+  const colorOf = createColorOf();
+  const sections = input.entries.map((e) => suiteSection(e, charts, colorOf)).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Vigil bench report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head>
