@@ -1,6 +1,6 @@
 import type { ProfileEntry } from '../lib/cpu-profile.ts';
 import type { ServerKind } from './fanout-protocol.ts';
-import type { LatencyCurve, StepRow } from './step-row.ts';
+import { complete, type LatencyCurve, type StepRow } from './step-row.ts';
 
 /** Everything the fan-out suite measured, across servers and client tiers. */
 export interface FanoutOutcome {
@@ -16,11 +16,15 @@ export interface FanoutOutcome {
 const sweepOf = (rows: StepRow[], server: ServerKind, clients: number) =>
   rows.filter((r) => r.server === server && r.clients === clients && r.kind === 'sweep');
 
-/** The step with the most deliveries/s: the server's measured throughput ceiling at that client count. */
+/**
+ * The step with the most deliveries/s among those where every client got every alert: the server's
+ * measured throughput ceiling at that client count (any step, if none was complete).
+ */
 export function peakRow(rows: StepRow[], server: ServerKind, clients: number): StepRow | null {
+  const sweep = sweepOf(rows, server, clients);
+  const candidates = sweep.some(complete) ? sweep.filter(complete) : sweep;
   let best: StepRow | null = null;
-  for (const row of sweepOf(rows, server, clients))
-    if (!best || row.deliveriesPerSec > best.deliveriesPerSec) best = row;
+  for (const row of candidates) if (!best || row.deliveriesPerSec > best.deliveriesPerSec) best = row;
   return best;
 }
 

@@ -56,13 +56,14 @@ export const KEPT_DELIVERY_SHARE = 0.99;
 /** A p99 above this means alerts queue up behind the fan-out instead of flowing: not keeping up. */
 export const KEPT_P99_MS = 1_000;
 
+type StepCounts = Pick<StepRow, 'delivered' | 'expected' | 'dropped'>;
+
+/** Every client got (nearly) every alert the server published, and none was dropped: a valid throughput figure. */
+export const complete = (row: StepCounts): boolean =>
+  row.delivered >= KEPT_DELIVERY_SHARE * row.expected && row.dropped === 0;
+
 /** Whether a step kept up: published on time, delivered nearly everything, no drops, no runaway queue. */
 export function keptUp(row: Omit<StepRow, 'keptUp'>, durationMs: number): boolean {
   const offered = (row.rate * durationMs) / 1000;
-  return (
-    row.published >= KEPT_PUBLISH_SHARE * offered &&
-    row.delivered >= KEPT_DELIVERY_SHARE * row.expected &&
-    row.dropped === 0 &&
-    row.p99Ms < KEPT_P99_MS
-  );
+  return row.published >= KEPT_PUBLISH_SHARE * offered && complete(row) && row.p99Ms < KEPT_P99_MS;
 }

@@ -65,6 +65,27 @@ describe('WebSocket frame parser', () => {
     ]);
   });
 
+  it('keeps nothing that points into a pushed chunk, so one read buffer can serve every push', () => {
+    const bytes = Buffer.concat([
+      frame(OPCODE.text, 'he', false),
+      frame(OPCODE.close, Buffer.from([0x0f, 0xa8])),
+      frame(OPCODE.continuation, 'llo'),
+      frame(OPCODE.text, 'world'),
+    ]);
+    for (const size of [1, 3, 5]) {
+      const { parser, messages, controls } = collect(() => true);
+      const shared = Buffer.alloc(size);
+      for (let i = 0; i < bytes.length; i += size) {
+        const piece = bytes.subarray(i, i + size);
+        piece.copy(shared);
+        parser.push(shared.subarray(0, piece.length));
+        shared.fill(0xee); // the next read overwrites it
+      }
+      expect(messages).toEqual(['hello', 'world']);
+      expect(controls).toEqual([[OPCODE.close, '0fa8']]);
+    }
+  });
+
   it('rejects a masked server frame', () => {
     const { parser } = collect(() => true);
     expect(() => parser.push(Buffer.from([0x81, 0x81, 1, 2, 3, 4, 5]))).toThrow(/masked/);

@@ -14,7 +14,8 @@ export interface FrameEvents {
  * Incremental parser of server-to-client WebSocket frames (never masked), fed with socket chunks as they
  * come. It only walks frame headers and skips payloads, copying bytes solely for the messages the caller
  * wants to read: counting a frame costs a few integer operations, so a client process can count millions
- * of frames per second and the bench measures the server, not its clients.
+ * of frames per second and the bench measures the server, not its clients. Nothing it keeps points into
+ * a pushed chunk (everything kept is copied): callers may reuse one read buffer for every push.
  */
 export function createFrameParser(events: FrameEvents) {
   let pending: Buffer | null = null; // an incomplete header carried over to the next chunk
@@ -47,7 +48,7 @@ export function createFrameParser(events: FrameEvents) {
       while (i < buf.length) {
         if (inFrame) {
           const n = Math.min(skip, buf.length - i);
-          if (opcode >= OPCODE.close) controlPieces.push(buf.subarray(i, i + n));
+          if (opcode >= OPCODE.close) controlPieces.push(Buffer.from(buf.subarray(i, i + n)));
           else if (dataPieces) dataPieces.push(Buffer.from(buf.subarray(i, i + n)));
           skip -= n;
           i += n;
