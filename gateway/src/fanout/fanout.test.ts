@@ -18,13 +18,17 @@ function setup(options: { ringMaxAlerts?: number; limits?: Partial<FanoutLimits>
   const pubsub = fakePubSub();
   const registry = new Registry();
   const scheduled: (() => void)[] = [];
+  const delays: number[] = [];
   const fanout: Fanout = createFanout({
     history,
     publish: pubsub.publish,
     metrics: createLiveMetrics(registry),
     logger,
     limits: { maxBufferedBytes: MAX, drainTimeoutMs: 5_000, ...options.limits },
-    schedule: (task) => scheduled.push(task),
+    schedule: (task, delayMs) => {
+      scheduled.push(task);
+      delays.push(delayMs);
+    },
   });
   const connect = (): FakeConnection => {
     const conn = fakeConnection(() => fanout);
@@ -42,7 +46,7 @@ function setup(options: { ringMaxAlerts?: number; limits?: Partial<FanoutLimits>
     for (const task of scheduled.splice(0)) task();
   };
   const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
-  return { history, pubsub, fanout, connect, feed, say, sweep, metric };
+  return { history, pubsub, fanout, connect, feed, say, sweep, metric, delays };
 }
 
 const frames = (conn: FakeConnection, op?: string) =>
@@ -178,6 +182,28 @@ describe('fan-out', () => {
       expect(await metric('vigil_ws_slow_clients_dropped_total')).toEqual([
         expect.objectContaining({ labels: { reason: 'live' }, value: 1 }),
       ]);
+    });
+
+    it('are checked on the next turn once checkBytes went out, else checkIntervalMs after a publish', () => {
+      const frameBytes = fakeHistory().append(alerts(0, 1))[0]!.frame.length;
+      const { connect, say, feed, sweep, delays } = setup({
+        limits: { checkBytes: 3 * frameBytes, checkIntervalMs: 100 },
+      });
+      const slow = connect();
+      const fine = connect();
+      say(slow, { op: 'subscribe' });
+      say(fine, { op: 'subscribe' });
+      feed(alerts(0, 1));
+      feed(alerts(1, 1));
+      expect(delays).toEqual([100]); // one pending check for both, on the timer
+      feed(alerts(2, 4)); // past checkBytes: a check on the next turn replaces the timer's
+      expect(delays).toEqual([100, 0]);
+      slow.buffered = MAX + 1;
+      sweep(); // the stale timer task runs too, and does nothing more
+      expect(slow.closedWith?.code).toBe(4008);
+      expect(fine.closed).toBe(false);
+      feed(alerts(6, 1));
+      expect(delays).toEqual([100, 0, 100]); // counting starts again after a check
     });
 
     it('are closed when a direct frame takes them over the bound', () => {

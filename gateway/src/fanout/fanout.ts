@@ -20,8 +20,11 @@ export interface FanoutOptions {
   logger: Logger;
   now?: () => number;
   limits?: Partial<FanoutLimits>;
-  /** Runs the slow-client check after uWS has flushed a chunk's publishes; default setImmediate. */
-  schedule?: (task: () => void) => void;
+  /**
+   * Runs the slow-client check: with delayMs 0 after uWS has flushed this turn's publishes (default
+   * setImmediate), else after a timer.
+   */
+  schedule?: (task: () => void, delayMs: number) => void;
 }
 
 export interface FanoutStats {
@@ -51,20 +54,29 @@ const SLOW_REASON = 'slow consumer';
 /**
  * The WebSocket protocol and the fan-out. Live alerts go through uWS native pub/sub: one topic per
  * distinct canonical filter, one publish per matching group per alert, the frame serialized once by the
- * feed. JavaScript never loops over sockets per alert; after each delivered chunk it checks the buffers
- * of the groups that just received something and closes clients over the bound with 4008.
+ * feed. JavaScript never loops over sockets per alert; every chunk's worth of bytes (or 100 ms) it checks
+ * the buffers of the groups that received something and closes clients over the bound with 4008.
  */
 export function createFanout(options: FanoutOptions): Fanout {
   const { history, publish, metrics } = options;
   const logger = options.logger.child({ module: 'fanout' });
   const now = options.now ?? Date.now;
   const limits = { ...DEFAULT_FANOUT_LIMITS, ...options.limits };
-  const schedule = options.schedule ?? ((task: () => void) => setImmediate(task));
+  const schedule =
+    options.schedule ??
+    ((task: () => void, delayMs: number) => {
+      if (delayMs === 0) setImmediate(task);
+      else setTimeout(task, delayMs).unref();
+    });
   const groups = createSubscriptionGroups();
   const clients = new Map<Connection, Client>();
   const headWaiters = createHeadWaiters();
   const dirty = new Set<Group>();
-  let sweepScheduled = false;
+  /** Frame bytes published since the last check, and the pending check (soon: next turn; later: timer). */
+  let bytesSinceCheck = 0;
+  let pendingCheck: 'none' | 'soon' | 'later' = 'none';
+  /** Bumped when a later check is replaced by a sooner one, so the stale timer does nothing. */
+  let checkGeneration = 0;
   let subscriptions = 0;
 
   const countGroups = () => metrics.filterGroups.set(groups.size);
@@ -202,7 +214,8 @@ export function createFanout(options: FanoutOptions): Fanout {
   };
 
   const sweep = () => {
-    sweepScheduled = false;
+    pendingCheck = 'none';
+    bytesSinceCheck = 0;
     const slow: Client[] = [];
     for (const group of dirty) {
       for (const conn of group.members) {
@@ -213,6 +226,24 @@ export function createFanout(options: FanoutOptions): Fanout {
     dirty.clear();
     // Closed after the scan: closing runs the close callback, which edits the groups being read.
     for (const client of slow) cutSlow(client, 'live');
+  };
+
+  /**
+   * Checking costs a native call per member of every group that received something, so it is batched:
+   * on the next turn once checkBytes went out since the last check (which bounds how far any buffer can
+   * grow unchecked, see hardBackpressureLimit), else checkIntervalMs after the first publish.
+   */
+  const requestCheck = () => {
+    const soon = bytesSinceCheck >= limits.checkBytes;
+    if (pendingCheck === 'soon' || (pendingCheck === 'later' && !soon)) return;
+    pendingCheck = soon ? 'soon' : 'later';
+    const generation = ++checkGeneration;
+    schedule(
+      () => {
+        if (generation === checkGeneration) sweep();
+      },
+      soon ? 0 : limits.checkIntervalMs,
+    );
   };
 
   return {
@@ -280,13 +311,11 @@ export function createFanout(options: FanoutOptions): Fanout {
           publish(group.topic, entry.frame);
           metrics.framesSent.inc({ op: 'alert' }, group.members.size);
           dirty.add(group);
+          bytesSinceCheck += entry.frame.length;
         }
       }
       if (headWaiters.size > 0) headWaiters.advanced(history.window().head);
-      if (dirty.size > 0 && !sweepScheduled) {
-        sweepScheduled = true;
-        schedule(sweep);
-      }
+      if (dirty.size > 0) requestCheck();
     },
 
     stats: () => ({

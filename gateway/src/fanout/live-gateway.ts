@@ -54,7 +54,12 @@ export function createLiveGateway(options: LiveGatewayOptions): LiveGateway {
   const { logger } = options;
   const metrics = createLiveMetrics(options.registry);
   const feedLimits = { ...DEFAULT_FEED_LIMITS, ...options.limits?.feed };
-  const fanoutLimits = { ...DEFAULT_FANOUT_LIMITS, ...options.limits?.fanout };
+  // Checked once per feed chunk by default: fewer native calls than a check per turn, bounded headroom.
+  const fanoutLimits = {
+    ...DEFAULT_FANOUT_LIMITS,
+    checkBytes: feedLimits.chunkBytes,
+    ...options.limits?.fanout,
+  };
   // The three are built around each other's callbacks; these late bindings close the loop.
   let fanout: Fanout | undefined;
   let server: UwsServer | undefined;
@@ -89,12 +94,13 @@ export function createLiveGateway(options: LiveGatewayOptions): LiveGateway {
     allowedOrigins: options.allowedOrigins,
     logger,
     limits: {
-      maxBackpressure: hardBackpressureLimit(
-        fanoutLimits.maxBufferedBytes,
-        feedLimits.chunkBytes,
+      maxBackpressure: hardBackpressureLimit({
+        maxBufferedBytes: fanoutLimits.maxBufferedBytes,
+        checkBytes: fanoutLimits.checkBytes,
+        chunkBytes: feedLimits.chunkBytes,
         // A frame is the alert record plus ~40 bytes of envelope; the envelope is inside the 64 KiB margin.
-        feedLimits.maxAlertBytes,
-      ),
+        maxFrameBytes: feedLimits.maxAlertBytes,
+      }),
       ...options.limits?.transport,
     },
   });

@@ -112,7 +112,8 @@ export function createAlertFeed(options: AlertFeedOptions): AlertFeed {
   /**
    * Ring then sink, with no await in between: whatever the ring holds has been published. At most
    * `chunkBytes` (plus one frame) are fanned out between two turns of the event loop, across batches
-   * too: the fan-out checks slow clients on each turn, so no client's buffer grows by more between checks.
+   * too: the fan-out checks slow clients on the turn after each chunk's worth, so no client's buffer
+   * grows by more than two chunks between checks.
    */
   const ingest = async (messages: BusMessage[], deliver: boolean, repairGaps: boolean): Promise<void> => {
     let chunk: RingEntry[] = [];

@@ -1,15 +1,21 @@
 // Baseline only, not product code: the ceiling of uWebSockets.js pub/sub with no Vigil logic at all.
 // Vigil itself imports uWebSockets.js in exactly one file (gateway/src/transport/uws-server.ts); this
 // bench file imports it separately so the comparison has a floor-free reference.
+import { DEFAULT_FANOUT_LIMITS, DEFAULT_FEED_LIMITS, hardBackpressureLimit } from '@vigil/gateway';
 import * as uws from 'uWebSockets.js';
 import { alertFrame, createAlertSource } from '../bench-alerts.ts';
 import type { BenchServer, BenchServerOptions } from './bench-server.ts';
 
 /**
- * Same per-socket ceiling as Vigil's default (gateway fanout-limits: 1 MiB cut-off + two 256 KiB chunks
- * + 64 KiB): a slower client is closed, never silently skipped, on both servers alike.
+ * The same per-socket ceiling as Vigil's with its default limits: a slower client is closed, never
+ * silently skipped, on both servers alike.
  */
-const MAX_BACKPRESSURE = 1024 * 1024 + 2 * 256 * 1024 + 64 * 1024;
+const MAX_BACKPRESSURE = hardBackpressureLimit({
+  maxBufferedBytes: DEFAULT_FANOUT_LIMITS.maxBufferedBytes,
+  checkBytes: DEFAULT_FEED_LIMITS.chunkBytes,
+  chunkBytes: DEFAULT_FEED_LIMITS.chunkBytes,
+  maxFrameBytes: DEFAULT_FEED_LIMITS.maxAlertBytes,
+});
 
 /** `app.publish('all', frame)` per alert: one native publish reaches every socket. */
 export async function startUwsRawServer(options: BenchServerOptions): Promise<BenchServer> {
