@@ -4,7 +4,7 @@ import type { Bus, Source } from '@vigil/core';
 import type { AlertStore } from '@vigil/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createLiveGateway } from './fanout/live-gateway.ts';
+import { createLiveGateway, type LiveGatewayOptions } from './fanout/live-gateway.ts';
 import { createHttpRouter } from './http/create-http-router.ts';
 import type { EventKeyFn, HealthProbe, RuleJson } from './http/http-ports.ts';
 
@@ -30,6 +30,8 @@ export interface GatewayServiceOptions {
   staticDir?: string;
   allowedOrigins?: readonly string[];
   now?: () => number;
+  /** Feed, fan-out and transport limits (defaults in gateway/README.md, "WebSocket: limits"). */
+  limits?: LiveGatewayOptions['limits'];
 }
 
 /** The gateway's one port: REST, ingest, metrics and the dashboard over HTTP, live alerts over /ws. */
@@ -62,5 +64,6 @@ export function createGatewayService(options: GatewayServiceOptions) {
     topic: options.alertsTopic,
     allowedOrigins: options.allowedOrigins,
     now: options.now,
+    limits: options.limits,
   });
 }

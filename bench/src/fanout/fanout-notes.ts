@@ -2,7 +2,7 @@ import { ceilingCause, OTHERS_PERCENT } from './ceiling-cause.ts';
 import { type FanoutOutcome, fmtInt, fmtMs, fmtRate, neverSaturated, peakRow } from './fanout-outcome.ts';
 import { SERVER_LABELS } from './fanout-protocol.ts';
 import { missedTargetNotes } from './missed-notes.ts';
-import type { StepRow } from './step-row.ts';
+import { type StepRow, THROUGHPUT_GAIN } from './step-row.ts';
 
 /** The best deliveries per server core-second over a server's steps at a client count (rates ≥ 1 k/s only). */
 function efficiency(outcome: FanoutOutcome, server: StepRow['server'], clients: number): number | null {
@@ -70,9 +70,17 @@ export function fanoutNotes(outcome: FanoutOutcome): string[] {
     );
   }
   notes.push(
+    'Why the uWS-based servers climb past the rate they keep up with: a server that cannot broadcast each alert on its ' +
+      'own puts several frames into one write per socket (uWS queues publishes per socket until the event loop turns), so ' +
+      'its deliveries/s keep rising while its published alerts/s fall short of the offered rate, at the price of latency ' +
+      '(see p50/p99 at the peak). `ws` and Socket.IO write every frame to every socket on its own, so their ceiling comes ' +
+      'at the lowest rates. The sweep therefore goes on after a step that fell behind as long as it raised deliveries/s by ' +
+      `${Math.round((THROUGHPUT_GAIN - 1) * 100)} % or more and delivered every alert to every client; the peak counts only such complete steps.`,
     'Method: every 10th connection of each client process parses a sample of its frames for the publish timestamp ' +
-      '(≈ 20,000 parses/s in all); every frame is counted without parsing. Server and clients run in separate processes ' +
-      'on the same 2 cores, so a step saturating the machine measures server and clients together (see the CPU columns).',
+      '(≈ 20,000 parses/s in all); every frame is counted without parsing, and every socket of a client process reads ' +
+      "into one shared buffer (Node's per-read 64 KiB allocation had doubled the clients' CPU in earlier runs). Server " +
+      'and clients run in separate processes on the same 2 cores, so a step saturating the machine measures server and ' +
+      'clients together (see the CPU columns).',
     'Vigil RSS includes the in-process bus (≤ 50,000 retained alerts) and the gateway resume ring (up to 100,000 alerts) — ' +
       'memory a Kafka deployment moves out of the gateway only for the bus.',
   );

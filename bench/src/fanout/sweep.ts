@@ -1,12 +1,5 @@
 import { MIN_CONNECTED_SHARE, type ServerSession } from './server-session.ts';
-import { complete } from './step-row.ts';
-
-/**
- * A step that fell behind still extends the sweep while it raised the server's best deliveries/s by at
- * least this factor: with many clients a server that cannot publish at the offered rate still delivers
- * more per broadcast as the rate rises (more frames per socket write), and its ceiling lies further up.
- */
-export const THROUGHPUT_GAIN = 1.05;
+import { complete, THROUGHPUT_GAIN } from './step-row.ts';
 
 /**
  * Raises the rate step by step for every session until each has fallen behind and stopped gaining

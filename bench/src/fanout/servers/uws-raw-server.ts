@@ -1,8 +1,9 @@
 // Baseline only, not product code: the ceiling of uWebSockets.js pub/sub with no Vigil logic at all.
 // Vigil itself imports uWebSockets.js in exactly one file (gateway/src/transport/uws-server.ts); this
 // bench file imports it separately so the comparison has a floor-free reference.
-import { DEFAULT_FANOUT_LIMITS, DEFAULT_FEED_LIMITS, hardBackpressureLimit } from '@vigil/gateway';
+
 import * as uws from 'uWebSockets.js';
+import { DEFAULT_FANOUT_LIMITS, DEFAULT_FEED_LIMITS, hardBackpressureLimit } from '@vigil/gateway';
 import { alertFrame, createAlertSource } from '../bench-alerts.ts';
 import type { BenchServer, BenchServerOptions } from './bench-server.ts';
 

@@ -1,6 +1,6 @@
 import { createMemoryBus } from '@vigil/adapters';
 import { partitionKey, TOPICS } from '@vigil/core';
-import { createGatewayService } from '@vigil/gateway';
+import { createGatewayService, DEFAULT_FEED_LIMITS } from '@vigil/gateway';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { waitFor } from '../../lib/clock.ts';
@@ -17,9 +17,6 @@ import { nullAlertStore } from './null-alert-store.ts';
 export async function startVigilServer(
   options: BenchServerOptions & { logger: Logger },
 ): Promise<BenchServer> {
-  if (options.ringMaxAlerts !== undefined) {
-    throw new Error('createGatewayService takes no feed limits: a small ring cannot be set from the bench');
-  }
   const { logger } = options;
   const topic = TOPICS.alerts;
   const bus = createMemoryBus({ logger, retention: options.retention });
@@ -35,6 +32,16 @@ export async function startVigilServer(
     epoch: `m${Date.now().toString(36)}`,
     alertsTopic: topic,
     eventKey: partitionKey,
+    // A small ring sends resumes older than it to the bus (the resume suite measures both paths).
+    limits:
+      options.ringMaxAlerts === undefined
+        ? undefined
+        : {
+            feed: {
+              ringMaxAlerts: options.ringMaxAlerts,
+              preloadAlerts: Math.min(options.ringMaxAlerts, DEFAULT_FEED_LIMITS.preloadAlerts),
+            },
+          },
   });
   const { port } = await gateway.start();
   const source = createAlertSource(options.runId);
