@@ -8,4 +8,5 @@ export * from './events/validate-event.ts';
 export type * from './ports/archive.ts';
 export { isSafeArchiveKey } from './ports/archive.ts';
 export type * from './ports/bus.ts';
+export type * from './protocol/rest-responses.ts';
 export * from './protocol/ws-protocol.ts';

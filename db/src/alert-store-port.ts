@@ -1,4 +1,16 @@
-import type { Alert, AlertStatus, Severity, Source } from '@vigil/core';
+import type {
+  Alert,
+  AlertPage,
+  AlertStatus,
+  AlertSummary,
+  ServiceSummary,
+  Severity,
+  Source,
+  TimelinePoint,
+} from '@vigil/core';
+
+// The response bodies live in core (the dashboard reads them too); re-exported for the store's users.
+export type { AlertPage, AlertSummary, ServiceSummary, SeverityCounts, TimelinePoint } from '@vigil/core';
 
 /** Page size when a query names none. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -35,44 +47,10 @@ export interface AlertQuery extends TimeRange {
   cursor?: string;
 }
 
-/** Newest first (detectedAt, then id, descending); `nextCursor` is null on the last page. */
-export interface AlertPage {
-  items: Alert[];
-  nextCursor: string | null;
-}
-
-export type SeverityCounts = Record<Severity, number>;
-
-export interface AlertSummary {
-  total: number;
-  /** Every severity and source is present, zero when none. */
-  bySeverity: SeverityCounts;
-  bySource: Record<Source, number>;
-  /** Only keys that occur; alerts without a service are counted in `total` only. */
-  byService: Record<string, number>;
-  byRuleId: Record<string, number>;
-}
-
 export interface TimelineQuery {
   bucket: TimelineBucketSize;
   from: Instant;
   to: Instant;
-}
-
-/** One bucket `[bucketStart, bucketStart + size)`; every bucket of the range is listed, empty ones with zeros. */
-export interface TimelinePoint {
-  bucketStart: string;
-  total: number;
-  bySeverity: SeverityCounts;
-}
-
-export interface ServiceSummary {
-  service: string;
-  total: number;
-  /** Alerts still in status `open`. */
-  open: number;
-  bySeverity: SeverityCounts;
-  lastAlertAt: string;
 }
 
 /** Archive object keys that hold an alert's evidence, learned after the alert was stored. */

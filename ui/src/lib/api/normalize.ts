@@ -1,37 +1,24 @@
-import { type Alert, SEVERITIES, type Severity, SOURCES, type Source } from '@vigil/core';
+import {
+  type Alert,
+  type AlertPage,
+  SEVERITIES,
+  type ServiceSummary as ServedService,
+  type AlertSummary as ServedSummary,
+  SOURCES,
+  type TimelinePoint,
+} from '@vigil/core';
 
 // The REST contract names the endpoints and their content; these readers accept either a bare array or
 // an object wrapping one, and fill missing counters with zeros, so a gateway that adds a field or wraps
 // a list later does not break the dashboard.
 
 export type Json = Record<string, unknown>;
-export type SeverityCounts = Record<Severity, number>;
+export type { AlertPage, SeverityCounts, TimelinePoint } from '@vigil/core';
 
-export interface AlertPage {
-  items: Alert[];
-  nextCursor: string | null;
-}
-export interface AlertSummary {
-  total: number;
-  bySeverity: SeverityCounts;
-  bySource: Record<Source, number>;
-  byService: Record<string, number>;
-  byRuleId: Record<string, number>;
-  /** Not in every gateway version; null when absent. */
-  byStatus: Record<string, number> | null;
-}
-export interface TimelinePoint {
-  bucketStart: string;
-  total: number;
-  bySeverity: SeverityCounts;
-}
-export interface ServiceSummary {
-  service: string;
-  total: number;
-  open: number;
-  bySeverity: SeverityCounts;
-  lastAlertAt: string | null;
-}
+/** The served summary, plus `byStatus`, which not every gateway version sends (null when absent). */
+export type AlertSummary = ServedSummary & { byStatus: Record<string, number> | null };
+/** The served item, read leniently: a service with no parseable last alert time gets null. */
+export type ServiceSummary = Omit<ServedService, 'lastAlertAt'> & { lastAlertAt: string | null };
 /** A rule object of the rules file, as served; only `id` is relied on, the rest is shown generically. */
 export type RuleDoc = Json & { id: string };
 

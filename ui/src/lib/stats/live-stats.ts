@@ -1,7 +1,12 @@
-import { type Alert, SEVERITIES, type Severity, SOURCES, type Source } from '@vigil/core';
+import {
+  type Alert,
+  SEVERITIES,
+  type Severity,
+  type SeverityCounts,
+  SOURCES,
+  type Source,
+} from '@vigil/core';
 import { isSeverity } from '../format/severity-style.ts';
-
-export type SeverityCounts = Record<Severity, number>;
 
 /** What the overview loads over REST once, before live updates take over. */
 export interface StatsSeed {
