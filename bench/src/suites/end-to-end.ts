@@ -38,7 +38,7 @@ interface Plan {
 
 const plan = (quick: boolean): Plan =>
   quick
-    ? { rates: [1_000, 5_000], stepMs: 10_000, backlog: 200_000, profileBacklog: 100_000, pollSeconds: 5 }
+    ? { rates: [1_000, 5_000], stepMs: 6_000, backlog: 200_000, profileBacklog: 100_000, pollSeconds: 3 }
     : {
         rates: [1_000, 5_000, 20_000],
         stepMs: 20_000,

@@ -60,7 +60,7 @@ async function measureBus(
 }
 
 async function run(context: SuiteContext): Promise<SuiteResult> {
-  const durationSeconds = context.quick ? 5 : 20;
+  const durationSeconds = context.quick ? 3 : 20;
   const dir = join(context.scratchDir, 'ingest');
   await mkdir(dir, { recursive: true });
   const machine = { ...describeMachine(), loadAverage1m: loadAverage1m() };

@@ -105,7 +105,7 @@ function targetsOf(first: RestRow, seed: { rows: number; totalSeconds: number })
 
 async function run(context: SuiteContext): Promise<SuiteResult> {
   const rows = context.quick ? QUICK_ROWS : FULL_ROWS;
-  const durationSeconds = context.quick ? 5 : 20;
+  const durationSeconds = context.quick ? 3 : 20;
   const dir = join(context.scratchDir, 'rest');
   await mkdir(dir, { recursive: true });
   const machine = { ...describeMachine(), loadAverage1m: loadAverage1m() };
