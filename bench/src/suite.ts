@@ -4,7 +4,7 @@
  * (bench/results/summary.md) and the HTML report with charts (bench/results/report.html).
  */
 export interface SuiteContext {
-  /** About two minutes for the whole run instead of the full sizes. */
+  /** About 2.5 minutes for the whole run instead of the full sizes. */
   quick: boolean;
   /** Progress lines for the person watching (stderr). */
   log: (line: string) => void;
