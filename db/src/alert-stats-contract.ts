@@ -53,6 +53,7 @@ export function runStatsContract(ctx: ContractContext): void {
         total: 5,
         bySeverity: { ...zero, high: 2, low: 1, critical: 1, medium: 1 },
         bySource: { logs: 2, metrics: 2, transactions: 0, security: 1 },
+        byStatus: { open: 3, acknowledged: 1, resolved: 1 },
         byService: { [`svc-a-${w.tag}`]: 2, [`svc-b-${w.tag}`]: 2 },
         byRuleId: { [`rule-x-${w.tag}`]: 2, [`rule-y-${w.tag}`]: 2, [`rule-z-${w.tag}`]: 1 },
       });
@@ -71,6 +72,7 @@ export function runStatsContract(ctx: ContractContext): void {
         total: 0,
         bySeverity: zero,
         bySource: { logs: 0, metrics: 0, transactions: 0, security: 0 },
+        byStatus: { open: 0, acknowledged: 0, resolved: 0 },
         byService: {},
         byRuleId: {},
       });

@@ -1,4 +1,4 @@
-import { SEVERITIES, SOURCES, ValidationError } from '@vigil/core';
+import { ALERT_STATUSES, SEVERITIES, SOURCES, ValidationError } from '@vigil/core';
 import { and, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
 import { parseInstant, parseRange, rangeConditions } from './alert-filters.ts';
 import {
@@ -39,17 +39,19 @@ export async function summarize(db: VigilDatabase, range?: TimeRange): Promise<A
     .select({
       severity: alerts.severity,
       source: alerts.source,
+      status: alerts.status,
       service: alerts.service,
       ruleId: alerts.ruleId,
       count,
     })
     .from(alerts)
     .where(and(...rangeConditions(parseRange(range))))
-    .groupBy(alerts.severity, alerts.source, alerts.service, alerts.ruleId);
+    .groupBy(alerts.severity, alerts.source, alerts.status, alerts.service, alerts.ruleId);
   const summary: AlertSummary = {
     total: 0,
     bySeverity: zeroSeverities(),
     bySource: Object.fromEntries(SOURCES.map((s) => [s, 0])) as AlertSummary['bySource'],
+    byStatus: Object.fromEntries(ALERT_STATUSES.map((s) => [s, 0])) as AlertSummary['byStatus'],
     byService: {},
     byRuleId: {},
   };
@@ -57,6 +59,7 @@ export async function summarize(db: VigilDatabase, range?: TimeRange): Promise<A
     summary.total += row.count;
     summary.bySeverity[row.severity] += row.count;
     summary.bySource[row.source] += row.count;
+    summary.byStatus[row.status] += row.count;
     if (row.service !== null)
       summary.byService[row.service] = (summary.byService[row.service] ?? 0) + row.count;
     summary.byRuleId[row.ruleId] = (summary.byRuleId[row.ruleId] ?? 0) + row.count;

@@ -1,4 +1,4 @@
-import type { Alert, Severity } from '../alerts/alert.ts';
+import type { Alert, AlertStatus, Severity } from '../alerts/alert.ts';
 import type { Source } from '../events/sources.ts';
 
 // The bodies of the REST history endpoints (DESIGN.md "REST"), shared by the store that computes them
@@ -19,6 +19,8 @@ export interface AlertSummary {
   /** Every severity and source is present, zero when none. */
   bySeverity: SeverityCounts;
   bySource: Record<Source, number>;
+  /** Every status is present, zero when none: `open` is the count of alerts nobody has handled yet. */
+  byStatus: Record<AlertStatus, number>;
   /** Only keys that occur; alerts without a service are counted in `total` only. */
   byService: Record<string, number>;
   byRuleId: Record<string, number>;

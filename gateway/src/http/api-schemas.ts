@@ -47,6 +47,7 @@ export const SummarySchema = Type.Object({
   total: Type.Integer({ minimum: 0 }),
   bySeverity: counts(SEVERITIES),
   bySource: counts(SOURCES),
+  byStatus: counts(ALERT_STATUSES),
   byService: countMap('Only services that occur; alerts without a service count in `total` only.'),
   byRuleId: countMap('Only rules that occur.'),
 });

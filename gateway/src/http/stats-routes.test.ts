@@ -47,6 +47,7 @@ describe('GET /api/stats/summary', () => {
       total: 4,
       bySeverity: { info: 0, low: 1, medium: 0, high: 2, critical: 1 },
       bySource: { logs: 3, metrics: 1, transactions: 0, security: 0 },
+      byStatus: { open: 3, acknowledged: 0, resolved: 1 },
       byService: { payments: 2, search: 1 },
       byRuleId: { 'logs.error-spike': 3, 'x.y': 1 },
     });

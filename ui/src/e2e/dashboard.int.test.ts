@@ -122,6 +122,15 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     await expect.poll(chartTotal, { ...WAIT, timeout: 60_000 }).toBeGreaterThanOrEqual(before + 1_000);
     expect(await page().locator('[data-testid=feed-item]').count()).toBeLessThanOrEqual(200);
     expect(await page().evaluate(() => document.title)).toContain('Vigil');
+    // Reloaded, the open counter comes from the summary's byStatus: the exact count, not "200+".
+    await page().reload();
+    await waitLive();
+    const openValue = page().locator('[data-testid=count-open] [data-value]');
+    const openCount = async () => {
+      const text = (await openValue.textContent()) ?? '';
+      return text.includes('+') ? -1 : Number(text.replace(/\D/g, '') || '0');
+    };
+    await expect.poll(openCount, WAIT).toBeGreaterThanOrEqual(1_000);
   }, 90_000);
 
   it('makes no timer-driven REST requests while idle', async () => {

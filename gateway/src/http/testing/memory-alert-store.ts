@@ -1,4 +1,12 @@
-import { type Alert, SEVERITIES, type Severity, SOURCES, type Source, ValidationError } from '@vigil/core';
+import {
+  ALERT_STATUSES,
+  type Alert,
+  SEVERITIES,
+  type Severity,
+  SOURCES,
+  type Source,
+  ValidationError,
+} from '@vigil/core';
 import {
   type AlertQuery,
   type AlertSummary,
@@ -77,6 +85,7 @@ export function createMemoryAlertStore(initial: readonly Alert[] = []): HttpAler
         total: 0,
         bySeverity: zero(),
         bySource: Object.fromEntries(SOURCES.map((s) => [s, 0])) as AlertSummary['bySource'],
+        byStatus: Object.fromEntries(ALERT_STATUSES.map((s) => [s, 0])) as AlertSummary['byStatus'],
         byService: {},
         byRuleId: {},
       };
@@ -84,6 +93,7 @@ export function createMemoryAlertStore(initial: readonly Alert[] = []): HttpAler
         summary.total += 1;
         summary.bySeverity[a.severity as Severity] += 1;
         summary.bySource[a.source as Source] += 1;
+        summary.byStatus[a.status] += 1;
         if (a.service !== null) summary.byService[a.service] = (summary.byService[a.service] ?? 0) + 1;
         summary.byRuleId[a.ruleId] = (summary.byRuleId[a.ruleId] ?? 0) + 1;
       }

@@ -15,8 +15,8 @@ import {
 export type Json = Record<string, unknown>;
 export type { AlertPage, SeverityCounts, TimelinePoint } from '@vigil/core';
 
-/** The served summary, plus `byStatus`, which not every gateway version sends (null when absent). */
-export type AlertSummary = ServedSummary & { byStatus: Record<string, number> | null };
+/** The served summary, read leniently: `byStatus` is null from a gateway that does not send it. */
+export type AlertSummary = Omit<ServedSummary, 'byStatus'> & { byStatus: Record<string, number> | null };
 /** The served item, read leniently: a service with no parseable last alert time gets null. */
 export type ServiceSummary = Omit<ServedService, 'lastAlertAt'> & { lastAlertAt: string | null };
 /** A rule object of the rules file, as served; only `id` is relied on, the rest is shown generically. */

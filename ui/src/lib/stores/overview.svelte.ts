@@ -4,7 +4,10 @@ import type { FeedItem } from '../feed/feed-list.ts';
 import { createLiveStats, type StatsSnapshot } from '../stats/live-stats.ts';
 import { alertSocket } from './alert-socket.svelte.ts';
 
-/** Open alerts counted over REST at load; beyond this the counter reads "N+" (the API has no count). */
+/**
+ * Open alerts listed over REST at load: their ids keep a live copy from being counted twice. The count
+ * itself comes from the all-time summary's `byStatus`; a gateway without it gets this many, shown "N+".
+ */
 const OPEN_COUNT_LIMIT = 200;
 /** Newest alerts loaded into the feed before live ones arrive. */
 const FEED_SEED = 50;
@@ -47,20 +50,22 @@ export function createOverview() {
     const from = new Date(first).toISOString();
     const to = new Date(Math.floor(now / MINUTE) * MINUTE + MINUTE).toISOString();
     try {
-      const [timeline, summary, recent, open] = await Promise.all([
+      const [timeline, summary, allTime, recent, open] = await Promise.all([
         api.timeline(from, to, '1m'),
         api.summary(from),
+        api.summary(),
         api.listAlerts(new URLSearchParams({ limit: String(FEED_SEED) })),
         api.listAlerts(new URLSearchParams({ status: 'open', limit: String(OPEN_COUNT_LIMIT) })),
       ]);
       if (mine !== loadId) return;
-      openCapped = open.nextCursor !== null;
+      const openCount = allTime.byStatus?.open;
+      openCapped = openCount === undefined && open.nextCursor !== null;
       stats.seed(
         {
           at: now,
           timeline,
           summary,
-          open: open.items.length,
+          open: openCount ?? open.items.length,
           countedIds: [...recent.items, ...open.items].map((a) => a.id),
         },
         Date.now(),
