@@ -53,19 +53,34 @@ describe('deploy/Dockerfile', () => {
       'package-lock.json',
       ...(rootPackage().workspaces ?? []).map((w) => `${w}/package.json`),
     ];
+    /** The context files behind a stage's COPYs up to `end`, following `--from=<stage>` into that stage. */
+    const contextCopies = (s: DockerStage, end = s.instructions.length): ReturnType<typeof copyParts>[] =>
+      s.instructions
+        .slice(0, end)
+        .filter((i) => i.keyword === 'COPY')
+        .map((i) => copyParts(i.args))
+        .flatMap((c) => {
+          const source = c.from === undefined ? undefined : stage(c.from);
+          if (c.from === undefined) return [c];
+          // A whole earlier stage's working directory, copied to this one's: its copies count as ours.
+          expect(source, `COPY --from=${c.from}`).toBeDefined();
+          expect(c.sources, `COPY --from=${c.from}`).toEqual([workdir(source!)]);
+          expect(inImage(s, c.dest), `COPY --from=${c.from}`).toBe(workdir(s));
+          return contextCopies(source!);
+        });
+    let installs = 0;
     for (const s of stages) {
       const ci = s.instructions.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
       if (ci < 0) continue;
-      const before = s.instructions
-        .slice(0, ci)
-        .filter((i) => i.keyword === 'COPY')
-        .map((i) => copyParts(i.args));
+      installs += 1;
+      const before = contextCopies(s, ci);
       for (const c of before) {
         for (const src of c.sources)
           expect(c.dest, `COPY ${src}`).toBe(src.includes('/') ? `${posix.dirname(src)}/` : './');
       }
       expect(before.flatMap((c) => c.sources).sort(), `stage ${s.name}`).toEqual([...manifests].sort());
     }
+    expect(installs).toBe(2);
   });
 
   it('builds the dashboard in its own stage and ships only the build', () => {
