@@ -13,9 +13,11 @@ export { createS3Archive, type S3ArchiveOptions } from './archive/s3-archive.ts'
 export { type CreateBusOptions, createBus } from './bus/create-bus.ts';
 export { createKafkaBus, type KafkaBusOptions, type KafkaConsumerTuning } from './bus/kafka-bus.ts';
 export {
+  busFullError,
   createMemoryBus,
   DEFAULT_MAX_BATCH_SIZE,
   DEFAULT_RETENTION,
+  type MemoryBus,
   type MemoryBusOptions,
 } from './bus/memory-bus.ts';
 export { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './bus/retry-backoff.ts';

@@ -16,6 +16,8 @@ export interface MemoryConsumerOptions {
   maxBatchSize: number;
   retryBackoff: RetryBackoff;
   onStop: () => void;
+  /** The loop itself crashed (a bug here, never a handler error): the process must not go on silently. */
+  onFatal: (err: unknown) => void;
 }
 
 interface Assigned extends TopicPartition {
@@ -73,7 +75,7 @@ export function createMemoryConsumer(options: MemoryConsumerOptions): BusConsume
       if (seek !== undefined) {
         seeks.delete(key);
         positions.set(key, seek);
-        if (autoCommit) group.committed.set(key, seek); // as kafkajs does: a seek is committed in autoCommit mode
+        if (autoCommit) group.commit(key, seek); // as kafkajs does: a seek is committed in autoCommit mode
       }
       let position = positions.get(key) ?? group.committed.get(key) ?? entry.start;
       if (position < log.low || position > log.high) {
@@ -107,7 +109,7 @@ export function createMemoryConsumer(options: MemoryConsumerOptions): BusConsume
         await handler(batch);
         failures = 0;
         const next = Number(batch.messages.at(-1)!.offset) + 1;
-        if (autoCommit) group.committed.set(key, next);
+        if (autoCommit) group.commit(key, next);
         if (positions.has(key)) positions.set(key, next);
       } catch (err) {
         failed = true;
@@ -153,8 +155,9 @@ export function createMemoryConsumer(options: MemoryConsumerOptions): BusConsume
       for (const name of topics) topicOf(name).listeners.add(member.wake);
       group.join(member);
       loop = consume(handler).catch((err) => {
-        // Only a bug in this file gets here (handler errors are caught above): say so loudly.
+        // Only a bug in this file gets here (handler errors are caught above): nothing consumes any more.
         logger.fatal({ err, groupId: group.id }, 'memory bus consumer loop crashed');
+        options.onFatal(err);
       });
     },
     seek(topic, partition, offset) {
@@ -169,7 +172,7 @@ export function createMemoryConsumer(options: MemoryConsumerOptions): BusConsume
         const key = partitionKey(topic, partition);
         const next = Number(checkOffset(offset));
         // A partition lost in a rebalance belongs to another member now: its position is not ours to move.
-        if (assigned.some((a) => a.key === key)) group.committed.set(key, next);
+        if (assigned.some((a) => a.key === key)) group.commit(key, next);
         else logger.debug({ topic, partition, offset }, 'commit for a partition not owned; ignored');
       }
     },

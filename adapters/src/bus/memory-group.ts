@@ -20,20 +20,32 @@ export interface GroupMember {
  */
 export interface MemoryGroup {
   readonly id: string;
-  /** Next offset to read, per partition key. */
-  readonly committed: Map<string, number>;
+  /** Next offset to read, per partition key. Change it through `commit`. */
+  readonly committed: ReadonlyMap<string, number>;
   /**
    * Partitions with a batch in flight. A member that gains a partition in a rebalance waits until
    * the previous owner has finished and committed, so a rebalance by itself redelivers nothing.
    */
   readonly busy: Set<string>;
+  commit(key: string, offset: number): void;
   join(member: GroupMember): void;
   leave(member: GroupMember): void;
   wakeAll(): void;
 }
 
-export function createMemoryGroup(id: string, partitionCount: (topic: string) => number): MemoryGroup {
+export interface MemoryGroupOptions {
+  id: string;
+  partitionCount: (topic: string) => number;
+  /** Offsets restored from the durable log. */
+  committed?: Iterable<[string, number]>;
+  /** Told of every commit (the durable log saves the group's offsets). */
+  onCommit?: () => void;
+}
+
+export function createMemoryGroup(options: MemoryGroupOptions): MemoryGroup {
+  const { id, partitionCount } = options;
   const members: GroupMember[] = [];
+  const committed = new Map<string, number>(options.committed ?? []);
 
   // Round-robin over every subscribed partition in a stable order (like kafkajs's default assigner),
   // each partition going to the next member that subscribes to its topic.
@@ -53,8 +65,13 @@ export function createMemoryGroup(id: string, partitionCount: (topic: string) =>
 
   const group: MemoryGroup = {
     id,
-    committed: new Map(),
+    committed,
     busy: new Set(),
+    commit(key, offset) {
+      if (committed.get(key) === offset) return;
+      committed.set(key, offset);
+      options.onCommit?.();
+    },
     join(member) {
       members.push(member);
       rebalance();

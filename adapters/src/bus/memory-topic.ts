@@ -1,4 +1,3 @@
-import type { OutgoingMessage } from '@vigil/core';
 import { partitionForKey } from './key-partition.ts';
 import { createPartitionLog, type PartitionLog } from './partition-log.ts';
 
@@ -8,35 +7,30 @@ export interface MemoryTopic {
   readonly logs: readonly PartitionLog[];
   /** Wake-up callbacks of the consumers subscribed to this topic. */
   readonly listeners: Set<() => void>;
-  append(message: OutgoingMessage, timestamp: number): void;
+  /**
+   * Per partition, the offset the next published message gets. Ahead of `logs[p].high` while a durable
+   * write is under way: a message becomes visible to consumers only once it is on disk.
+   */
+  readonly reserved: number[];
+  /** The partition a message with this key goes to; null keys go round-robin. */
+  route(key: string | null): number;
 }
 
-export function createMemoryTopic(name: string, partitions: number, retention: number): MemoryTopic {
-  const logs = Array.from({ length: partitions }, () => createPartitionLog(retention));
+/** A topic whose partitions start at `bases` (replayed from disk) or at 0. */
+export function createMemoryTopic(name: string, partitions: number, bases?: readonly number[]): MemoryTopic {
+  const logs = Array.from({ length: partitions }, (_, p) => createPartitionLog(bases?.[p] ?? 0));
   let roundRobin = 0;
 
   return {
     name,
     logs,
     listeners: new Set(),
-    append(message, timestamp) {
-      let partition: number;
-      if (message.key === null) {
-        partition = roundRobin % partitions;
-        roundRobin = (roundRobin + 1) % partitions;
-      } else {
-        partition = partitionForKey(message.key, partitions);
-      }
-      const value =
-        typeof message.value === 'string' ? Buffer.from(message.value, 'utf8') : Buffer.from(message.value);
-      logs[partition]!.append({
-        topic: name,
-        partition,
-        key: message.key,
-        value,
-        headers: message.headers ?? {},
-        timestamp: message.timestamp ?? timestamp,
-      });
+    reserved: logs.map((log) => log.high),
+    route(key) {
+      if (key !== null) return partitionForKey(key, partitions);
+      const partition = roundRobin % partitions;
+      roundRobin = (roundRobin + 1) % partitions;
+      return partition;
     },
   };
 }
