@@ -1,9 +1,10 @@
 export * from './alerts/alert.ts';
 export * from './errors/vigil-error.ts';
 export * from './events/event-schemas.ts';
-export { isDateTime, isIp } from './events/formats.ts';
+export { DATE_TIME_RANGE_MS, DATE_TIME_YEARS, isDateTime, isIp } from './events/formats.ts';
 export { partitionKey } from './events/partition-key.ts';
 export * from './events/sources.ts';
+export { MAX_EVENT_DEPTH, unstorableReason } from './events/storable.ts';
 export * from './events/validate-event.ts';
 export type * from './ports/archive.ts';
 export { isSafeArchiveKey } from './ports/archive.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_LIMITS } from './event-schemas.ts';
+import { MAX_EVENT_DEPTH } from './storable.ts';
 import { decodeEvent, validateEvent } from './validate-event.ts';
 
 const ts = '2026-11-21T14:03:05.123Z';
@@ -42,6 +43,11 @@ describe('validateEvent', () => {
       ['security', { ...valid.security, ip: '999.1.1.1' }, '/ip'],
       ['security', { ...valid.security, action: 'hack' }, '/action'],
       ['security', { ...valid.security, bytes: 1.5 }, '/bytes'],
+      // What PostgreSQL refuses or misreads: once a poison message that stopped its partition.
+      ['transactions', { ...valid.transactions, ts: '0000-01-01T00:00:00Z' }, '/ts'],
+      ['transactions', { ...valid.transactions, ts: '0001-01-01T00:00:00Z' }, '/ts'],
+      ['logs', { ...valid.logs, ts: '2026-02-30T00:00:00Z' }, '/ts'],
+      ['metrics', { ...valid.metrics, ts: '+020000-01-01T00:00:00Z' }, '/ts'],
     ];
     for (const [source, event, path] of cases) {
       it(`${source} ${path}`, () => {
@@ -50,6 +56,54 @@ describe('validateEvent', () => {
         if (!result.ok) expect(result.error.startsWith(`${path}:`)).toBe(true);
       });
     }
+  });
+});
+
+describe('validateEvent refuses what a store would refuse', () => {
+  const nulIn = (text: string) => `${text}\u0000x`;
+  // Every string field of every source, known or not, on any depth.
+  const stringFields: Record<keyof typeof valid, string[]> = {
+    logs: ['id', 'service', 'message', 'userId', 'host', 'traceId'],
+    metrics: ['id', 'service', 'host'],
+    transactions: ['id', 'userId', 'merchant', 'status'],
+    security: ['id', 'userId', 'resource'],
+  };
+  for (const [source, fields] of Object.entries(stringFields) as [keyof typeof valid, string[]][]) {
+    for (const field of fields) {
+      it(`U+0000 in ${source} /${field}`, () => {
+        expect(validateEvent(source, { ...valid[source], [field]: nulIn('a') })).toEqual({
+          ok: false,
+          error: `/${field}: must not contain U+0000 (NUL)`,
+        });
+      });
+    }
+  }
+  it('U+0000 in an unknown extra field, nested or in an array, and in a field name', () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ region: nulIn('eu') }, '/region: must not contain U+0000 (NUL)'],
+      [{ context: { http: { path: nulIn('/x') } } }, '/context/http/path: must not contain U+0000 (NUL)'],
+      [{ tags: ['ok', nulIn('t')] }, '/tags/1: must not contain U+0000 (NUL)'],
+      [{ 'a/b\u0000': 1 }, '/a~1b\\u0000: a field name must not contain U+0000 (NUL)'],
+    ];
+    for (const [extra, error] of cases) {
+      expect(validateEvent('logs', { ...valid.logs, ...extra })).toEqual({ ok: false, error });
+    }
+  });
+  it(`nesting deeper than ${MAX_EVENT_DEPTH} levels, however deep, without exhausting the stack`, () => {
+    const nest = (levels: number) => {
+      let value: unknown = 'leaf';
+      for (let i = 0; i < levels; i += 1) value = { n: value };
+      return value;
+    };
+    // The event is level 1, so MAX_EVENT_DEPTH - 1 nested objects fit exactly.
+    expect(validateEvent('logs', { ...valid.logs, extra: nest(MAX_EVENT_DEPTH - 1) }).ok).toBe(true);
+    const deep = validateEvent('logs', { ...valid.logs, extra: nest(MAX_EVENT_DEPTH) });
+    expect(deep).toMatchObject({ ok: false, error: expect.stringMatching(/^\/extra(\/n)+: nested deeper/) });
+    const raw = `{"ts":"${ts}","service":"s","level":"INFO","message":"m","x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    expect(decodeEvent('logs', raw)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/nested deeper/),
+    });
   });
 });
 

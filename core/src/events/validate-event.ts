@@ -1,6 +1,7 @@
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { EVENT_LIMITS, EVENT_SCHEMAS, type EventBySource } from './event-schemas.ts';
 import type { Source } from './sources.ts';
+import { unstorableReason } from './storable.ts';
 
 // Compiled once at import: validation runs per event on the hot path (see bench/src/validation.ts).
 const CHECKERS = {
@@ -13,7 +14,8 @@ const CHECKERS = {
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /**
- * Checks one parsed event against its source's contract.
+ * Checks one parsed event against its source's contract, then that every store downstream accepts it
+ * (no U+0000 anywhere, bounded nesting: see storable.ts), so nothing valid here is refused later.
  * The error names the first offending field, e.g. `/cpu: Expected number to be less or equal to 100`.
  */
 export function validateEvent<S extends Source>(
@@ -21,8 +23,10 @@ export function validateEvent<S extends Source>(
   value: unknown,
 ): ValidationResult<EventBySource[S]> {
   const checker = CHECKERS[source];
-  if (checker.Check(value)) return { ok: true, value: value as EventBySource[S] };
-  return { ok: false, error: describeFirstError(checker.Errors(value).First()) };
+  if (!checker.Check(value)) return { ok: false, error: describeFirstError(checker.Errors(value).First()) };
+  const unstorable = unstorableReason(value);
+  if (unstorable !== null) return { ok: false, error: unstorable };
+  return { ok: true, value: value as EventBySource[S] };
 }
 
 function describeFirstError(error: { path: string; message: string } | undefined): string {
