@@ -1,4 +1,4 @@
-import { ALERT_STATUSES, SEVERITIES, SOURCES, ValidationError } from '@vigil/core';
+import { ALERT_STATUSES, DATE_TIME_RANGE_MS, SEVERITIES, SOURCES, ValidationError } from '@vigil/core';
 import { gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import {
   type AlertQuery,
@@ -18,11 +18,22 @@ export interface ParsedRange {
   to: Date | null;
 }
 
-/** An Instant as a Date; throws ValidationError naming the parameter. */
+const NUL = '\u0000';
+const rangeText = () =>
+  `${new Date(DATE_TIME_RANGE_MS.min).toISOString()} to ${new Date(DATE_TIME_RANGE_MS.max).toISOString()}`;
+
+/**
+ * An Instant as a Date; throws ValidationError naming the parameter. Only core's date-time range: year
+ * 0000 and negative years are valid JavaScript dates that PostgreSQL refuses (a failed query, not a 400).
+ */
 export function parseInstant(value: Instant, name: string): Date {
   const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) {
     throw new ValidationError(`${name} is not a valid date`, { details: { [name]: String(value) } });
+  }
+  if (ms < DATE_TIME_RANGE_MS.min || ms > DATE_TIME_RANGE_MS.max) {
+    throw new ValidationError(`${name} must lie from ${rangeText()}`, { details: { [name]: String(value) } });
   }
   return date;
 }
@@ -53,6 +64,13 @@ const checkList = (field: string, values: readonly string[], allowed?: readonly 
   if (values.length > MAX_FILTER_VALUES) {
     throw new ValidationError(`${field} lists more than ${MAX_FILTER_VALUES} values`, {
       details: { field, count: values.length },
+    });
+  }
+  // PostgreSQL refuses U+0000 in text parameters: the query would fail instead of the input.
+  const withNul = values.find((v) => v.includes(NUL));
+  if (withNul !== undefined) {
+    throw new ValidationError(`${field} must not contain U+0000 (NUL)`, {
+      details: { field, value: withNul.replaceAll(NUL, '\\u0000') },
     });
   }
   const bad = allowed ? values.find((v) => !allowed.includes(v)) : undefined;

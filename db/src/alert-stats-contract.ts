@@ -7,6 +7,8 @@ import type { TimelineBucketSize, TimelineQuery } from './alert-store-port.ts';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const zero = { info: 0, low: 0, medium: 0, high: 0, critical: 0 };
+/** Names a plain-object counter miscounts (inherited members) or loses (`__proto__`). */
+const PROTOTYPE_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'] as const;
 
 /** Five alerts with known breakdowns: four in the first four minutes of the window, one an hour later. */
 function known(w: TimeWindow): Alert[] {
@@ -77,6 +79,36 @@ export function runStatsContract(ctx: ContractContext): void {
         byRuleId: {},
       });
       await expect(ctx.store().summary({ from: 'soon' })).rejects.toThrow(ValidationError);
+      await expect(ctx.store().summary({ to: '0000-01-01T00:00:00Z' })).rejects.toThrow(ValidationError);
+      await expect(ctx.store().services({ from: '0000-01-01T00:00:00Z' })).rejects.toThrow(ValidationError);
+    });
+
+    it('counts services and rules named like Object.prototype members as any other name', async () => {
+      const w = ctx.window();
+      // Each name n+1 times, as service and as rule id: a plain-object counter got these wrong or lost them.
+      await ctx
+        .store()
+        .insertAlerts(
+          PROTOTYPE_NAMES.flatMap((name, n) =>
+            Array.from({ length: n + 1 }, (_, i) =>
+              makeAlert({ id: w.id(n * 10 + i), detectedAt: w.at(n * 10 + i), service: name, ruleId: name }),
+            ),
+          ),
+        );
+      const summary = await ctx.store().summary(w.range);
+      const expected = Object.fromEntries(PROTOTYPE_NAMES.map((name, n) => [name, n + 1]));
+      // Read back through JSON, as a client would: own keys only, `__proto__` included.
+      const served = JSON.parse(JSON.stringify(summary)) as typeof summary;
+      for (const counts of [served.byService, served.byRuleId]) {
+        expect(Object.keys(counts).sort()).toEqual([...PROTOTYPE_NAMES].sort());
+        for (const name of PROTOTYPE_NAMES)
+          expect(Object.getOwnPropertyDescriptor(counts, name)?.value).toBe(expected[name]);
+      }
+      expect(summary.total).toBe(15);
+      const services = await ctx.store().services(w.range);
+      expect(services.map((s) => [s.service, s.total])).toEqual(
+        [...PROTOTYPE_NAMES].reverse().map((name) => [name, expected[name]]),
+      );
     });
   });
 
@@ -116,6 +148,9 @@ export function runStatsContract(ctx: ContractContext): void {
         { bucket: '1m', from: w.at(MIN), to: w.at(0) },
         { bucket: '1m', from: 'later', to: w.at(0) },
         { bucket: '1m', from: w.at(0), to: w.at(8 * 24 * HOUR) },
+        // Valid JavaScript dates PostgreSQL refuses: refused here, before any query.
+        { bucket: '1m', from: '0000-01-01T00:00:00Z', to: w.at(0) },
+        { bucket: '1d', from: new Date(-1), to: w.at(0) },
       ];
       for (const query of bad) await expect(ctx.store().timeline(query)).rejects.toThrow(ValidationError);
     });

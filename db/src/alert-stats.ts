@@ -25,6 +25,11 @@ const BUCKETS = {
 
 const zeroSeverities = (): SeverityCounts =>
   Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as SeverityCounts;
+/**
+ * A counter keyed by user strings (service names, rule ids): null-prototype, so `constructor` or `toString`
+ * count from 0 like any name and `__proto__` is an own key instead of the prototype (JSON keeps both).
+ */
+const countsByName = (): Record<string, number> => Object.create(null) as Record<string, number>;
 const count = sql<number>`count(*)::int`.mapWith(Number);
 /** Milliseconds since the epoch as float8, read as a number by both drivers (a timestamptz is not). */
 const epochMs = (instant: SQL) =>
@@ -52,8 +57,8 @@ export async function summarize(db: VigilDatabase, range?: TimeRange): Promise<A
     bySeverity: zeroSeverities(),
     bySource: Object.fromEntries(SOURCES.map((s) => [s, 0])) as AlertSummary['bySource'],
     byStatus: Object.fromEntries(ALERT_STATUSES.map((s) => [s, 0])) as AlertSummary['byStatus'],
-    byService: {},
-    byRuleId: {},
+    byService: countsByName(),
+    byRuleId: countsByName(),
   };
   for (const row of rows) {
     summary.total += row.count;

@@ -1,4 +1,4 @@
-import { ValidationError } from '@vigil/core';
+import { DATE_TIME_RANGE_MS, ValidationError } from '@vigil/core';
 
 /** Position after the last row of a page: alerts strictly older in (detectedAt, id) order come next. */
 export interface CursorPosition {
@@ -26,8 +26,15 @@ export function decodeCursor(cursor: string): CursorPosition {
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid();
   const [iso, id] = decoded as unknown[];
-  if (typeof iso !== 'string' || typeof id !== 'string' || id.length === 0) throw invalid();
+  // PostgreSQL refuses U+0000 in text: a crafted id would otherwise fail the query (a 500), not the input.
+  if (typeof iso !== 'string' || typeof id !== 'string' || id.length === 0 || id.includes('\u0000')) {
+    throw invalid();
+  }
   const detectedAt = new Date(iso);
-  if (Number.isNaN(detectedAt.getTime()) || detectedAt.toISOString() !== iso) throw invalid();
+  const ms = detectedAt.getTime();
+  if (Number.isNaN(ms) || detectedAt.toISOString() !== iso) throw invalid();
+  // Only instants an alert can have (core's date-time range): year 0000, negative or six-digit years parse
+  // in JavaScript but PostgreSQL refuses or misreads them.
+  if (ms < DATE_TIME_RANGE_MS.min || ms > DATE_TIME_RANGE_MS.max) throw invalid();
   return { detectedAt, id };
 }
