@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UnavailableError } from '@vigil/core';
 import { pino } from 'pino';
 import { afterAll, expect, it } from 'vitest';
-import { describeWith, services } from '../../../harness/src/index.ts';
+import { describeWith, services, uniqueName } from '../../../harness/src/index.ts';
 import { runBusContract } from './bus-contract.ts';
 import { createKafkaBus, type KafkaBusOptions } from './kafka-bus.ts';
 
@@ -50,6 +50,38 @@ describeWith(['kafka'])('Kafka bus against the test broker', () => {
       .run(async () => {});
     await bus.stop();
     await expect(bus.publish(topic, [{ key: null, value: 'x' }])).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it('creates many topics at once, from several processes, each taking reads and publishes right after start()', async () => {
+    // Thirty new topics of six partitions started by four buses at once (gateway, processors, ingest
+    // starting together): the leader elections and the lost creation races that used to fail start()
+    // or the first read after it (`This server does not host / is not the leader for that topic-partition`).
+    const topics = Array.from({ length: 30 }, (_, i) => uniqueName(`bus-many-${i}`));
+    const buses = Array.from({ length: 4 }, (_, i) =>
+      createKafkaBus({ brokers: kafka.brokers, clientId: `bus-many-${i}`, logger }),
+    );
+    opened.push(...buses);
+    const keys = Array.from({ length: 12 }, (_, i) => `key-${i}`);
+    await Promise.all(
+      buses.map(async (bus, b) => {
+        await bus.start(topics.map((topic) => ({ topic, partitions: 6 })));
+        // No wait in between: start() resolved only once every partition had a leader.
+        await Promise.all(topics.map((topic) => bus.topicOffsets(topic)));
+        await Promise.all(
+          topics.map((topic) =>
+            bus.publish(
+              topic,
+              keys.map((key) => ({ key, value: `${b}/${key}` })),
+            ),
+          ),
+        );
+      }),
+    );
+    for (const topic of topics) {
+      const offsets = await buses[0]!.topicOffsets(topic);
+      expect(offsets.map((o) => o.partition)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(offsets.reduce((sum, o) => sum + Number(o.high), 0)).toBe(keys.length * buses.length);
+    }
   });
 
   it('fails start() with a retriable UnavailableError when no broker answers', async () => {

@@ -9,8 +9,8 @@ import {
   ValidationError,
   VigilError,
 } from '@vigil/core';
-// Every kafkajs import of Vigil lives in this file and kafka-log-bridge.ts: kafkajs is unmaintained
-// upstream, and a swap to another client should touch nothing else.
+// Every kafkajs import of Vigil lives in this file and the other kafka-*.ts files: kafkajs is
+// unmaintained upstream, and a swap to another client should touch nothing else.
 // kafkajs is CommonJS and spreads its error classes into module.exports, which Node's ESM named-export
 // detection cannot see: values come from the default export (module.exports), types by name.
 import kafkajs, { type Consumer, type EachBatchPayload, type Kafka, type Offsets } from 'kafkajs';
@@ -18,6 +18,8 @@ import type { Logger } from 'pino';
 import { checkOffset, checkOutgoing, unknownTopicError } from './bus-errors.ts';
 import { kafkaLogLevel, pinoLogCreator } from './kafka-log-bridge.ts';
 import { toBusBatch, toProducedMessage } from './kafka-messages.ts';
+import { isRetriableKafkaError } from './kafka-retriable.ts';
+import { setUpTopics } from './kafka-topics.ts';
 import { backoffDelay, DEFAULT_RETRY_BACKOFF, type RetryBackoff, sleep } from './retry-backoff.ts';
 
 const { Kafka: KafkaClient, KafkaJSError, Partitioners } = kafkajs;
@@ -51,6 +53,8 @@ export interface KafkaBusOptions {
   connectionTimeoutMs?: number;
   /** kafkajs's retries of a failed request or connection before it gives up (default 5). */
   connectRetries?: number;
+  /** start() retries topic creation and its metadata read this long (default TOPIC_SETUP_DEADLINE_MS). */
+  topicSetupDeadlineMs?: number;
 }
 
 /** kafkajs failures are outages or broker refusals: retriable, with the kafkajs error as the cause. */
@@ -98,7 +102,7 @@ async function retryRetriable<T>(read: () => Promise<T>): Promise<T> {
     try {
       return await read();
     } catch (err) {
-      if (!(err instanceof KafkaJSError && err.retriable) || attempt >= ADMIN_READ_ATTEMPTS) throw err;
+      if (!isRetriableKafkaError(err) || attempt >= ADMIN_READ_ATTEMPTS) throw err;
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, DEFAULT_RETRY_BACKOFF)));
     }
   }
@@ -149,6 +153,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const consumers = new Set<BusConsumer>();
   let connecting: Promise<void> | undefined;
   let stopped = false;
+  /** Ends a start() that is waiting out a topic-setup backoff. */
+  const stopping = new AbortController();
 
   const connect = (): Promise<void> => {
     if (stopped) return Promise.reject(new UnavailableError('the Kafka bus is stopped'));
@@ -174,26 +180,24 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
   return {
     async start(specs) {
+      for (const { topic, partitions } of specs) {
+        if (!Number.isInteger(partitions) || partitions < 1)
+          throw new ValidationError(`topic "${topic}" needs an integer partition count ≥ 1`);
+      }
       await connect();
       try {
-        const existing = new Set(await admin.listTopics());
-        const missing = specs.filter((spec) => !existing.has(spec.topic));
-        for (const { topic, partitions } of missing) {
-          if (!Number.isInteger(partitions) || partitions < 1)
-            throw new ValidationError(`topic "${topic}" needs an integer partition count ≥ 1`);
-        }
-        if (missing.length > 0) {
-          // Returns false when another process created them first; either way they exist now.
-          await admin.createTopics({
-            waitForLeaders: true,
-            topics: missing.map(({ topic, partitions }) => ({
-              topic,
-              numPartitions: options.partitions ?? partitions,
-              replicationFactor: options.replicationFactor ?? 1,
-            })),
-          });
-          logger.info({ topics: missing.map((s) => s.topic) }, 'topics created');
-        }
+        const created = await setUpTopics({
+          admin,
+          topics: specs.map(({ topic, partitions }) => ({
+            topic,
+            numPartitions: options.partitions ?? partitions,
+            replicationFactor: options.replicationFactor ?? 1,
+          })),
+          logger,
+          signal: stopping.signal,
+          deadlineMs: options.topicSetupDeadlineMs,
+        });
+        if (created.length > 0) logger.info({ topics: created }, 'topics created');
         for (const { topic } of specs) knownTopics.add(topic);
       } catch (err) {
         throw toBusError(err, 'could not create Kafka topics', { topics: specs.map((s) => s.topic) });
@@ -277,6 +281,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
 
     async stop() {
       stopped = true;
+      stopping.abort();
       await Promise.all([...consumers].map((consumer) => consumer.stop()));
       if (!connecting) return;
       const results = await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
