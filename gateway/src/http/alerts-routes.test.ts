@@ -99,6 +99,12 @@ describe('GET /api/alerts', () => {
       ['cursor=%22%22', 'cursor'],
       [`q=${'word '.repeat(50)}`, 'q'],
       ['sevrity=high', 'sevrity'],
+      // What PostgreSQL refuses (year 0000, U+0000 in text): once a 500 from the store.
+      ['from=0000-01-01T00:00:00Z', 'from'],
+      ['to=0000-01-01T00:00:00Z', 'to'],
+      ['service=%00', 'service'],
+      ['ruleId=a%00', 'ruleId'],
+      ['userId=%00b', 'userId'],
     ])('%s', async (query, parameter) => {
       const { status, body } = await get(`/api/alerts?${query}`);
       expect(status).toBe(400);
@@ -132,6 +138,11 @@ describe('GET /api/alerts/{id}', () => {
   });
   it('answers 400 for any query parameter', async () => {
     expect((await get('/api/alerts/a1?limit=1')).status).toBe(400);
+  });
+  it('answers 400 naming the id when it holds U+0000 (%00), which PostgreSQL cannot look up', async () => {
+    const { status, body } = await get('/api/alerts/a%001');
+    expect(status).toBe(400);
+    expect(body).toEqual({ error: 'id must not contain U+0000 (NUL)', details: { parameter: 'id' } });
   });
 });
 

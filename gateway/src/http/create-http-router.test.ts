@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { UnavailableError, ValidationError } from '@vigil/core';
+import { makeAlert } from '@vigil/db/testing';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createMemoryAlertStore } from './testing/memory-alert-store.ts';
@@ -42,8 +43,28 @@ describe('createHttpRouter', () => {
     const { router } = makeRouter();
     const response = await router(request('DELETE', '/api/alerts/a1'));
     expect(response.status).toBe(405);
-    expect(response.headers?.allow).toBe('GET, PATCH');
-    expect(bodyJson(response)).toMatchObject({ details: { method: 'DELETE', allowed: ['GET', 'PATCH'] } });
+    expect(response.headers?.allow).toBe('GET, HEAD, PATCH');
+    expect(bodyJson(response)).toMatchObject({
+      details: { method: 'DELETE', allowed: ['GET', 'HEAD', 'PATCH'] },
+    });
+  });
+
+  it('answers HEAD on every GET route like GET (the transport drops the body)', async () => {
+    const { router } = makeRouter({ alerts: [makeAlert({ id: 'a1' })] });
+    for (const path of [
+      '/api/alerts',
+      '/api/alerts/a1',
+      '/api/stats/summary',
+      '/api/health',
+      '/api/openapi.json',
+    ]) {
+      const [get, head] = [await router(request('GET', path)), await router(request('HEAD', path))];
+      expect(head.status, path).toBe(200);
+      expect(head.headers, path).toEqual(get.headers);
+      expect(Buffer.byteLength(head.body), path).toBe(Buffer.byteLength(get.body));
+    }
+    expect((await router(request('HEAD', '/api/alerts/missing'))).status).toBe(404);
+    expect((await router(request('HEAD', '/api/events/logs'))).status).toBe(405);
   });
 
   it('accepts lower-case methods (uWebSockets.js reports them so)', async () => {

@@ -88,15 +88,17 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     label: { route: string },
   ): Promise<HttpResponse> {
     const allowed: string[] = [];
+    // HEAD is GET without the body (RFC 9110 §9.3.2): the same route answers, the transport drops the body.
+    const asMethod = method === 'HEAD' ? 'GET' : method;
     for (const route of routes) {
       const params = route.match(request.path);
       if (!params) continue;
       label.route = route.path;
-      if (route.method !== method) {
-        allowed.push(route.method);
+      if (route.method !== asMethod) {
+        allowed.push(...(route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]));
         continue;
       }
-      if (method === 'GET' && CACHED_ROUTES.has(route.path)) {
+      if (asMethod === 'GET' && CACHED_ROUTES.has(route.path)) {
         return cache.get(`${request.path}?${request.query}`, () => route.handle(request, params));
       }
       const response = await route.handle(request, params);

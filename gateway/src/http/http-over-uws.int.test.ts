@@ -54,7 +54,7 @@ describe('HTTP router over uWebSockets.js', () => {
     expect(await bad.json()).toMatchObject({ details: { parameter: 'limit' } });
     const wrong = await fetch(`${base}/api/alerts`, { method: 'DELETE' });
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.get('allow')).toBe('GET');
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('ingests an NDJSON body and publishes it', async () => {

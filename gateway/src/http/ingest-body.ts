@@ -3,6 +3,7 @@ import {
   EVENT_LIMITS,
   type EventBySource,
   type Source,
+  unstorableReason,
   ValidationError,
   type ValidationResult,
   validateEvent,
@@ -14,7 +15,11 @@ export interface IngestItem {
   bytes: Buffer;
   /** Present when the whole body was parsed at once (JSON array); NDJSON lines are parsed one by one. */
   parsed?: unknown;
+  /** Why the item was refused while splitting (it could not even be serialized); `bytes` is then empty. */
+  refused?: string;
 }
+
+const NO_BYTES = Buffer.alloc(0);
 
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
 
@@ -42,10 +47,13 @@ function splitArray(text: string, maxItems: number): IngestItem[] {
   }
   if (!Array.isArray(parsed)) throw notEvents('not an array');
   if (parsed.length > maxItems) throw tooMany(parsed.length, maxItems);
-  return parsed.map((value: unknown) => ({
-    bytes: Buffer.from(JSON.stringify(value), 'utf8'),
-    parsed: value,
-  }));
+  return parsed.map((value: unknown) => {
+    // JSON.stringify recurses: one item nested thousands of levels deep would overflow the stack and fail
+    // the whole body with a 500. Core's bound (MAX_EVENT_DEPTH) refuses that item alone, as for NDJSON.
+    const refused = unstorableReason(value);
+    if (refused !== null) return { bytes: NO_BYTES, parsed: value, refused };
+    return { bytes: Buffer.from(JSON.stringify(value), 'utf8'), parsed: value };
+  });
 }
 
 /**
@@ -69,6 +77,7 @@ export function splitIngestBody(
 
 /** Validates one item with core's rules; the same reasons as the processor gives for a dead-lettered event. */
 export function checkItem<S extends Source>(source: S, item: IngestItem): ValidationResult<EventBySource[S]> {
+  if (item.refused !== undefined) return { ok: false, error: item.refused };
   if (item.parsed === undefined) return decodeEvent(source, item.bytes);
   const size = item.bytes.byteLength;
   if (size > EVENT_LIMITS.maxEventBytes) {

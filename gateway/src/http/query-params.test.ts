@@ -65,7 +65,16 @@ describe('createQueryParser', () => {
       expect(message).toBe('limit must be an integer from 1 to 500');
       expect(details).toEqual({ parameter: 'limit', value });
     });
-    it.each(['yesterday', '2030-01-01', '2030-13-01T00:00:00Z', '1700000000'])('reject from=%s', (value) => {
+    it.each([
+      'yesterday',
+      '2030-01-01',
+      '2030-13-01T00:00:00Z',
+      '1700000000',
+      // Valid to JavaScript, refused or misread by PostgreSQL, or rolled over to another day.
+      '0000-01-01T00:00:00Z',
+      '0001-01-01T00:00:00Z',
+      '2026-02-30T00:00:00Z',
+    ])('reject from=%s', (value) => {
       const { details } = rejection(() => parse(q(`from=${value}`)));
       expect(details).toEqual({ parameter: 'from', value });
     });
@@ -78,6 +87,17 @@ describe('createQueryParser', () => {
         parameter: 'bucket',
         allowed: ['1m', '5m', '15m', '1h', '1d'],
       });
+    });
+  });
+
+  describe('U+0000 (PostgreSQL refuses it in text)', () => {
+    it.each(['service', 'ruleId', 'userId', 'q', 'cursor', 'from'])('rejects it in %s, naming it', (name) => {
+      const { message, details } = rejection(() => parse(q(`${name}=a%00b`)));
+      expect(message).toBe(`${name} must not contain U+0000 (NUL)`);
+      expect(details).toEqual({ parameter: name, value: 'a\\u0000b' });
+    });
+    it('rejects it in any one value of a list', () => {
+      expect(rejection(() => parse(q('service=a,b%00&service=c'))).details.parameter).toBe('service');
     });
   });
 

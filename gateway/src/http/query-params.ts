@@ -1,6 +1,6 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ValidationError } from '@vigil/core';
+import { DATE_TIME_YEARS, ValidationError } from '@vigil/core';
 
 /** Turns a query string into the typed object its schema describes, or throws a 400 naming the parameter. */
 export type QueryParser<T extends TObject> = (query: URLSearchParams) => Static<T>;
@@ -18,6 +18,7 @@ interface Field {
 // Enough of a rejected value to recognise it in an error, not enough to echo a megabyte back.
 const MAX_ECHO = 100;
 const echo = (value: string): string => (value.length > MAX_ECHO ? `${value.slice(0, MAX_ECHO)}…` : value);
+const NUL = '\u0000';
 
 /** The literal values a union of literals allows (an enum), or undefined for any other schema. */
 export function allowedValues(schema: TSchema): string[] | undefined {
@@ -52,7 +53,9 @@ function describeInvalid(field: Field, value: string): ValidationError {
   }
   let message = `${name} is not valid`;
   if (item.format === 'date-time') {
-    message = `${name} must be an ISO 8601 date-time with a time zone, e.g. 2030-01-01T00:00:00Z`;
+    message =
+      `${name} must be an ISO 8601 date-time with a time zone in the years ` +
+      `${DATE_TIME_YEARS.min} to ${DATE_TIME_YEARS.max}, e.g. 2030-01-01T00:00:00Z`;
   } else if (field.numeric) {
     message = `${name} must be an integer from ${item.minimum} to ${item.maximum}`;
   } else if (item.type === 'string') {
@@ -64,9 +67,19 @@ function describeInvalid(field: Field, value: string): ValidationError {
 const coerce = (field: Field, raw: string): unknown =>
   field.numeric && /^[+-]?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
 
+/** No parameter may carry U+0000: PostgreSQL refuses it in text, so it would fail a query instead of the input. */
+function checkNoNul(name: string, values: readonly string[]): void {
+  const bad = values.find((v) => v.includes(NUL));
+  if (bad === undefined) return;
+  throw new ValidationError(`${name} must not contain U+0000 (NUL)`, {
+    details: { parameter: name, value: echo(bad.replaceAll(NUL, '\\u0000')) },
+  });
+}
+
 function readField(field: Field, query: URLSearchParams): unknown {
   // An empty value means "not set": forms and UIs send `?severity=&q=` for untouched inputs.
   const raw = query.getAll(field.name).filter((v) => v !== '');
+  checkNoNul(field.name, raw);
   if (field.list) {
     const items = raw
       .flatMap((v) => v.split(','))

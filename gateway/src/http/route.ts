@@ -70,14 +70,20 @@ function compileTemplate(template: string): { regex: RegExp; names: string[] } {
 }
 
 function decodeParam(name: string, raw: string): string {
+  let value: string;
   try {
-    return decodeURIComponent(raw);
+    value = decodeURIComponent(raw);
   } catch (err) {
     throw new ValidationError(`${name} is not valid percent-encoding`, {
       cause: err,
       details: { parameter: name },
     });
   }
+  // `%00`: PostgreSQL refuses U+0000 in text, so it would fail the lookup (a 500) instead of the input.
+  if (value.includes('\u0000')) {
+    throw new ValidationError(`${name} must not contain U+0000 (NUL)`, { details: { parameter: name } });
+  }
+  return value;
 }
 
 /** Every route can answer this: unknown query parameters are refused everywhere. */

@@ -38,6 +38,18 @@ async function get(target: string, limits = {}) {
 }
 
 describe('GET /api/stats/summary', () => {
+  it('counts services and rules named like Object.prototype members', async () => {
+    const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'];
+    const odd = names.map((name, n) => makeAlert({ id: `p${n}`, service: name, ruleId: name }));
+    const { router } = makeRouter({ alerts: odd });
+    const body = bodyJson(await router(request('GET', '/api/stats/summary'))) as Record<string, object>;
+    const expected = Object.fromEntries(names.map((name) => [name, 1]));
+    for (const counts of [body.byService, body.byRuleId]) {
+      expect(Object.keys(counts!).sort()).toEqual([...names].sort());
+      for (const name of names)
+        expect(Object.getOwnPropertyDescriptor(counts, name)?.value).toBe(expected[name]);
+    }
+  });
   it('counts everything without a range', async () => {
     const { status, body } = await get('/api/stats/summary');
     expect(status).toBe(200);
@@ -61,6 +73,8 @@ describe('GET /api/stats/summary', () => {
     ['from=soon', 'from'],
     [`from=${minutesBeforeNow(1)}&to=${minutesBeforeNow(2)}`, 'from'],
     ['bucket=1m', 'bucket'],
+    ['from=0000-01-01T00:00:00Z', 'from'],
+    ['to=0000-01-01T00:00:00Z', 'to'],
   ])('answers 400 for %s', async (query, parameter) => {
     const { status, body } = await get(`/api/stats/summary?${query}`);
     expect(status).toBe(400);
@@ -115,6 +129,11 @@ describe('GET /api/stats/timeline', () => {
     ['from=2030-01-01', 'from'],
     [`from=${minutesBeforeNow(-5)}`, 'from'],
     ['limit=5', 'limit'],
+    ['from=0000-01-01T00:00:00Z', 'from'],
+    // Near year 0 the default `from` (an hour before `to`) would be a negative year: `to` is refused first.
+    ['to=0001-01-01T00:30:00Z', 'to'],
+    // A valid `to` whose default `from` falls before 1970: the 400 names the default that cannot be.
+    ['to=1970-01-01T00:30:00Z', 'from'],
   ])('answers 400 for %s', async (query, parameter) => {
     const { status, body } = await get(`/api/stats/timeline?${query}`);
     expect(status).toBe(400);
@@ -149,5 +168,7 @@ describe('GET /api/services', () => {
   });
   it('answers 400 for a bad range', async () => {
     expect((await get('/api/services?to=never')).body.details.parameter).toBe('to');
+    expect((await get('/api/services?from=0000-01-01T00:00:00Z')).body.details.parameter).toBe('from');
+    expect((await get('/api/services?to=0000-01-01T00:00:00Z')).body.details.parameter).toBe('to');
   });
 });

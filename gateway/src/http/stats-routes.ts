@@ -1,4 +1,4 @@
-import { ValidationError } from '@vigil/core';
+import { DATE_TIME_RANGE_MS, ValidationError } from '@vigil/core';
 import type { TimelineBucketSize } from '@vigil/db';
 import { checkRange, RangeQueryParams, TimelineQueryParams } from './api-params.ts';
 import { ServicesSchema, SummarySchema, TimelineSchema, UNAVAILABLE_RESPONSE } from './api-schemas.ts';
@@ -27,6 +27,13 @@ export interface StatsRoutesOptions {
 function timelineRange(query: { from?: string; to?: string }, now: number): { from: string; to: string } {
   const to = query.to === undefined ? now : Date.parse(query.to);
   const from = query.from === undefined ? to - DEFAULT_TIMELINE_SPAN_MS : Date.parse(query.from);
+  // Only a default can leave the range: a given `from` was checked as a date-time already.
+  if (from < DATE_TIME_RANGE_MS.min) {
+    const earliest = new Date(DATE_TIME_RANGE_MS.min).toISOString();
+    throw new ValidationError(`from defaults to one hour before to, which is before ${earliest}: give from`, {
+      details: { parameter: 'from', parameters: ['from', 'to'], earliest },
+    });
+  }
   const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
   checkRange(range);
   return range;

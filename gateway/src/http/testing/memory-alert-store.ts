@@ -86,8 +86,9 @@ export function createMemoryAlertStore(initial: readonly Alert[] = []): HttpAler
         bySeverity: zero(),
         bySource: Object.fromEntries(SOURCES.map((s) => [s, 0])) as AlertSummary['bySource'],
         byStatus: Object.fromEntries(ALERT_STATUSES.map((s) => [s, 0])) as AlertSummary['byStatus'],
-        byService: {},
-        byRuleId: {},
+        // Null-prototype like the real store's: service and rule names are user strings.
+        byService: Object.create(null) as Record<string, number>,
+        byRuleId: Object.create(null) as Record<string, number>,
       };
       for (const a of alerts.filter((x) => inRange(x, range))) {
         summary.total += 1;
