@@ -3,7 +3,7 @@ import { createLogger, runMain } from '@vigil/adapters';
 import { commonVars, gatewayVars, loadConfig, processorVars, simulatorVars } from '@vigil/core/config';
 import { startEmbedded } from './embedded.ts';
 
-runMain('embedded', async () => {
+runMain('embedded', async (fail) => {
   const config = loadConfig(
     { ...commonVars, ...gatewayVars, ...simulatorVars, ...processorVars },
     process.env,
@@ -21,6 +21,7 @@ runMain('embedded', async () => {
     simulatorRate: config.SIMULATOR_RATE,
     rulesFile: config.RULES_FILE,
     logger,
+    onFatal: fail,
   });
   logger.info({ url: system.url }, 'Vigil is running');
   process.stdout.write(`\n  Vigil dashboard: ${system.url}\n  Ctrl-C stops it.\n\n`);

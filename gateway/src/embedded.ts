@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createFsArchive, createMemoryBus } from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { openDatabase } from '@vigil/db';
-import { createProcessorService, loadRules } from '@vigil/processor';
+import { createProcessorService, DEFAULT_GROUP_ID, loadRules } from '@vigil/processor';
 import { createSimulator, SCENARIO_NAMES } from '@vigil/simulator';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -22,6 +22,11 @@ export interface EmbeddedOptions {
   logger: Logger;
   /** Extra Node metrics (event loop, GC, memory) on /metrics; off in tests that start several systems. */
   processMetrics?: boolean;
+  /**
+   * The system can no longer keep its promises (the processor hit a bug, the bus log cannot be written):
+   * `npm start` stops and exits 1, for a supervisor to restart it, instead of running with nothing processing.
+   */
+  onFatal: (err: unknown) => void;
 }
 
 export interface Embedded {
@@ -33,8 +38,12 @@ export interface Embedded {
 
 /** Partitions per event topic in embedded mode: one process, so a few are plenty and keep memory low. */
 const EMBEDDED_PARTITIONS = 2;
-/** Messages kept per partition by the in-process bus (~0.9 KB each): bounds embedded memory. */
-const EMBEDDED_RETENTION = 20_000;
+/**
+ * Messages kept per partition by the in-process bus (~0.9 KB each): bounds embedded memory. It is also
+ * the most a partition holds that the processor has not committed (which includes its replay window):
+ * beyond it, ingest answers 503 with Retry-After instead of dropping accepted events.
+ */
+export const EMBEDDED_RETENTION = 20_000;
 
 /**
  * The whole system in one process, as `npm start` runs it: in-process bus, PGlite and the filesystem
@@ -42,7 +51,6 @@ const EMBEDDED_RETENTION = 20_000;
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded> {
   const { logger } = options;
-  const fail = (err: unknown) => logger.error({ err }, 'embedded processor failed');
   const rules = await loadRules(options.rulesFile);
   const topics = topicNames();
   // Each started part registers its stop, so a failure half-way still stops what already runs.
@@ -51,7 +59,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     for (const stop of stops.reverse()) await stop();
   };
   try {
-    const bus = createMemoryBus({ logger: logger.child({ module: 'bus' }), retention: EMBEDDED_RETENTION });
+    // Durable: accepted events, the DLQ and committed offsets survive a crash (adapters/src/bus/disk).
+    const bus = createMemoryBus({
+      logger: logger.child({ module: 'bus' }),
+      retention: EMBEDDED_RETENTION,
+      dir: join(options.dataDir, 'bus'),
+      durableGroups: { [DEFAULT_GROUP_ID]: Object.values(topics.events) },
+      onFatal: options.onFatal,
+    });
     await bus.start(vigilTopics(EMBEDDED_PARTITIONS));
     stops.push(() => bus.stop());
     const archive = createFsArchive({ root: join(options.dataDir, 'archive'), logger });
@@ -69,7 +84,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       rules,
       logger,
       registry,
-      onFatal: fail,
+      onFatal: options.onFatal,
     });
     await processor.start();
     stops.push(() => processor.stop());
@@ -81,8 +96,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       logger,
       host: options.host ?? '127.0.0.1',
       port: options.port,
-      // The in-process bus starts empty with each process: cursors of an earlier run must read as expired.
-      epoch: `m${Date.now().toString(36)}`,
+      // The durable log's id: cursors stay valid across restarts, and read as expired if the log is wiped.
+      epoch: `m${bus.logId()}`,
       alertsTopic: topics.alerts,
       eventKey: partitionKey,
       staticDir: options.staticDir,

@@ -31,6 +31,8 @@ export function startSystem(options: { dataDir: string }): Promise<Embedded> {
     staticDir: BUILD_DIR,
     processMetrics: false,
     logger: pino({ level: 'silent' }),
+    // The system under test cannot go on: say so where the test output shows it.
+    onFatal: (err) => console.error('embedded system failed', err),
   });
 }
 
