@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -238,5 +238,37 @@ describe('embedded ingest under a burst', { timeout: 240_000 }, () => {
     expect(countOf(ids, acceptedIds)).toBe(acceptedIds.size);
     expect(countOf(ids, refusedIds)).toBe(0);
     expect(fatal).toEqual([]);
+  });
+});
+
+describe('embedded mode fails loudly', { timeout: 240_000 }, () => {
+  const frozen: string[] = [];
+  afterEach(() => {
+    for (const file of frozen.splice(0)) execFileSync('chattr', ['-i', file]);
+  });
+
+  it('exits 1 when the bus log cannot be written, after refusing the request it could not keep', async () => {
+    const dataDir = await freshDir();
+    const system = await startChild(dataDir);
+    const event = (i: number) => ({
+      id: `x-${i}`,
+      ts: new Date().toISOString(),
+      service: 'api',
+      level: 'INFO',
+      message: 'ok',
+    });
+    expect((await post(system.url, 'logs', [event(0)])).status).toBe(202);
+    // Immutable even for root: the next write to the open segment fails with EPERM, as a failing disk would.
+    const topicDir = join(dataDir, 'bus', 'topics', 'events.logs');
+    for (const partition of await readdir(topicDir)) {
+      for (const segment of await readdir(join(topicDir, partition))) {
+        const file = join(topicDir, partition, segment);
+        execFileSync('chattr', ['+i', file]);
+        frozen.push(file);
+      }
+    }
+    const refused = await post(system.url, 'logs', [event(1), event(2), event(3)]);
+    expect(refused.status).toBe(503);
+    expect(await system.exited).toBe(1);
   });
 });
