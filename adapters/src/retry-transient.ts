@@ -19,7 +19,13 @@ export const DEFAULT_RETRY: RetryPolicy = { minDelayMs: 100, maxDelayMs: 10_000 
 export function retryTransient<T>(
   what: string,
   operation: () => Promise<T>,
-  options: { logger: Logger; policy?: RetryPolicy; signal?: AbortSignal; onRetry?: () => void },
+  options: {
+    logger: Logger;
+    policy?: RetryPolicy;
+    signal?: AbortSignal;
+    /** Told of each transient failure before its retry (counters, health: what the caller waits on). */
+    onRetry?: (error: unknown) => void;
+  },
 ): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY;
   return pRetry(operation, {
@@ -31,7 +37,7 @@ export function retryTransient<T>(
     shouldRetry: ({ error }) => isRetriable(error),
     onFailedAttempt: ({ error, attemptNumber }) => {
       if (!isRetriable(error)) return;
-      options.onRetry?.();
+      options.onRetry?.(error);
       options.logger.warn(
         { err: error, attempt: attemptNumber, operation: what },
         'transient failure, retrying',
