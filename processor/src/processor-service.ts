@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ArchiveLimits } from './archive/raw-archiver.ts';
 import { createProcessorMetrics } from './metrics/processor-metrics.ts';
-import { type AlertWriter, createEventProcessor } from './pipeline/event-processor.ts';
+import { type AlertWriter, createEventProcessor, type RuleEvaluator } from './pipeline/event-processor.ts';
 import { createRuleEngine, RULE_ENGINE_DEFAULTS, type Rule } from './rules/index.ts';
 
 export interface ProcessorServiceOptions {
@@ -18,6 +18,14 @@ export interface ProcessorServiceOptions {
   /** Topic names (TOPIC_PREFIX); the defaults of DESIGN.md when absent. */
   topics?: TopicNames;
   archiveLimits?: ArchiveLimits;
+  /** A partition whose batch is unfinished for longer than this is stalled (DEFAULT_STALL_AFTER_MS). */
+  stallAfterMs?: number;
+  /**
+   * Replaces the rule engine built from `rules`, one per partition. Only for test entries that need a
+   * faulty engine (processor/src/testing/faulty-engine-main.ts); `rules` still sets the replay window.
+   */
+  createEngine?: () => RuleEvaluator;
+  /** A failure that is not the input's fault nor transient (a bug): the caller must exit non-zero. */
   onFatal: (err: unknown) => void;
 }
 
@@ -49,7 +57,7 @@ export function createProcessorService(options: ProcessorServiceOptions) {
     bus: options.bus,
     archive: options.archive,
     store: options.store,
-    createEngine: () => createRuleEngine({ rules: options.rules, now }),
+    createEngine: options.createEngine ?? (() => createRuleEngine({ rules: options.rules, now })),
     logger,
     metrics,
     now,
@@ -59,6 +67,7 @@ export function createProcessorService(options: ProcessorServiceOptions) {
     dlqTopic: (options.topics ?? topicNames()).dlq,
     archiveLimits: options.archiveLimits,
     replayMs: replayWindowMs(options.rules),
+    stallAfterMs: options.stallAfterMs,
     onFatal: options.onFatal,
   });
   return { processor, metrics };

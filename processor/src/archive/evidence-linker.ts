@@ -96,6 +96,16 @@ export function createEvidenceLinker() {
       return [...byAlert].map(([alertId, archiveKeys]) => ({ id: alertId, archiveKeys }));
     },
 
+    /** Stops waiting for evidence of alerts that will never be stored (the store refused them). */
+    forget(alertIds: ReadonlySet<string>): void {
+      for (const [id, list] of waiting) {
+        const still = list.filter((item) => !alertIds.has(item.alertId));
+        waitingCount -= list.length - still.length;
+        if (still.length > 0) waiting.set(id, still);
+        else waiting.delete(id);
+      }
+    },
+
     stats: () => ({ waiting: waitingCount, dropped }),
   };
 }

@@ -11,6 +11,7 @@ export function createMetricsServer(options: {
   host: string;
   port: number;
   logger: Logger;
+  /** Resolves with the state to show (200), or rejects with why the component is not healthy (503). */
   health: () => Promise<Record<string, unknown>>;
 }) {
   let server: Server | null = null;
@@ -32,8 +33,10 @@ export function createMetricsServer(options: {
         } else if (req.method === 'GET' && req.url === '/health') {
           options.health().then(
             (state) => respond(200, 'application/json', JSON.stringify({ status: 'ok', ...state })),
-            (err: unknown) =>
-              respond(503, 'application/json', JSON.stringify({ status: 'degraded', error: String(err) })),
+            (err: unknown) => {
+              const error = err instanceof Error ? err.message : String(err);
+              respond(503, 'application/json', JSON.stringify({ status: 'degraded', error }));
+            },
           );
         } else {
           respond(404, 'application/json', JSON.stringify({ error: 'not found' }));

@@ -1,12 +1,46 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { PartitionHealth } from '../pipeline/partition-health.ts';
 
 /** The processor's Prometheus series, registered on the registry main.ts exposes. */
 export function createProcessorMetrics(registry: Registry) {
   const registers = [registry];
+  // Read at scrape time, so the gauges follow the clock without a timer.
+  let partitions: () => readonly PartitionHealth[] = () => [];
   return {
+    /** Where the partition gauges read from (the event processor's health). */
+    watchPartitions(read: () => readonly PartitionHealth[]): void {
+      partitions = read;
+    },
+    partitionStalled: new Gauge({
+      name: 'vigil_processor_partition_stalled',
+      help: 'One while a partition has had a batch unfinished for longer than the stall threshold, else zero',
+      labelNames: ['topic', 'partition'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of partitions()) this.set({ topic: p.topic, partition: p.partition }, p.stalled ? 1 : 0);
+      },
+    }),
+    partitionBusySeconds: new Gauge({
+      name: 'vigil_processor_partition_busy_seconds',
+      help: 'How long a partition has gone without finishing its batch in flight (zero when idle)',
+      labelNames: ['topic', 'partition'],
+      registers,
+      collect() {
+        this.reset();
+        for (const p of partitions())
+          this.set({ topic: p.topic, partition: p.partition }, p.busyForMs / 1000);
+      },
+    }),
+    refused: new Counter({
+      name: 'vigil_processor_refused_events_total',
+      help: 'Valid events dead-lettered because the store refused an alert they raised (poison)',
+      labelNames: ['source'],
+      registers,
+    }),
     eventsIn: new Counter({
       name: 'vigil_processor_events_total',
-      help: 'Messages consumed from event topics',
+      help: 'Messages consumed from event topics, each offset counted once per process (not redeliveries)',
       labelNames: ['source'],
       registers,
     }),

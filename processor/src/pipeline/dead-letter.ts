@@ -1,4 +1,7 @@
 import type { BusMessage, OutgoingMessage } from '@vigil/core';
+import type { Logger } from 'pino';
+import type { RaisedAlert } from './alert-output.ts';
+import { describeRefusal } from './input-refusal.ts';
 
 /** Headers a dead-lettered message carries; the value is the original bytes, untouched. */
 export const DLQ_HEADERS = {
@@ -9,7 +12,7 @@ export const DLQ_HEADERS = {
   failedAt: 'vigil-dlq-failed-at',
 } as const;
 
-/** The `events.dlq` record for a message that failed validation: original bytes and key, reason in headers. */
+/** The `events.dlq` record for a message that failed validation (or that poisons a store): original bytes and key, reason in headers. */
 export function deadLetter(message: BusMessage, reason: string, now: number): OutgoingMessage {
   return {
     key: message.key,
@@ -23,4 +26,30 @@ export function deadLetter(message: BusMessage, reason: string, now: number): Ou
       [DLQ_HEADERS.failedAt]: new Date(now).toISOString(),
     },
   };
+}
+
+/**
+ * The `events.dlq` records for events whose alert the store refused for its data (a value validation let
+ * through but the database will not hold): one per event, however many of its alerts were refused.
+ */
+export function deadLetterRefused(
+  refused: readonly { item: RaisedAlert; error: unknown }[],
+  now: number,
+  logger: Logger,
+): OutgoingMessage[] {
+  const records: OutgoingMessage[] = [];
+  const seen = new Set<string>();
+  for (const { item, error } of refused) {
+    const { alert, message } = item;
+    const reason = `store refused the alert ${alert.ruleId}: ${describeRefusal(error)}`;
+    const { topic, partition, offset } = message;
+    logger.warn(
+      { alertId: alert.id, ruleId: alert.ruleId, topic, partition, offset, reason },
+      'store refused an alert, dead-lettering its event',
+    );
+    if (seen.has(offset)) continue;
+    seen.add(offset);
+    records.push(deadLetter(message, reason, now));
+  }
+  return records;
 }

@@ -18,11 +18,22 @@ import {
 } from '@vigil/core';
 import type { Logger } from 'pino';
 import { archivedThrough } from '../archive/archive-coverage.ts';
-import { type ArchiveKeyUpdate, createEvidenceLinker } from '../archive/evidence-linker.ts';
+import { createEvidenceLinker } from '../archive/evidence-linker.ts';
 import { type ArchivedRange, type ArchiveLimits, createRawArchiver } from '../archive/raw-archiver.ts';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
+import { type AlertWriter, createAlertOutput, type RaisedAlert, type Retry } from './alert-output.ts';
 import { createCommitTracker } from './commit-tracker.ts';
-import { deadLetter } from './dead-letter.ts';
+import { deadLetter, deadLetterRefused } from './dead-letter.ts';
+import { createFirstDeliveries } from './first-deliveries.ts';
+import {
+  assertHealthy,
+  createPartitionHealth,
+  type ProcessorHealth,
+  processorHealth,
+} from './partition-health.ts';
+
+export type { AlertWriter } from './alert-output.ts';
+export type { PartitionHealth, ProcessorHealth } from './partition-health.ts';
 
 /** What the processor needs from the rule engine (processor/src/rules/). */
 export interface RuleEvaluator {
@@ -32,14 +43,6 @@ export interface RuleEvaluator {
     ref: { topic: string; partition: number; offset: string };
     ingestedAt?: number;
   }): { alerts: readonly Alert[] };
-}
-
-/** What the processor needs from the alert store (@vigil/db). */
-export interface AlertWriter {
-  /** Idempotent on alert id; resolves with the number of new rows. */
-  insertAlerts(alerts: Alert[]): Promise<number>;
-  addArchiveKeys(updates: ArchiveKeyUpdate[]): Promise<void>;
-  markPublished(ids: readonly string[], publishedAt: string): Promise<void>;
 }
 
 export interface EventProcessorOptions {
@@ -69,7 +72,12 @@ export interface EventProcessorOptions {
   maxPendingArchiveBytes?: number;
   /** Events dated further ahead than this are rejected as absurd (clock errors, unit mistakes). */
   maxFutureMs?: number;
-  /** Called once when the processor cannot go on (a non-transient failure); main exits non-zero. */
+  /** A partition whose batch has been unfinished for longer than this is reported stalled (health, gauge). */
+  stallAfterMs?: number;
+  /**
+   * Called once when the processor cannot go on (a failure that is neither transient nor the input's fault:
+   * a bug); main exits non-zero. From then on nothing is committed, retries give up and `stop()` only leaves.
+   */
   onFatal: (err: unknown) => void;
 }
 
@@ -87,31 +95,54 @@ export function createEventProcessor(options: EventProcessorOptions) {
   const dlqTopic = options.dlqTopic ?? TOPICS.dlq;
   const maxPending = options.maxPendingArchiveBytes ?? 64 * 1024 * 1024;
   const maxFutureMs = options.maxFutureMs ?? 3_600_000;
-  const abort = new AbortController();
+  /** Aborts every retry in flight: on a fatal failure (nothing may hang on the way out) and after stop. */
+  const halt = new AbortController();
   const tracker = createCommitTracker({ replayMs: options.replayMs });
   const linker = createEvidenceLinker();
   const lastSeen = new Map<string, number>();
   const coveredThrough = new Map<string, number>();
   const engines = new Map<string, RuleEvaluator>();
+  const health = createPartitionHealth({ now, stallAfterMs: options.stallAfterMs });
+  metrics.watchPartitions(() => health.partitions());
+  const firstDeliveries = createFirstDeliveries();
   let consumer: BusConsumer | null = null;
   let timer: NodeJS.Timeout | null = null;
   let failure: unknown = null;
+  let stopped = false;
   let evidenceChain = Promise.resolve();
   let archivedWaiters: (() => void)[] = [];
 
-  const retry = <T>(what: string, op: () => Promise<T>) =>
+  /** Retries transient failures; `at` names the partition whose batch waits, for its health. */
+  const retry = <T>(what: string, op: () => Promise<T>, at?: { topic: string; partition: number }) =>
     retryTransient(what, op, {
       logger,
       policy: options.retry,
-      signal: abort.signal,
-      onRetry: () => metrics.retries.inc({ operation: what }),
+      signal: halt.signal,
+      onRetry: (err) => {
+        metrics.retries.inc({ operation: what });
+        if (at) health.waiting(at.topic, at.partition, `${what} (retrying)`, err);
+      },
     });
 
+  const wakeArchiveWaiters = (): void => {
+    const waiters = archivedWaiters;
+    archivedWaiters = [];
+    for (const wake of waiters) wake();
+  };
+
   const fail = (err: unknown): void => {
-    if (failure || abort.signal.aborted) return;
+    if (failure || stopped) return;
     failure = err;
     logger.error({ err }, 'processor failed, stopping without committing further');
+    // Whatever waits must see the failure now: a batch at the backpressure bound, a retry in an outage.
+    halt.abort();
+    wakeArchiveWaiters();
     options.onFatal(err);
+  };
+
+  /** Work off the hot path, in order; a failure there (never the input's fault) is fatal. */
+  const background = (what: string, op: () => Promise<void>): void => {
+    evidenceChain = evidenceChain.then(() => retry(what, op)).catch(fail);
   };
 
   const archiver = createRawArchiver({
@@ -128,23 +159,19 @@ export function createEventProcessor(options: EventProcessorOptions) {
     metrics.archiveObjects.inc();
     metrics.archiveBytes.inc(range.bytes);
     const updates = linker.archived(range);
-    if (updates.length > 0) {
-      evidenceChain = evidenceChain
-        .then(() => retry('store.addArchiveKeys', () => store.addArchiveKeys(updates)))
-        .catch(fail);
-    }
-    const waiters = archivedWaiters;
-    archivedWaiters = [];
-    for (const wake of waiters) wake();
+    if (updates.length > 0) background('store.addArchiveKeys', () => store.addArchiveKeys(updates));
+    wakeArchiveWaiters();
   }
 
+  const writeAlerts = createAlertOutput({ store, bus, alertsTopic, metrics, now, background });
+
   /** After a gap or rewind in a partition's offsets: settle its archive state and learn what is archived. */
-  async function resync(source: Source, message: BusMessage): Promise<void> {
+  async function resync(source: Source, message: BusMessage, retryHere: Retry): Promise<void> {
     const id = `${message.topic}:${message.partition}`;
     await archiver.flushAll();
     tracker.forget(message.topic, message.partition);
     engines.set(id, options.createEngine()); // state is rebuilt from the replayed events
-    const through = await retry('archive.list', () =>
+    const through = await retryHere('archive.list', () =>
       archivedThrough(options.archive, {
         source,
         topic: message.topic,
@@ -165,20 +192,38 @@ export function createEventProcessor(options: EventProcessorOptions) {
     );
   }
 
+  /**
+   * The bus's handler. An error escaping a batch is never the input's fault (poison is dead-lettered
+   * inside) nor transient (retried inside): it is a bug, so it stops the processor instead of coming again.
+   */
   async function handle(batch: MessageBatch): Promise<void> {
     if (failure) throw failure;
-    const source = sourceOfTopic(batch.topic);
-    if (!source) throw new Error(`processor subscribed to a non-event topic ${batch.topic}`);
     const first = batch.messages[0];
     if (!first) return;
+    health.begin(batch.topic, batch.partition, first.offset);
+    try {
+      await handleBatch(batch, first);
+    } catch (err) {
+      health.failed(batch.topic, batch.partition, err);
+      fail(err);
+      throw failure ?? err;
+    }
+    health.done(batch.topic, batch.partition, batch.messages.at(-1)!.offset);
+  }
+
+  async function handleBatch(batch: MessageBatch, first: BusMessage): Promise<void> {
+    const source = sourceOfTopic(batch.topic);
+    if (!source) throw new Error(`processor subscribed to a non-event topic ${batch.topic}`);
     const started = performance.now();
     const id = `${batch.topic}:${batch.partition}`;
-    if (lastSeen.get(id) !== Number(first.offset) - 1) await resync(source, first);
+    const at = { topic: batch.topic, partition: batch.partition };
+    const retryHere: Retry = (what, op) => retry(what, op, at);
+    if (lastSeen.get(id) !== Number(first.offset) - 1) await resync(source, first, retryHere);
     const covered = coveredThrough.get(id) ?? -1;
     const engine = engines.get(id)!;
 
     const dlq: OutgoingMessage[] = [];
-    const alerts: Alert[] = [];
+    const raised: RaisedAlert[] = [];
     const nowMs = now();
     for (const message of batch.messages) {
       const offset = Number(message.offset); // int64 as a double: exact below 2^53 offsets
@@ -214,39 +259,29 @@ export function createEventProcessor(options: EventProcessorOptions) {
         ref: { topic: batch.topic, partition: batch.partition, offset: message.offset },
         ingestedAt: ingested ? Number(ingested) : message.timestamp,
       });
-      for (const alert of fired.alerts) alerts.push(linker.link(alert));
+      for (const alert of fired.alerts) raised.push({ alert: linker.link(alert), message });
     }
-    metrics.eventsIn.inc({ source }, batch.messages.length);
+    metrics.eventsIn.inc({ source }, firstDeliveries.count(batch.topic, batch.partition, batch.messages));
 
-    if (dlq.length > 0) await retry('bus.publish.dlq', () => bus.publish(dlqTopic, dlq));
-    if (alerts.length > 0) await persistAndPublish(alerts);
+    if (raised.length > 0) {
+      const refused = await writeAlerts(raised, retryHere);
+      if (refused.length > 0) {
+        const records = deadLetterRefused(refused, now(), logger);
+        metrics.refused.inc({ source }, records.length);
+        linker.forget(new Set(refused.map((r) => r.item.alert.id)));
+        dlq.push(...records);
+      }
+    }
+    if (dlq.length > 0) await retryHere('bus.publish.dlq', () => bus.publish(dlqTopic, dlq));
     const last = Number(batch.messages[batch.messages.length - 1]!.offset);
     lastSeen.set(id, last);
     tracker.handled(batch.topic, batch.partition, last);
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
     while (archiver.pendingBytes() > maxPending && !failure) {
+      health.waiting(batch.topic, batch.partition, 'archive backpressure');
       await new Promise<void>((resolve) => archivedWaiters.push(resolve));
     }
-  }
-
-  async function persistAndPublish(alerts: Alert[]): Promise<void> {
-    await retry('store.insertAlerts', () => store.insertAlerts(alerts));
-    const publishedAt = now();
-    const messages = alerts.map((alert) => ({
-      key: null, // the alerts topic has one partition: its offset is the gateways' global cursor
-      value: JSON.stringify({ ...alert, publishedAt: new Date(publishedAt).toISOString() }),
-    }));
-    await retry('bus.publish.alerts', () => bus.publish(alertsTopic, messages));
-    // Off the hot path: the published time is for the alert's timeline in REST, not needed to go on.
-    const ids = alerts.map((alert) => alert.id);
-    const at = new Date(publishedAt).toISOString();
-    evidenceChain = evidenceChain
-      .then(() => retry('store.markPublished', () => store.markPublished(ids, at)))
-      .catch(fail);
-    for (const alert of alerts) {
-      metrics.alerts.inc({ rule: alert.ruleId, severity: alert.severity });
-      if (alert.ingestedAt) metrics.latency.observe((publishedAt - Date.parse(alert.ingestedAt)) / 1000);
-    }
+    if (failure) throw failure;
   }
 
   async function commitProgress(): Promise<void> {
@@ -267,6 +302,9 @@ export function createEventProcessor(options: EventProcessorOptions) {
     }
   }
 
+  const currentHealth = (): ProcessorHealth =>
+    processorHealth(health.partitions(), health.stallAfterMs, failure);
+
   function tick(): void {
     archiver.sealDue();
     commitProgress().catch(fail);
@@ -285,16 +323,22 @@ export function createEventProcessor(options: EventProcessorOptions) {
       logger.info({ groupId: options.groupId }, 'processor started');
     },
 
-    /** Drains: writes buffered archive batches, commits, then leaves the group. */
+    /**
+     * Drains: writes buffered archive batches, commits, then leaves the group. After a fatal failure it
+     * only leaves: nothing more is committed, and the aborted retries cannot keep it waiting.
+     */
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = null;
-      await archiver.flushAll();
-      await evidenceChain;
-      await commitProgress();
+      if (!failure) {
+        await archiver.flushAll();
+        await evidenceChain;
+        await commitProgress();
+      }
       await consumer?.stop();
-      await archiver.flushAll();
-      abort.abort();
+      if (!failure) await archiver.flushAll();
+      stopped = true;
+      halt.abort();
       logger.info('processor stopped');
     },
 
@@ -306,6 +350,17 @@ export function createEventProcessor(options: EventProcessorOptions) {
     },
 
     stats: () => ({ evidence: linker.stats(), pendingArchiveBytes: archiver.pendingBytes() }),
+
+    health: currentHealth,
+
+    /**
+     * A health probe (no `this`: pass it as is): resolves while the processor runs and no partition is
+     * stalled; otherwise rejects with the fatal error, or one line per stalled partition with its offset
+     * and what it waits on.
+     */
+    async healthProbe(): Promise<void> {
+      assertHealthy(currentHealth());
+    },
   };
 }
 
