@@ -22,7 +22,8 @@ export type WsErrorCode = (typeof WS_ERROR_CODES)[keyof typeof WS_ERROR_CODES];
 
 /**
  * WebSocket close codes the gateway sends (RFC 6455 ranges: 1000–1015 standard, 4000–4999 private).
- * A client that sees `slowConsumer` or `goingAway` should reconnect and resume from its last cursor.
+ * A client that sees `slowConsumer`, `resumeRequired` or `goingAway` should reconnect and resume from
+ * its last cursor (`since`).
  */
 export const WS_CLOSE_CODES = {
   normal: 1000,
@@ -31,6 +32,12 @@ export const WS_CLOSE_CODES = {
   messageTooBig: 1009,
   internalError: 1011,
   slowConsumer: 4008,
+  /**
+   * The gateway's alert feed lost part of the stream (it could not read a gap from the bus), so live
+   * subscribers may have missed alerts: a resume from the last cursor reads them from the bus, or
+   * answers cursor_expired when the bus no longer has them. (Not 4009: that was once `idleTimeout`.)
+   */
+  resumeRequired: 4010,
 } as const;
 // An idle socket (no frame or pong for 120 s) and a frame over the size limit are closed by uWebSockets.js
 // itself, which the client sees as 1006 (abnormal closure): reconnect and resume from the last cursor.

@@ -215,6 +215,26 @@ describe('fan-out', () => {
     });
   });
 
+  describe('after the feed lost a gap', () => {
+    it('closes live subscribers with 4010 and leaves replaying and unsubscribed clients alone', async () => {
+      const { connect, say, feed, history, fanout, metric } = setup({ ringMaxAlerts: 4 });
+      feed(alerts(0, 10));
+      const live = connect();
+      say(live, { op: 'subscribe' });
+      const replaying = connect();
+      say(replaying, { op: 'subscribe', since: history.codec.encode(1) }); // from the bus: still reading
+      const idle = connect();
+      fanout.lost({ from: 10, to: 12 });
+      expect(live.closedWith).toEqual({ code: 4010, reason: 'alerts missed; resume from your last cursor' });
+      expect(replaying.closed).toBe(false);
+      expect(idle.closed).toBe(false);
+      expect((await metric('vigil_ws_resume_required_total'))[0]?.value).toBe(1);
+      // The replaying client re-plans from the feed's window by itself and goes live.
+      await waitFor(() => fanout.stats().replaying === 0, { message: 'replay done' });
+      expect(alertIds(replaying)).toEqual(ids(1, 9));
+    });
+  });
+
   describe('resume with since', () => {
     it('replays the missed alerts from the ring, then continues live with no gap or duplicate', () => {
       const { connect, say, feed, history } = setup();

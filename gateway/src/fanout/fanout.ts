@@ -1,6 +1,6 @@
 import { type ServerFrame, WS_CLOSE_CODES, WS_ERROR_CODES, type WsErrorCode } from '@vigil/core';
 import type { Logger } from 'pino';
-import type { AlertSink } from '../feed/alert-feed.ts';
+import type { AlertSink, LostRange } from '../feed/alert-feed.ts';
 import type { RingEntry } from '../feed/alert-ring.ts';
 import type { AlertHistory } from './alert-history.ts';
 import { parseClientFrame } from './client-frame.ts';
@@ -50,6 +50,7 @@ interface Client {
 }
 
 const SLOW_REASON = 'slow consumer';
+const RESUME_REASON = 'alerts missed; resume from your last cursor';
 
 /**
  * The WebSocket protocol and the fan-out. Live alerts go through uWS native pub/sub: one topic per
@@ -316,6 +317,16 @@ export function createFanout(options: FanoutOptions): Fanout {
       }
       if (headWaiters.size > 0) headWaiters.advanced(history.window().head);
       if (dirty.size > 0) requestCheck();
+    },
+
+    lost(range: LostRange) {
+      // Only live members: a replaying client re-plans from the ring's new window by itself, reading
+      // what the ring no longer covers from the bus.
+      const live = [...clients.values()].filter((c) => c.group !== null);
+      logger.warn({ ...range, clients: live.length }, 'closing live subscribers after a lost gap');
+      metrics.resumeRequired.inc(live.length);
+      // Closed after the scan: closing runs the close callback, which edits the groups and clients.
+      for (const client of live) client.conn.close(WS_CLOSE_CODES.resumeRequired, RESUME_REASON);
     },
 
     stats: () => ({

@@ -73,6 +73,7 @@ export function createLiveGateway(options: LiveGatewayOptions): LiveGateway {
         fanout?.deliver(entries);
         options.onAlerts?.();
       },
+      lost: (range) => fanout?.lost(range),
     },
     metrics,
     logger,

@@ -13,6 +13,10 @@ export interface LiveMetrics {
   slowClientsDropped: Counter<'reason'>;
   badAlertRecords: Counter;
   duplicateAlerts: Counter;
+  /** Gaps the live consumer skipped, by whether the feed could read them from the bus (`repaired`) or not (`lost`). */
+  feedGaps: Counter<'outcome'>;
+  /** Live subscribers closed with 4010 (resumeRequired) after a lost gap. */
+  resumeRequired: Counter;
   replays: Counter<'source'>;
   deliveryLatency: Histogram;
 }
@@ -46,6 +50,15 @@ export function createLiveMetrics(registry: Registry): LiveMetrics {
       'Records of the alerts topic that are not alerts',
     ),
     duplicateAlerts: counter('vigil_alert_feed_duplicates_total', 'Alerts skipped as republished duplicates'),
+    feedGaps: counter(
+      'vigil_alert_feed_gaps_total',
+      'Offset gaps of the live alerts consumer, by outcome: repaired from the bus, or lost',
+      ['outcome'],
+    ),
+    resumeRequired: counter(
+      'vigil_ws_resume_required_total',
+      'Live subscribers closed with 4010 after the feed lost a gap, to resume from their cursor',
+    ),
     replays: counter('vigil_ws_replays_total', 'Resumes with since, by where the history came from', [
       'source',
     ]),

@@ -6,10 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../harness/src/helpers/wait-for.ts';
 import { CursorExpiredError } from '../fanout/alert-history.ts';
 import { createLiveMetrics } from '../fanout/live-metrics.ts';
-import { type AlertFeed, createAlertFeed } from './alert-feed.ts';
+import { type AlertFeed, createAlertFeed, type LostRange } from './alert-feed.ts';
 import type { RingEntry } from './alert-ring.ts';
 import type { FeedLimits } from './feed-limits.ts';
 import { makeAlert } from './testing/alerts.ts';
+import { gappyBus } from './testing/gappy-bus.ts';
 
 const logger = pino({ level: 'silent' });
 const TOPIC = 'alerts';
@@ -37,19 +38,34 @@ describe('alert feed (in-process bus)', () => {
 
   async function startFeed(bus: Bus, limits: Partial<FeedLimits> = {}) {
     const delivered: RingEntry[] = [];
+    /** Every sink call in order: an alert id, or `lost from-to`. */
+    const calls: string[] = [];
+    const lost: LostRange[] = [];
     const registry = new Registry();
     const feed: AlertFeed = createAlertFeed({
       bus,
       epoch: 'test',
-      sink: { deliver: (entries) => delivered.push(...entries) },
+      sink: {
+        deliver: (entries) => {
+          delivered.push(...entries);
+          calls.push(...ids(entries));
+        },
+        lost: (range) => {
+          lost.push(range);
+          calls.push(`lost ${range.from}-${range.to}`);
+        },
+      },
       metrics: createLiveMetrics(registry),
       logger,
       limits,
     });
     await feed.start();
     cleanup.push(() => feed.stop());
-    const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values[0]?.value;
-    return { feed, delivered, metric };
+    const metric = async (name: string, labels: Record<string, string> = {}) =>
+      (await registry.getSingleMetric(name)!.get()).values.find((v) =>
+        Object.entries(labels).every(([k, want]) => v.labels[k] === want),
+      )?.value;
+    return { feed, delivered, calls, lost, metric };
   }
 
   it('preloads the newest alerts, then hands each new one to the sink in order', async () => {
@@ -116,35 +132,64 @@ describe('alert feed (in-process bus)', () => {
     await waitFor(() => delivered.length === 1, { message: 'live after the retry' });
   });
 
-  it('reads from the bus what the live consumer skipped, so the ring stays gap-free', async () => {
-    const bus = await makeBus();
-    let skipped = false;
-    const skipping: Bus = {
-      ...bus,
-      consumer: (options) => {
-        const consumer = bus.consumer(options);
-        if (options.groupId.includes('-range-')) return consumer;
-        return {
-          ...consumer,
-          // The live consumer loses offset 2 once (as after an offset reset); range reads see everything.
-          run: (handler) =>
-            consumer.run((batch) => {
-              const messages = batch.messages.filter((m) => skipped || m.offset !== '2');
-              skipped ||= messages.length < batch.messages.length;
-              return handler({ ...batch, messages });
-            }),
-        };
-      },
-    };
-    const { feed, delivered } = await startFeed(skipping);
-    await publish(
-      bus,
-      range(0, 5).map((_, i) => makeAlert(i)),
-    );
-    await waitFor(() => delivered.length === 5, { message: 'all five' });
-    expect(ids(delivered)).toEqual(range(0, 5));
-    expect(skipped).toBe(true);
-    expect(feed.window()).toEqual({ from: 0, head: 5 });
+  describe('gaps of the live consumer', () => {
+    it('reads from the bus what the live consumer skipped, so the ring stays gap-free', async () => {
+      const bus = gappyBus(await makeBus());
+      bus.skipLive.add('2');
+      const { feed, delivered, lost, metric } = await startFeed(bus);
+      await publish(
+        bus,
+        range(0, 5).map((_, i) => makeAlert(i)),
+      );
+      await waitFor(() => delivered.length === 5, { message: 'all five' });
+      expect(ids(delivered)).toEqual(range(0, 5));
+      expect(bus.skipLive.size).toBe(0);
+      expect(feed.window()).toEqual({ from: 0, head: 5 });
+      expect(lost).toEqual([]);
+      expect(await metric('vigil_alert_feed_gaps_total', { outcome: 'repaired' })).toBe(1);
+    });
+
+    it('when the gap cannot be read, counts and reports it before delivering anything after it', async () => {
+      const bus = gappyBus(await makeBus());
+      bus.skipLive.add('2');
+      bus.rangeBroken = true;
+      const { feed, calls, metric } = await startFeed(bus);
+      await publish(
+        bus,
+        range(0, 5).map((_, i) => makeAlert(i)),
+      );
+      await waitFor(() => calls.length === 5, { message: 'four alerts and the loss' });
+      expect(calls).toEqual(['alert-0', 'alert-1', 'lost 2-3', 'alert-3', 'alert-4']);
+      expect(await metric('vigil_alert_feed_gaps_total', { outcome: 'lost' })).toBe(1);
+      // The ring no longer claims what came before the hole: resumes from there go to the bus.
+      expect(feed.window()).toEqual({ from: 3, head: 5 });
+
+      // The alert is still on the bus: a resume from a cursor before it gets it from there.
+      bus.rangeBroken = false;
+      const got: RingEntry[] = [];
+      await feed.replayRange(2, 3, async (e) => void got.push(...e), new AbortController().signal);
+      expect(ids(got)).toEqual(['alert-2']);
+    });
+
+    it('reports the part of a gap retention already deleted as lost, and reads the rest', async () => {
+      const bus = gappyBus(await makeBus());
+      const { feed, calls, metric } = await startFeed(bus);
+      await publish(bus, [makeAlert(0)]);
+      await waitFor(() => calls.length === 1, { message: 'the first alert' });
+      // The consumer fell behind retention and reset to the end: offsets 1–4 never came live; 1–2 are gone.
+      for (const offset of ['1', '2', '3', '4']) bus.skipLive.add(offset);
+      bus.low = 3;
+      await publish(
+        bus,
+        range(1, 5).map((_, i) => makeAlert(1 + i)),
+      );
+      await waitFor(() => calls.length === 5, { message: 'the loss and the readable alerts' });
+      expect(calls).toEqual(['alert-0', 'lost 1-3', 'alert-3', 'alert-4', 'alert-5']);
+      expect(await metric('vigil_alert_feed_gaps_total', { outcome: 'lost' })).toBe(1);
+      await expect(
+        feed.replayRange(1, 3, async () => undefined, new AbortController().signal),
+      ).rejects.toBeInstanceOf(CursorExpiredError);
+    });
   });
 
   it('refuses an alerts topic with more than one partition', async () => {
@@ -152,7 +197,7 @@ describe('alert feed (in-process bus)', () => {
     const feed = createAlertFeed({
       bus,
       epoch: 'test',
-      sink: { deliver: () => undefined },
+      sink: { deliver: () => undefined, lost: () => undefined },
       metrics: createLiveMetrics(new Registry()),
       logger,
     });

@@ -12,9 +12,21 @@ import { readRange } from './range-reader.ts';
 import { retryRetriable } from './retry-retriable.ts';
 import { createSemaphore } from './semaphore.ts';
 
-/** Where new alerts go (the fan-out). Called with an empty list too, when only the head moved. */
+/** Offsets [from, to) of the alerts topic that the feed could not read: whatever alerts they held were never delivered. */
+export interface LostRange {
+  from: number;
+  to: number;
+}
+
+/** Where new alerts go (the fan-out). */
 export interface AlertSink {
+  /** New alerts in offset order. Called with an empty list too, when only the head moved. */
   deliver(entries: readonly RingEntry[]): void;
+  /**
+   * Live subscribers may have missed alerts in `range`: called before anything after it is delivered,
+   * so each one's last cursor is still before the hole and a resume from it reads the hole from the bus.
+   */
+  lost(range: LostRange): void;
 }
 
 export interface AlertFeedOptions {
@@ -146,15 +158,32 @@ export function createAlertFeed(options: AlertFeedOptions): AlertFeed {
     flush();
   };
 
+  /** Nothing of [from, to) will reach live subscribers: the ring starts again at `to`, and they must resume. */
+  const lose = (from: number, to: number, err?: unknown): void => {
+    metrics.feedGaps.inc({ outcome: 'lost' });
+    logger.error({ err, from, to, offsets: to - from }, 'alerts gap lost; live subscribers must resume');
+    // The ring can no longer claim to cover anything before `to`: resumes from there go to the bus.
+    ring.reset(to);
+    sink.lost({ from, to });
+  };
+
   /** The live consumer jumped ahead of the ring's head: read what lies between from the bus. */
   const repairGap = async (from: number, to: number): Promise<void> => {
     logger.warn({ from, to }, 'alerts topic skipped ahead; reading the gap from the bus');
+    let next = from;
     try {
+      // Records retention has deleted cannot be read (as when the consumer fell behind retention and
+      // reset to the end); live subscribers hear of that hole before any alert after it.
+      const { low } = await bounds();
+      if (low > next) {
+        lose(next, Math.min(low, to));
+        next = ring.head;
+      }
       await readRange({
         bus,
         topic,
         groupPrefix: groupId,
-        from,
+        from: next,
         to,
         idleTimeoutMs: limits.replayIdleTimeoutMs,
         signal: stopping.signal,
@@ -162,10 +191,11 @@ export function createAlertFeed(options: AlertFeedOptions): AlertFeed {
         onMessages: (messages) => ingest(messages, true, false),
       });
       if (to - 1 >= ring.head) ring.skip(to - 1); // offsets with no record (none came): nothing to keep
+      if (next === from) metrics.feedGaps.inc({ outcome: 'repaired' });
     } catch (err) {
-      // The ring can no longer claim to cover everything before `to`: resumes from there go to the bus.
-      logger.error({ err, from, to }, 'could not read the gap; ring restarts after it');
-      ring.reset(to);
+      // What the read delivered before failing is in the ring; the rest of the gap is lost.
+      if (ring.head < to) lose(ring.head, to, err);
+      else logger.warn({ err, from, to }, 'gap read failed after reading all of it');
     }
   };
 
