@@ -67,7 +67,7 @@ async function post(url: string, source: string, events: unknown[]) {
   return {
     status: response.status,
     retryAfter: response.headers.get('retry-after'),
-    body: await response.json(),
+    body: (await response.json()) as { accepted?: number; error?: string },
   };
 }
 
