@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../harness/src/index.ts';
 import { type Embedded, startEmbedded } from './embedded.ts';
+import { connectClient } from './transport/testing/ws-client.ts';
 
 const MAIN = fileURLToPath(new URL('./embedded-main.ts', import.meta.url));
 const dirs: string[] = [];
@@ -162,6 +163,13 @@ describe('embedded mode keeps what it accepted', { timeout: 240_000 }, () => {
       },
     );
 
+    // The head cursor of this run, to resume from after the next restart.
+    const watcher = await connectClient(`${second.url.replace('http', 'ws')}/ws`);
+    watcher.send({ op: 'subscribe', filter: {} });
+    await watcher.until((frames) => frames.some((f) => f.op === 'subscribed'), 'subscribed');
+    const headCursor = watcher.frames.find((f) => f.op === 'subscribed')!.cursor!;
+    watcher.close();
+
     // A clean stop, then a start on the same data: new events are archived, old ones stay once.
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
@@ -176,6 +184,24 @@ describe('embedded mode keeps what it accepted', { timeout: 240_000 }, () => {
       message: 'ok',
     }));
     expect((await post(third.url, 'logs', later)).status).toBe(202);
+    // A cursor of the previous run still resumes: the new alert comes, no cursor_expired.
+    const lateWhale = {
+      id: `${run}-tx-late`,
+      ts: now(),
+      userId: `whale-${run}-late`,
+      amount: 30_000,
+      currency: 'USD',
+    };
+    expect((await post(third.url, 'transactions', [lateWhale])).status).toBe(202);
+    const resumed = await connectClient(`${third.url.replace('http', 'ws')}/ws`);
+    resumed.send({ op: 'subscribe', filter: { ruleId: ['transactions.large-amount'] }, since: headCursor });
+    await resumed.until(
+      (frames) => frames.some((f) => f.op === 'alert' && f.alert!.userId === lateWhale.userId),
+      "the alert raised after the restart, resumed from the earlier run's cursor",
+      120_000,
+    );
+    expect(resumed.frames.filter((f) => f.op === 'error')).toEqual([]);
+    resumed.close();
     const after = new Set(later.map((e) => e.id));
     await waitFor(async () => countOf(await archivedIds(dataDir), after) === after.size, {
       timeoutMs: 120_000,
