@@ -47,6 +47,20 @@ describeWith(['kafka', 'postgres', 's3'])('event processor against Kafka, Postgr
       ['metrics', json({ ts, service: 'api', host: 'h1', cpu: 500, latencyMs: 3 }), /^\/cpu/],
       ['logs', json({ ts, service: 'api', level: 'INFO', message: 'x'.repeat(70_000) }), /too large/],
       ['logs', json({ ts: '2099-01-01T00:00:00Z', service: 'api', level: 'INFO', message: 'x' }), /future/],
+      // What PostgreSQL would refuse (or silently change) is stopped at the door, so it cannot poison a partition.
+      ['logs', json({ ts: '0000-01-01T00:00:00Z', service: 'api', level: 'INFO', message: 'x' }), /^\/ts/],
+      ['logs', json({ ts: '2026-02-30T00:00:00Z', service: 'api', level: 'INFO', message: 'x' }), /^\/ts/],
+      [
+        'logs',
+        json({ id: 'n\u0000ul', ts, service: 'api', level: 'INFO', message: 'x' }),
+        /^\/id: .*U\+0000/,
+      ],
+      ['logs', json({ ts, service: 'a\u0000pi', level: 'INFO', message: 'x' }), /^\/service: .*U\+0000/],
+      [
+        'logs',
+        json({ ts, service: 'api', level: 'ERROR', message: 'x', userId: 'u\u0000' }),
+        /^\/userId: .*U\+0000/,
+      ],
     ];
     await world.bus.publish(world.topics.events.logs, [
       message(valid[0]!, 'api'),

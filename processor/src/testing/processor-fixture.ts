@@ -1,7 +1,7 @@
 /** Shared set-up of the processor's integration tests: real Kafka, PostgreSQL and S3 from the harness. */
 import { gunzipSync } from 'node:zlib';
-import { createKafkaBus, createS3Archive } from '@vigil/adapters';
-import { type Alert, type BusMessage, type TopicNames, topicNames, vigilTopics } from '@vigil/core';
+import { createKafkaBus, createMemoryBus, createS3Archive } from '@vigil/adapters';
+import { type Alert, type Bus, type BusMessage, type TopicNames, topicNames, vigilTopics } from '@vigil/core';
 import { openDatabase } from '@vigil/db';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -32,30 +32,38 @@ export interface ProcessorWorld {
   databaseUrl: string;
   bucket: string;
   s3: NonNullable<ServiceEndpoints['s3']>;
-  /** Environment for a processor child process pointed at this world. */
+  /** Environment for a processor child process pointed at this world (Kafka worlds only). */
   env: Record<string, string>;
-  bus: ReturnType<typeof createKafkaBus>;
+  bus: Bus;
   archive: ReturnType<typeof createS3Archive>;
   database: Awaited<ReturnType<typeof openDatabase>>;
   close(): Promise<void>;
 }
 
+/**
+ * Fresh topics, database and bucket on the harness's services. `bus: 'memory'` puts the in-process bus of
+ * embedded mode in Kafka's place (PostgreSQL and S3 stay real), for tests that must hold on both buses.
+ */
 export async function createProcessorWorld(
   endpoints: ServiceEndpoints,
   partitions = 2,
+  options: { bus?: 'kafka' | 'memory' } = {},
 ): Promise<ProcessorWorld> {
-  const kafka = endpoints.kafka!;
+  const kafka = endpoints.kafka ?? { brokers: [] };
   const s3 = endpoints.s3!;
   const prefix = `${uniqueName('p')}.`;
   const topics = topicNames(prefix);
   const testDb = await createTestDatabase(endpoints.postgres!.url);
   const bucket = await createTestBucket(s3);
-  const bus = createKafkaBus({
-    brokers: kafka.brokers,
-    clientId: 'processor-test',
-    logger: silent,
-    consumer: TEST_CONSUMER,
-  });
+  const bus =
+    options.bus === 'memory'
+      ? createMemoryBus({ logger: silent })
+      : createKafkaBus({
+          brokers: kafka.brokers,
+          clientId: 'processor-test',
+          logger: silent,
+          consumer: TEST_CONSUMER,
+        });
   await bus.start(vigilTopics(partitions, prefix));
   const archive = createS3Archive({
     bucket,
@@ -147,8 +155,11 @@ export async function readTopic(world: ProcessorWorld, topic: string, count: num
   return received;
 }
 
-/** A processor over the world's adapters with the default rules, started; a failure fails the test. */
-export async function startInProcess(world: ProcessorWorld, group: string) {
+/**
+ * A processor over the world's adapters with the default rules, started. A fatal failure is pushed to
+ * `fatal` when given (for the test to assert on), else thrown.
+ */
+export async function startInProcess(world: ProcessorWorld, group: string, fatal?: unknown[]) {
   const { processor } = createProcessorService({
     bus: world.bus,
     archive: world.archive,
@@ -159,7 +170,8 @@ export async function startInProcess(world: ProcessorWorld, group: string) {
     topics: world.topics,
     groupId: `${world.prefix}${group}`,
     onFatal: (err) => {
-      throw err;
+      if (!fatal) throw err;
+      fatal.push(err);
     },
   });
   await processor.start();
