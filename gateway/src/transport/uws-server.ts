@@ -6,6 +6,7 @@ import { WS_CLOSE_CODES, WS_PATH } from '@vigil/core';
 import type { Logger } from 'pino';
 import type { Connection, WsHandlers } from '../fanout/connection.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/http-types.ts';
+import { createFramingGuard } from './framing-guard.ts';
 import { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from './transport-limits.ts';
 
 export interface UwsServerOptions {
@@ -82,6 +83,7 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
   const logger = options.logger.child({ module: 'uws-server' });
   const { ws: handlers, allowedOrigins } = options;
   const app = uws.App();
+  const framing = createFramingGuard();
   const sockets = new Set<WsConnection>();
   let listenSocket: uws.us_listen_socket | null = null;
   let port = 0;
@@ -106,8 +108,16 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
         // uWS writes Content-Length itself from the body it is given.
         if (name.toLowerCase() !== 'content-length') res.writeHeader(name, value);
       }
-      if (method === 'HEAD') res.endWithoutBody(Buffer.byteLength(response.body));
-      else res.end(response.body, closeConnection || stopping);
+      const close = closeConnection || stopping;
+      if (method !== 'HEAD') res.end(response.body, close);
+      else if (close) res.endWithoutBody(Buffer.byteLength(response.body), true);
+      else {
+        // Not endWithoutBody(length) on a kept connection: uWS 20 then drops the connection at the next
+        // request on it (a keep-alive client's request after a HEAD got no answer), and an explicit
+        // `undefined` length makes it announce 2^63. The header written here says the same length.
+        res.writeHeader('content-length', String(Buffer.byteLength(response.body)));
+        res.endWithoutBody();
+      }
     });
   };
   const jsonError = (status: number, error: string, details?: unknown): HttpResponse => ({
@@ -141,8 +151,18 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
   };
 
   app.any('/*', (res, req) => {
-    // uWS's req is valid only in this synchronous call: copy everything needed now.
-    const headers: Record<string, string> = {};
+    const remoteAddress = text(res.getRemoteAddressAsText());
+    // A request smuggled behind a conflicting Content-Length (see framing-guard.ts) is never run. It is
+    // refused in words rather than by res.close(): closing would also discard the 400 still being sent.
+    if (framing.isQuarantined(remoteAddress)) {
+      const refused: Exchange = { aborted: false, done: false, settled: true };
+      const answer = jsonError(400, 'refused: follows a framing error from this address');
+      respond(res, refused, req.getCaseSensitiveMethod().toUpperCase(), answer, true);
+      return;
+    }
+    // uWS's req is valid only in this synchronous call: copy everything needed now. Header names are the
+    // client's: null-prototype, so `constructor` or `__proto__` are headers like any other.
+    const headers = Object.create(null) as Record<string, string>;
     req.forEach((name, value) => {
       headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
     });
@@ -151,7 +171,7 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
       path: req.getUrl(),
       query: new URLSearchParams(req.getQuery() ?? ''),
       headers,
-      remoteAddress: text(res.getRemoteAddressAsText()),
+      remoteAddress,
     };
     const exchange: Exchange = { aborted: false, done: false, settled: false };
     inFlight += 1;
@@ -165,7 +185,15 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
       respond(res, exchange, request.method, answer, true);
       settle(exchange);
     };
-    const declared = Number(headers['content-length'] ?? 0);
+    const length = headers['content-length'];
+    if (framing.conflicting(length)) {
+      framing.quarantine(remoteAddress);
+      const answer = jsonError(400, 'conflicting Content-Length headers', { contentLength: length });
+      respond(res, exchange, request.method, answer, true);
+      settle(exchange);
+      return;
+    }
+    const declared = Number(length?.split(',')[0] ?? 0);
     if (declared > limits.maxBodyBytes) return tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
