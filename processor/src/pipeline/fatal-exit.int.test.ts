@@ -29,7 +29,7 @@ describeWith(['kafka', 'postgres', 's3'])('a processor whose rule engine has a b
     const groupId = `${world.prefix}fatal`;
     const topic = world.topics.events.transactions;
     const now = Date.now();
-    // Five events ten minutes apart: the replay window (≈ 5 min) lets the processor commit through offset 3.
+    // Five events ten minutes apart: the replay window (≈ 5 min) lets the processor commit offset 3 (next to read).
     await world.bus.publish(
       topic,
       [50, 40, 30, 20, 10].map((ago, i) => transaction(`good-${i}`, `u-${i}`, now - ago * MINUTE)),
