@@ -54,4 +54,28 @@ describe('createLogger', () => {
       password: '[redacted]',
     });
   });
+
+  it('hides URL passwords in messages and errors, and secret-named fields', () => {
+    const { lines, destination } = capture();
+    const secret = 'hunter2-pw';
+    const logger = createLogger({ name: 'gateway', destination });
+    logger.warn(`cannot reach postgres://vigil:${secret}@db:5432/vigil`);
+    let urlError: unknown;
+    try {
+      new URL(`postgres://vigil:${secret}@db:port/vigil`);
+    } catch (err) {
+      urlError = err; // Node's TypeError keeps the whole input, password included, as `input`
+    }
+    logger.error({ err: urlError }, 'bad url');
+    logger.error({ err: new Error(`connect to postgres://vigil:${secret}@db failed`) }, 'driver');
+    logger.info({ token: secret, config: { DATABASE_URL: `postgres://v:${secret}@db/v` } }, 'start');
+    expect(lines).toHaveLength(4);
+    expect(JSON.stringify(lines)).not.toContain(secret);
+    expect(lines[0]!.msg).toBe('cannot reach postgres://vigil:[redacted]@db:5432/vigil');
+    expect(lines[1]!.err).toMatchObject({
+      type: 'TypeError',
+      input: 'postgres://vigil:[redacted]@db:port/vigil',
+    });
+    expect(lines[3]).toMatchObject({ token: '[redacted]', config: { DATABASE_URL: '[redacted]' } });
+  });
 });

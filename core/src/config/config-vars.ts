@@ -19,8 +19,12 @@ const hostPortList = makeValidator<string[]>((raw) => {
   return items;
 });
 
+// Messages never quote the value: it may hold a password (load-config.ts echoes it redacted).
 const postgresUrl = makeValidator<string>((raw) => {
   if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error('expected a postgres:// or postgresql:// URL');
+  if (!URL.canParse(raw)) {
+    throw new Error('not a valid URL (percent-encode @, : and / in the user name and password)');
+  }
   return raw;
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allVars, commonVars, gatewayVars } from './config-vars.ts';
+import { allVars, commonVars, gatewayVars, validators } from './config-vars.ts';
 import { ConfigError, loadConfig } from './load-config.ts';
 
 const problemsOf = (env: Record<string, string>): string[] => {
@@ -67,5 +67,34 @@ describe('loadConfig', () => {
 
   it('checks variables that depend on each other', () => {
     expect(problemsOf({ S3_ENDPOINT: 'http://127.0.0.1:9000' })[0]).toMatch(/S3_BUCKET/);
+  });
+
+  describe('never echoes a secret', () => {
+    const password = 's3cr3t-Pa55';
+    it.each([
+      ['a mistyped scheme', `postgress://vigil:${password}@db:5432/vigil`],
+      ['an unparsable URL', `postgres://vigil:${password}@db:port/vigil`],
+      ['another database', `mysql://vigil:${password}@db/vigil`],
+    ])('DATABASE_URL with %s: named, its password hidden', (_label, url) => {
+      const problems = problemsOf({ DATABASE_URL: url });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^DATABASE_URL="[^"]*vigil:\[redacted\]@db/);
+      expect(JSON.stringify(problems)).not.toContain(password);
+    });
+    it('in the error message too, and in the quoting validator messages of envalid', () => {
+      const specs = {
+        S3_ENDPOINT: validators.url({ default: undefined }),
+        VIGIL_ADMIN_TOKEN: validators.str({ choices: ['x'] }),
+      };
+      try {
+        loadConfig(specs, { S3_ENDPOINT: `http//minio:${password}@host`, VIGIL_ADMIN_TOKEN: password });
+        expect.unreachable();
+      } catch (err) {
+        const error = err as ConfigError;
+        expect(`${error.message} ${JSON.stringify(error.problems)}`).not.toContain(password);
+        expect(error.problems).toContainEqual(expect.stringMatching(/^VIGIL_ADMIN_TOKEN=\[redacted\]: /));
+        expect(error.problems).toContainEqual(expect.stringMatching(/^S3_ENDPOINT=/));
+      }
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { cleanEnv } from 'envalid';
 import { ERROR_CODES, VigilError } from '../errors/vigil-error.ts';
+import { isSecretName, REDACTED, redactConfigValue, redactSecrets } from './redact.ts';
 
 /** One problem per bad variable, each naming it, so start-up can list them all at once. */
 export class ConfigError extends VigilError {
@@ -12,6 +13,17 @@ export class ConfigError extends VigilError {
 }
 
 type Specs = Parameters<typeof cleanEnv>[1];
+
+// A bad value is echoed so the operator sees the typo, but never a secret in it: a mistyped DATABASE_URL
+// would otherwise print its password to the terminal and the log collector.
+const showValue = (key: string, raw: string): string =>
+  isSecretName(key) ? REDACTED : JSON.stringify(redactConfigValue(key, raw));
+
+/** The validator's reason without the value's secret: envalid's own messages quote the value. */
+function redactReason(key: string, raw: string, reason: string): string {
+  const quoted = reason.replaceAll(raw, redactConfigValue(key, raw));
+  return redactSecrets(quoted);
+}
 
 /**
  * Parses environment variables against a spec object (see config-vars.ts) into a frozen typed object.
@@ -28,8 +40,11 @@ export function loadConfig<S extends Specs>(specs: S, env: Record<string, string
     reporter: ({ errors }) => {
       for (const [key, error] of Object.entries(errors) as [string, Error][]) {
         const raw = present[key];
-        const reason = raw === undefined ? 'is required' : error.message;
-        problems.push(raw === undefined ? `${key} ${reason}` : `${key}=${JSON.stringify(raw)}: ${reason}`);
+        if (raw === undefined) {
+          problems.push(`${key} is required`);
+          continue;
+        }
+        problems.push(`${key}=${showValue(key, raw)}: ${redactReason(key, raw, error.message)}`);
       }
     },
   });
