@@ -15,16 +15,19 @@ export function runMain(name: string, start: (fail: (err: unknown) => void) => P
   let running: Running | null = null;
   let stopping = false;
 
+  let exitCode = 0;
   const stop = async (code: number): Promise<void> => {
+    // A fatal failure while a signal's stop is under way still makes the exit non-zero.
+    exitCode = Math.max(exitCode, code);
     if (stopping) return;
     stopping = true;
     try {
       await running?.stop();
     } catch (err) {
       process.stderr.write(`vigil ${name}: error while stopping: ${(err as Error).stack ?? String(err)}\n`);
-      code = 1;
+      exitCode = 1;
     }
-    process.exit(code);
+    process.exit(exitCode);
   };
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

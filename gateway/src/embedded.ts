@@ -98,6 +98,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       port: options.port,
       // The durable log's id: cursors stay valid across restarts, and read as expired if the log is wiped.
       epoch: `m${bus.logId()}`,
+      // A stalled partition or a processor that stopped on a bug makes /api/health answer 503.
+      health: { processor: processor.healthProbe },
       alertsTopic: topics.alerts,
       eventKey: partitionKey,
       staticDir: options.staticDir,
