@@ -174,8 +174,14 @@ describe('embedded mode keeps what it accepted', { timeout: 240_000 }, () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     const third = await startChild(dataDir);
-    const health = (await (await fetch(`${third.url}/api/health`)).json()) as { status: string };
-    expect(health.status).toBe('ok');
+    const health = (await (await fetch(`${third.url}/api/health`)).json()) as {
+      status: string;
+      components: Record<string, { status: string }>;
+    };
+    expect(health).toMatchObject({
+      status: 'ok',
+      components: { database: { status: 'up' }, processor: { status: 'up' } },
+    });
     const later = Array.from({ length: 100 }, (_, i) => ({
       id: `${run}-later-${i}`,
       ts: now(),
