@@ -42,6 +42,7 @@ export interface RuleEvaluator {
     event: EventBySource[Source];
     ref: { topic: string; partition: number; offset: string };
     ingestedAt?: number;
+    eventTime?: number;
   }): { alerts: readonly Alert[] };
 }
 
@@ -258,6 +259,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
         event: decoded.value,
         ref: { topic: batch.topic, partition: batch.partition, offset: message.offset },
         ingestedAt: ingested ? Number(ingested) : message.timestamp,
+        eventTime,
       });
       for (const alert of fired.alerts) raised.push({ alert: linker.link(alert), message });
     }

@@ -17,6 +17,8 @@ export interface RuleInput {
   ref: EventRef;
   /** Epoch ms the event entered Vigil, copied to the alert for latency tracing. */
   ingestedAt?: number;
+  /** `event.ts` as epoch ms, when the caller has parsed it already (the processor has): parsed once. */
+  eventTime?: number;
 }
 
 export interface Evaluation {

@@ -171,6 +171,19 @@ describe('createRuleEngine', () => {
       const { evaluate } = harness(rulesById('logs.error-spike'));
       expect(() => evaluate('logs', { ...log(0), ts: 'yesterday' })).toThrow(ValidationError);
     });
+
+    it("takes the caller's parsed event time instead of parsing ts again", () => {
+      const engine = createRuleEngine({ rules: rulesById('logs.error-spike'), now: () => T0 });
+      const ref = { topic: 'events.logs', partition: 0, offset: '0' };
+      // ts is not even read when eventTime is given: the processor parsed it once, during validation.
+      const result = engine.evaluate({
+        source: 'logs',
+        event: { ...log(0), ts: 'unparsed' },
+        ref,
+        eventTime: T0,
+      });
+      expect(result.late).toBe(false);
+    });
   });
 
   it('rejects nonsensical options', () => {

@@ -123,7 +123,7 @@ export function createRuleEngine(options: RuleEngineOptions): RuleEngine {
   function evaluate(input: RuleInput): Evaluation {
     const lane = lanes[input.source];
     const rawTs = input.event.ts;
-    const ts = typeof rawTs === 'string' ? Date.parse(rawTs) : Number.NaN;
+    const ts = input.eventTime ?? (typeof rawTs === 'string' ? Date.parse(rawTs) : Number.NaN);
     if (Number.isNaN(ts)) throw new ValidationError(`event ts is not a date-time: ${JSON.stringify(rawTs)}`);
     scratch.length = 0;
     counts.events++;
