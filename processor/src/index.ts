@@ -14,4 +14,4 @@ export {
   type ProcessorServiceOptions,
   replayWindowMs,
 } from './processor-service.ts';
-export { defaultRules, loadRules, type Rule } from './rules/index.ts';
+export { defaultRules, loadRules } from './rules/index.ts';

@@ -1,10 +1,11 @@
 import { type Archive, type Bus, type TopicNames, topicNames } from '@vigil/core';
+import type { Rule } from '@vigil/core/rules';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ArchiveLimits } from './archive/raw-archiver.ts';
 import { createProcessorMetrics } from './metrics/processor-metrics.ts';
 import { type AlertWriter, createEventProcessor, type RuleEvaluator } from './pipeline/event-processor.ts';
-import { createRuleEngine, RULE_ENGINE_DEFAULTS, type Rule } from './rules/index.ts';
+import { createRuleEngine, RULE_ENGINE_DEFAULTS } from './rules/index.ts';
 
 export interface ProcessorServiceOptions {
   bus: Bus;

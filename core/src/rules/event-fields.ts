@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
-import { EVENT_SCHEMAS, type Source } from '@vigil/core';
+import { EVENT_SCHEMAS } from '../events/event-schemas.ts';
+import type { Source } from '../events/sources.ts';
 
 export interface FieldInfo {
   type: 'string' | 'number' | 'boolean';

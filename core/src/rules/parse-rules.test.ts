@@ -1,5 +1,5 @@
-import { ValidationError } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../errors/vigil-error.ts';
 import { parseRules } from './parse-rules.ts';
 
 const base = { id: 'r1', title: 'A rule', source: 'logs', severity: 'high' } as const;

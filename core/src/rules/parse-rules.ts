@@ -1,6 +1,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
-import { isSource, SEVERITIES, SOURCES, type Source, ValidationError } from '@vigil/core';
+import { SEVERITIES } from '../alerts/alert.ts';
+import { ValidationError } from '../errors/vigil-error.ts';
+import { isSource, SOURCES, type Source } from '../events/sources.ts';
 import { DEFAULT_KEY_FIELD } from './event-fields.ts';
 import {
   COMPARE_OPS,

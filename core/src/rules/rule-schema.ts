@@ -1,5 +1,7 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { SEVERITIES, SOURCES } from '@vigil/core';
+import { SEVERITIES } from '../alerts/alert.ts';
+import { SOURCES } from '../events/sources.ts';
+import { literals } from '../schema/literals.ts';
 
 /** Limits on what a rules file may ask for; each bounds memory or CPU per key. */
 export const RULE_LIMITS = {
@@ -33,9 +35,6 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 export const COMPARE_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
 export type CompareOp = (typeof COMPARE_OPS)[number];
 
-// Unsafe keeps the union schema (and its checks) while typing the value as the literal union, not string.
-const literals = <T extends string>(values: readonly T[]) =>
-  Type.Unsafe<T>(Type.Union(values.map((v) => Type.Literal(v))));
 const scalar = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
 
 /**
@@ -175,5 +174,5 @@ export type ZScoreRule = WithDefaults<
   Resolved & { bucketMs: number; minBaselineBuckets: number }
 >;
 
-/** A validated rule with every default filled in (see parse-rules.ts). */
+/** A validated rule with every default filled in (see parse-rules.ts); what `GET /api/rules` serves. */
 export type Rule = ThresholdRule | MatchRule | CountRule | SustainedRule | ZScoreRule;

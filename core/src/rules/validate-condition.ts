@@ -1,4 +1,4 @@
-import type { Source } from '@vigil/core';
+import type { Source } from '../events/sources.ts';
 import { EVENT_FIELDS, type FieldInfo } from './event-fields.ts';
 import { RULE_LIMITS } from './rule-schema.ts';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Alert } from '@vigil/core';
+import type { Rule } from '@vigil/core/rules';
 import type { EventRecord } from './condition.ts';
 import type { EventRef } from './engine-types.ts';
-import type { Rule } from './rule-schema.ts';
 
 /** Evidence of a windowed alert lists at most this many events: enough to start an investigation. */
 export const MAX_EVIDENCE_EVENTS = 20;

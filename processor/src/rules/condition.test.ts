@@ -1,6 +1,6 @@
+import type { Condition } from '@vigil/core/rules';
 import { describe, expect, it } from 'vitest';
 import { compileCondition, conditionText, describeCondition } from './condition.ts';
-import type { Condition } from './rule-schema.ts';
 
 const event = { level: 'ERROR', message: 'Charge FAILED', cpu: 85, latencyMs: 1200, userId: 'u1' };
 const test = (condition: Condition, e: Record<string, unknown> = event) => compileCondition(condition)(e);

@@ -1,4 +1,4 @@
-import type { Condition } from './rule-schema.ts';
+import type { Condition } from '@vigil/core/rules';
 
 /** An event as rules see it: top-level fields by name. */
 export type EventRecord = Readonly<Record<string, unknown>>;

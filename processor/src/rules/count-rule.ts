@@ -1,10 +1,10 @@
 import type { Alert } from '@vigil/core';
+import type { CountRule } from '@vigil/core/rules';
 import { formatDuration, MAX_EVIDENCE_EVENTS } from './alert-factory.ts';
 import { compileCondition, conditionText } from './condition.ts';
 import type { EventContext, EventRef, RuleEvaluator } from './engine-types.ts';
 import { type EvaluatorEnv, keyValueOf, mapKeyOf } from './evaluator-env.ts';
 import { KeyedStore, SWEEP_BUDGET } from './keyed-store.ts';
-import type { CountRule } from './rule-schema.ts';
 import { TimeBuffer } from './time-buffer.ts';
 import { windowedStats } from './windowed-stats.ts';
 

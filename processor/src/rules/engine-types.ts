@@ -1,6 +1,6 @@
 import type { Alert, Source } from '@vigil/core';
+import type { Rule, RuleKind } from '@vigil/core/rules';
 import type { EventRecord } from './condition.ts';
-import type { Rule, RuleKind } from './rule-schema.ts';
 
 /** Where an event sits on the bus; kept as evidence and used as its identity when it has no `id`. */
 export interface EventRef {

@@ -1,7 +1,7 @@
 import type { Alert } from '@vigil/core';
+import type { CompareOp, Rule } from '@vigil/core/rules';
 import type { AlertDraft } from './alert-factory.ts';
 import type { EventRecord } from './condition.ts';
-import type { CompareOp, Rule } from './rule-schema.ts';
 
 /** What the engine hands each evaluator: limits and a way to turn a decision into an alert. */
 export interface EvaluatorEnv {

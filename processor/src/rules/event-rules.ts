@@ -1,10 +1,9 @@
 import type { Alert } from '@vigil/core';
+import { DEFAULT_KEY_FIELD, type MatchRule, type Rule, type ThresholdRule } from '@vigil/core/rules';
 import { eventIdentity } from './alert-factory.ts';
 import { compileCondition, describeCondition, type EventRecord, OP_SYMBOLS, showValue } from './condition.ts';
 import type { EventContext, RuleEvaluator, RuleStats } from './engine-types.ts';
 import { COMPARE, type EvaluatorEnv, keyValueOf } from './evaluator-env.ts';
-import { DEFAULT_KEY_FIELD } from './event-fields.ts';
-import type { MatchRule, Rule, ThresholdRule } from './rule-schema.ts';
 
 /** Per-event rules label an alert with the first key field the event has (the source default otherwise). */
 function keyOf(rule: Rule, event: EventRecord): { keyField: string; keyValue: string } {

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ERROR_CODES, ValidationError, VigilError } from '@vigil/core';
+import { parseRules, type Rule } from '@vigil/core/rules';
 import defaultRulesFile from './default-rules.json' with { type: 'json' };
-import { parseRules } from './parse-rules.ts';
-import type { Rule } from './rule-schema.ts';
 
 /** The built-in rules of DESIGN.md ("Default rules"), validated like any user file. */
 export const defaultRules = (): Rule[] => parseRules(defaultRulesFile);

@@ -1,10 +1,10 @@
 import { type Alert, ERROR_CODES, SOURCES, type Source, ValidationError, VigilError } from '@vigil/core';
+import type { Rule } from '@vigil/core/rules';
 import { buildAlert } from './alert-factory.ts';
 import { createCountEvaluator } from './count-rule.ts';
 import type { Evaluation, EventContext, RuleEngineStats, RuleEvaluator, RuleInput } from './engine-types.ts';
 import type { EvaluatorEnv } from './evaluator-env.ts';
 import { createMatchEvaluator, createThresholdEvaluator } from './event-rules.ts';
-import type { Rule } from './rule-schema.ts';
 import { createSustainedEvaluator } from './sustained-rule.ts';
 import { createZScoreEvaluator } from './zscore-rule.ts';
 

@@ -1,9 +1,9 @@
 import type { Source } from '@vigil/core';
+import type { Rule } from '@vigil/core/rules';
 import type { EventRecord } from './condition.ts';
 import type { Evaluation } from './engine-types.ts';
 import { defaultRules } from './load-rules.ts';
 import { createRuleEngine, type RuleEngineOptions } from './rule-engine.ts';
-import type { Rule } from './rule-schema.ts';
 
 /** Test support shared by the rule tests: a stepped clock, event builders and an engine over chosen rules. */
 export const T0 = Date.parse('2026-11-21T14:00:00.000Z');

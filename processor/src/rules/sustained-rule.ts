@@ -1,9 +1,9 @@
+import type { SustainedRule } from '@vigil/core/rules';
 import { formatDuration } from './alert-factory.ts';
 import { compileCondition, OP_SYMBOLS } from './condition.ts';
 import type { EventContext, RuleEvaluator } from './engine-types.ts';
 import { COMPARE, type EvaluatorEnv, keyValueOf, mapKeyOf } from './evaluator-env.ts';
 import { KeyedStore, SWEEP_BUDGET } from './keyed-store.ts';
-import type { SustainedRule } from './rule-schema.ts';
 import { RunTracker } from './run-tracker.ts';
 import { windowedStats } from './windowed-stats.ts';
 

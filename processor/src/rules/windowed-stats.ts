@@ -1,6 +1,6 @@
+import type { Rule } from '@vigil/core/rules';
 import type { RuleStats } from './engine-types.ts';
 import type { KeyedStore } from './keyed-store.ts';
-import type { Rule } from './rule-schema.ts';
 
 export const windowedStats = (
   rule: Rule,

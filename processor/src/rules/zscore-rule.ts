@@ -1,11 +1,11 @@
 import type { Alert } from '@vigil/core';
+import type { ZScoreRule } from '@vigil/core/rules';
 import { formatDuration } from './alert-factory.ts';
 import { BucketRing } from './bucket-ring.ts';
 import { compileCondition } from './condition.ts';
 import type { RuleEvaluator } from './engine-types.ts';
 import { type EvaluatorEnv, keyValueOf, mapKeyOf } from './evaluator-env.ts';
 import { KeyedStore } from './keyed-store.ts';
-import type { ZScoreRule } from './rule-schema.ts';
 import { windowedStats } from './windowed-stats.ts';
 
 interface ZScoreKey {

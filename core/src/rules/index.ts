@@ -1,0 +1,29 @@
+// The rule contract (`@vigil/core/rules`): what a rule is, how a rules file is validated, and the event
+// fields rules may name. Pure and browser-safe, so the processor, the gateway and the dashboard share it;
+// reading files and evaluating rules stay in the processor. A subpath of its own keeps the main entry
+// light: importing it compiles one validator per rule kind.
+export { DEFAULT_KEY_FIELD, EVENT_FIELDS, type FieldInfo } from './event-fields.ts';
+export { parseRules } from './parse-rules.ts';
+export {
+  COMPARE_OPS,
+  type CompareOp,
+  type Condition,
+  ConditionSchema,
+  type CountRule,
+  CountRuleSchema,
+  type MatchRule,
+  MatchRuleSchema,
+  RULE_DEFAULTS,
+  RULE_KINDS,
+  RULE_LIMITS,
+  RULE_SCHEMAS,
+  type Rule,
+  type RuleKind,
+  RulesFileSchema,
+  type SustainedRule,
+  SustainedRuleSchema,
+  type ThresholdRule,
+  ThresholdRuleSchema,
+  type ZScoreRule,
+  ZScoreRuleSchema,
+} from './rule-schema.ts';
