@@ -91,7 +91,7 @@ describe('filesystem archive', () => {
     for (const key of ['a/child', 'b']) {
       const failure = await archive.put(key, Uint8Array.of(3)).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(VigilError);
-      expect((failure as VigilError).code).toBe(ERROR_CODES.conflict);
+      expect((failure as VigilError).code).toBe(ERROR_CODES.internal);
       expect((failure as VigilError).retriable).toBe(false);
     }
     expect(await filesUnder(root)).toEqual(['a', 'b/c']);

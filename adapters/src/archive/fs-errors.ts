@@ -13,7 +13,10 @@ const TRANSIENT = new Set([
   'EBUSY',
   'EAGAIN',
 ]);
-/** A key whose folder is an object, or whose object is a folder: the same put will always fail. */
+/**
+ * A key whose folder is an object, or whose object is a folder: the same put will always fail. Nothing
+ * changed concurrently (not `conflict`): the caller's key layout nests one key under another, a bug.
+ */
 const COLLISION = new Set(['ENOTDIR', 'EISDIR', 'EEXIST']);
 
 export function errnoCode(err: unknown): string | undefined {
@@ -27,7 +30,7 @@ export function toFsArchiveError(err: unknown, key: string): unknown {
   if (TRANSIENT.has(code))
     return new UnavailableError(`archive filesystem failed (${code}) for ${key}`, { cause: err });
   if (COLLISION.has(code))
-    return new VigilError(ERROR_CODES.conflict, `archive key ${key} collides with an object or folder`, {
+    return new VigilError(ERROR_CODES.internal, `archive key ${key} collides with an object or folder`, {
       cause: err,
     });
   if (code === 'ENAMETOOLONG')

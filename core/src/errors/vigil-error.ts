@@ -51,4 +51,12 @@ export class ValidationError extends VigilError {
   }
 }
 
+/** An operation took longer than its limit (a probe, a read that went idle): the next try may be faster. */
+export class TimeoutError extends VigilError {
+  constructor(message: string, options: Omit<VigilErrorOptions, 'retriable'> = {}) {
+    super(ERROR_CODES.timeout, message, { ...options, retriable: true });
+    this.name = 'TimeoutError';
+  }
+}
+
 export const isRetriable = (err: unknown): boolean => err instanceof VigilError && err.retriable;

@@ -1,3 +1,4 @@
+import { ERROR_CODES, VigilError } from '@vigil/core';
 import type { RingEntry } from '../feed/alert-ring.ts';
 import type { DecodedCursor } from '../feed/cursor.ts';
 
@@ -7,10 +8,10 @@ export interface HistoryWindow {
   head: number;
 }
 
-/** A replay asked for offsets the bus no longer retains. */
-export class CursorExpiredError extends Error {
+/** A replay asked for offsets the bus no longer retains: `not_found`, and no retry brings them back. */
+export class CursorExpiredError extends VigilError {
   constructor(message: string) {
-    super(message);
+    super(ERROR_CODES.notFound, message);
     this.name = 'CursorExpiredError';
   }
 }

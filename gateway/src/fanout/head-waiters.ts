@@ -1,3 +1,5 @@
+import { TimeoutError } from '@vigil/core';
+
 /**
  * Replays waiting for the feed's head to reach a position (a cursor from a gateway ahead of this one).
  * The fan-out calls `advanced(head)` after every delivery.
@@ -29,7 +31,7 @@ export function createHeadWaiters(): HeadWaiters {
         const timer = setTimeout(() => {
           waiters.delete(waiter);
           signal.removeEventListener('abort', waiter.release);
-          reject(new Error('this gateway has not reached that cursor yet; retry'));
+          reject(new TimeoutError('this gateway has not reached that cursor yet; retry'));
         }, timeoutMs);
         signal.addEventListener('abort', waiter.release, { once: true });
         waiters.add(waiter);

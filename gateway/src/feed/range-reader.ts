@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, type BusMessage, UnavailableError } from '@vigil/core';
+import { type Bus, type BusMessage, TimeoutError } from '@vigil/core';
 import type { Logger } from 'pino';
 
 export interface ReadRangeOptions {
@@ -50,9 +50,7 @@ export async function readRange(options: ReadRangeOptions): Promise<{ first: num
     clearTimeout(idle);
     idle = setTimeout(
       () =>
-        settle(
-          new UnavailableError(`no alerts from ${topic} for ${options.idleTimeoutMs} ms while replaying`),
-        ),
+        settle(new TimeoutError(`no alerts from ${topic} for ${options.idleTimeoutMs} ms while replaying`)),
       options.idleTimeoutMs,
     );
   };

@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import type { HttpResponse } from './http-types.ts';
 import { json } from './json-response.ts';
 
-/** An expected HTTP outcome with no core error code of its own (unknown route, wrong method, too many items). */
-export class HttpError extends Error {
+/**
+ * An expected HTTP outcome answered with its own status (unknown route, wrong method, too many items). Its
+ * code is the nearest core one: `not_found` for a 404, `validation_failed` for any other refused request.
+ */
+export class HttpError extends VigilError {
   readonly status: number;
-  readonly details: unknown;
   readonly headers: Record<string, string>;
 
   constructor(
@@ -14,10 +16,12 @@ export class HttpError extends Error {
     message: string,
     options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
-    super(message, { cause: options.cause });
+    super(status === 404 ? ERROR_CODES.notFound : ERROR_CODES.validation, message, {
+      details: options.details,
+      cause: options.cause,
+    });
     this.name = 'HttpError';
     this.status = status;
-    this.details = options.details;
     this.headers = options.headers ?? {};
   }
 }
@@ -36,6 +40,7 @@ const body = (error: string, details: unknown) => (details === undefined ? { err
  */
 export function errorResponse(err: unknown, logger: Logger, context: ErrorContext): HttpResponse {
   const { method, path } = context;
+  // Before the code switch: an HttpError's status is more precise than its code.
   if (err instanceof HttpError) return json(err.status, body(err.message, err.details), err.headers);
   if (err instanceof VigilError) {
     switch (err.code) {

@@ -1,3 +1,4 @@
+import { TimeoutError } from '@vigil/core';
 import type { HealthProbe } from './http-ports.ts';
 
 export type ComponentHealth = { status: 'up' } | { status: 'down'; error: string };
@@ -5,7 +6,7 @@ export type ComponentHealth = { status: 'up' } | { status: 'down'; error: string
 function withTimeout(probe: HealthProbe, timeoutMs: number): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(new TimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   // A probe that throws synchronously is as down as one that rejects.
   const running = Promise.resolve().then(probe);

@@ -1,4 +1,4 @@
-import { type Archive, UnavailableError, VigilError } from '@vigil/core';
+import { type Archive, ERROR_CODES, UnavailableError, VigilError } from '@vigil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../harness/src/index.ts';
 import { createRuleEngine, defaultRules } from '../rules/index.ts';
@@ -136,7 +136,7 @@ describe('event processor', () => {
       const local = await start({
         archive: (archive): Archive => ({
           ...archive,
-          // The write hangs until the test refuses it, non-retriably (a bucket policy, a key conflict).
+          // The write hangs until the test refuses it, non-retriably (a bucket policy, a key collision).
           put: () => new Promise<void>((_, reject) => (refuse = reject)),
         }),
         options: {
@@ -148,7 +148,7 @@ describe('event processor', () => {
       await waitFor(() => local.processor.health().partitions[0]?.waitingOn === 'archive backpressure', {
         message: 'the batch waits for the archive',
       });
-      refuse(new VigilError('conflict', 'the archive refused the object'));
+      refuse(new VigilError(ERROR_CODES.internal, 'the archive refused the object'));
       await waitFor(() => local.fatal.length > 0, { message: 'onFatal called' });
       await local.processor.stop(); // hung forever when fail() did not wake the waiter
       expect(local.processor.health().status).toBe('failed');
