@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bus, Source } from '@vigil/core';
+import type { Rule } from '@vigil/core/rules';
 import type { AlertStore } from '@vigil/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createLiveGateway, type LiveGatewayOptions } from './fanout/live-gateway.ts';
 import { createHttpRouter } from './http/create-http-router.ts';
-import type { EventKeyFn, HealthProbe, RuleJson } from './http/http-ports.ts';
+import type { EventKeyFn, HealthProbe } from './http/http-ports.ts';
 
 /** Where `npm run build -w @vigil/ui` writes the dashboard. */
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../ui/build', import.meta.url));
@@ -14,7 +15,7 @@ export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../ui/build', import
 export interface GatewayServiceOptions {
   bus: Bus;
   store: AlertStore;
-  rules: readonly RuleJson[];
+  rules: readonly Rule[];
   registry: Registry;
   logger: Logger;
   host: string;

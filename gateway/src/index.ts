@@ -24,7 +24,6 @@ export type {
   EventPublisher,
   HealthProbe,
   HttpAlertStore,
-  RuleJson,
 } from './http/http-ports.ts';
 export type { HttpHandler, HttpRequest, HttpResponse } from './http/http-types.ts';
 export { buildOpenApiDocument, OPENAPI_PATH } from './http/openapi.ts';

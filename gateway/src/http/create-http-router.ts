@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { type Source, WS_PATH } from '@vigil/core';
+import type { Rule } from '@vigil/core/rules';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { alertRoutes } from './alerts-routes.ts';
 import { errorResponse, HttpError } from './http-errors.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { createHttpMetrics } from './http-metrics.ts';
-import type { EventKeyFn, EventPublisher, HealthProbe, HttpAlertStore, RuleJson } from './http-ports.ts';
+import type { EventKeyFn, EventPublisher, HealthProbe, HttpAlertStore } from './http-ports.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from './http-types.ts';
 import { ingestRoute } from './ingest-route.ts';
 import { buildOpenApiDocument, openApiRoute } from './openapi.ts';
@@ -19,8 +20,8 @@ import { statsRoutes } from './stats-routes.ts';
 export interface HttpRouterOptions {
   store: HttpAlertStore;
   bus: EventPublisher;
-  /** The rules in force, as plain JSON, for `GET /api/rules`. */
-  rules: readonly RuleJson[];
+  /** The rules in force (core's `Rule`, defaults filled in), for `GET /api/rules`. */
+  rules: readonly Rule[];
   /** Named probes of `GET /api/health`, e.g. `{ database: () => store.ping() }`. */
   health: Readonly<Record<string, HealthProbe>>;
   /** Serves `GET /metrics`; the router adds its own request histogram and ingest counter to it. */

@@ -17,6 +17,3 @@ export type EventKeyFn = (source: Source, event: EventBySource[Source]) => strin
 
 /** A named health check: resolves when the component works, rejects (or times out) when it does not. */
 export type HealthProbe = () => Promise<unknown>;
-
-/** A rule as plain JSON, as main loaded it. */
-export type RuleJson = Readonly<{ id: string } & Record<string, unknown>>;

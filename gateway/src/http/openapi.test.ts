@@ -9,6 +9,7 @@ import type { Route } from './route.ts';
 import { createMemoryAlertStore } from './testing/memory-alert-store.ts';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
+import { sampleRules } from './testing/sample-rules.ts';
 
 const alert = makeAlert({ id: 'a1', detectedAt: '2030-01-01T11:30:00.000Z' });
 const log = { ts: '2030-01-01T00:00:00Z', service: 'payments', level: 'ERROR', message: 'failed' };
@@ -102,7 +103,7 @@ const EXAMPLES: Record<string, Example> = {
 };
 
 const baseOptions: Partial<HttpRouterOptions> = {
-  rules: [{ id: 'logs.error-spike', threshold: 20 }],
+  rules: sampleRules(),
   health: { database: async () => {} },
 };
 

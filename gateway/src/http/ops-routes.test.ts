@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
+import { sampleRules } from './testing/sample-rules.ts';
 
 const text = (body: string | Uint8Array) => (typeof body === 'string' ? body : Buffer.from(body).toString());
 
 describe('GET /api/rules', () => {
-  it('answers the rules in force', async () => {
-    const rules = [{ id: 'logs.error-spike', threshold: 20 }, { id: 'metrics.latency-high' }];
+  it('answers the rules in force, as core parsed them', async () => {
+    const rules = sampleRules();
     const { router } = makeRouter({ rules });
     const response = await router(request('GET', '/api/rules'));
     expect(response.status).toBe(200);

@@ -1,13 +1,15 @@
+import type { Rule } from '@vigil/core/rules';
 import type { Registry } from 'prom-client';
 import { NoQueryParams } from './api-params.ts';
 import { HealthSchema, PrometheusTextSchema, RulesSchema } from './api-schemas.ts';
-import type { HealthProbe, RuleJson } from './http-ports.ts';
+import type { HealthProbe } from './http-ports.ts';
 import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
 import { runProbes } from './run-probes.ts';
 
 export interface OpsRoutesOptions {
-  rules: readonly RuleJson[];
+  /** The rules in force, validated by core's parser (main loaded them). */
+  rules: readonly Rule[];
   health: Readonly<Record<string, HealthProbe>>;
   healthTimeoutMs: number;
   registry: Registry;

@@ -2,7 +2,7 @@ import { type Alert, ERROR_CODES, UnavailableError, ValidationError, VigilError 
 import {
   type AlertPage,
   type AlertSummary,
-  type RuleDoc,
+  type Rule,
   readAlertPage,
   readRules,
   readServices,
@@ -83,7 +83,7 @@ export function createApiClient({ fetch: doFetch, base = '' }: ApiClientOptions)
     async services(from?: string, signal?: AbortSignal): Promise<ServiceSummary[]> {
       return readServices(await getJson('/api/services', range(from), signal));
     },
-    async rules(signal?: AbortSignal): Promise<RuleDoc[]> {
+    async rules(signal?: AbortSignal): Promise<Rule[]> {
       return readRules(await getJson('/api/rules', undefined, signal));
     },
   };

@@ -1,3 +1,4 @@
+import { parseRules } from '@vigil/core/rules';
 import { describe, expect, it } from 'vitest';
 import { makeAlert } from '../stream/stream-test-kit.ts';
 import { readAlertPage, readRules, readServices, readSummary, readTimeline } from './normalize.ts';
@@ -49,9 +50,30 @@ describe('REST body readers', () => {
     });
   });
 
-  it('reads rules from the rules file shape or a bare list', () => {
-    const rule = { id: 'r1', kind: 'count', threshold: 3 };
+  it('reads rules from the served shape, the rules file shape or a bare list', () => {
+    const [rule] = parseRules({
+      rules: [
+        {
+          id: 'r1',
+          title: 'R',
+          source: 'logs',
+          severity: 'low',
+          kind: 'count',
+          keyBy: ['service'],
+          threshold: 3,
+          windowMs: 60000,
+        },
+      ],
+    });
+    expect(readRules({ items: [rule] })).toEqual([rule]);
     expect(readRules({ version: 1, rules: [rule] })).toEqual([rule]);
     expect(readRules([rule, { kind: 'no id' }])).toEqual([rule]);
+  });
+
+  it('leaves out items that are not a rule of a kind this build knows', () => {
+    const base = { id: 'r', title: 'R', source: 'logs', severity: 'low', keyBy: ['service'] };
+    expect(
+      readRules([{ ...base, kind: 'future' }, { ...base, kind: 'match', source: 'nope' }, { id: 'x' }]),
+    ).toEqual([]);
   });
 });

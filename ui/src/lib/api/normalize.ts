@@ -1,12 +1,15 @@
 import {
   type Alert,
   type AlertPage,
+  isSource,
   SEVERITIES,
   type ServiceSummary as ServedService,
   type AlertSummary as ServedSummary,
+  type Severity,
   SOURCES,
   type TimelinePoint,
 } from '@vigil/core';
+import { RULE_KINDS, type Rule, type RuleKind } from '@vigil/core/rules';
 
 // The REST contract names the endpoints and their content; these readers accept either a bare array or
 // an object wrapping one, and fill missing counters with zeros, so a gateway that adds a field or wraps
@@ -14,13 +17,12 @@ import {
 
 export type Json = Record<string, unknown>;
 export type { AlertPage, SeverityCounts, TimelinePoint } from '@vigil/core';
+export type { Rule } from '@vigil/core/rules';
 
 /** The served summary, read leniently: `byStatus` is null from a gateway that does not send it. */
 export type AlertSummary = Omit<ServedSummary, 'byStatus'> & { byStatus: Record<string, number> | null };
 /** The served item, read leniently: a service with no parseable last alert time gets null. */
 export type ServiceSummary = Omit<ServedService, 'lastAlertAt'> & { lastAlertAt: string | null };
-/** A rule object of the rules file, as served; only `id` is relied on, the rest is shown generically. */
-export type RuleDoc = Json & { id: string };
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -88,8 +90,19 @@ export function readServices(body: unknown): ServiceSummary[] {
     .filter((s) => s.service !== '');
 }
 
-export function readRules(body: unknown): RuleDoc[] {
-  return listIn(body, ['rules', 'items']).filter(
-    (r): r is RuleDoc => isObject(r) && typeof r.id === 'string',
-  );
+// The gateway serves rules as core's parser returned them (defaults filled in), and the dashboard it serves is
+// built from the same core: an item without the fields every rule has, or of a kind this build does not know,
+// is left out rather than drawn half.
+const isRule = (r: unknown): r is Rule =>
+  isObject(r) &&
+  typeof r.id === 'string' &&
+  typeof r.title === 'string' &&
+  RULE_KINDS.includes(r.kind as RuleKind) &&
+  isSource(r.source) &&
+  SEVERITIES.includes(r.severity as Severity) &&
+  Array.isArray(r.keyBy);
+
+/** The rules of `GET /api/rules` (or a rules file), as core's `Rule`. */
+export function readRules(body: unknown): Rule[] {
+  return listIn(body, ['rules', 'items']).filter(isRule);
 }

@@ -1,3 +1,4 @@
+import type { Condition, Rule } from '@vigil/core/rules';
 import { formatDuration } from '../format/relative-time.ts';
 
 type Json = Record<string, unknown>;
@@ -51,12 +52,11 @@ export function formatRuleValue(key: string, value: unknown): string {
 }
 
 /** A `where` condition as text: `level in ERROR, CRITICAL and message contains "failed"`. */
-export function describeCondition(condition: unknown): string {
-  if (typeof condition !== 'object' || condition === null) return '';
-  const c = condition as Json;
-  if (Array.isArray(c.all)) return c.all.map(describeCondition).join(' and ');
-  if (Array.isArray(c.any)) return `(${c.any.map(describeCondition).join(' or ')})`;
-  if ('not' in c) return `not (${describeCondition(c.not)})`;
+export function describeCondition(condition: Condition): string {
+  if ('all' in condition) return condition.all.map(describeCondition).join(' and ');
+  if ('any' in condition) return `(${condition.any.map(describeCondition).join(' or ')})`;
+  if ('not' in condition) return `not (${describeCondition(condition.not)})`;
+  const c: Json = condition;
   const field = String(c.field ?? '?');
   const parts: string[] = [];
   for (const [op, value] of Object.entries(c)) {
@@ -79,30 +79,27 @@ export interface RuleParam {
 }
 
 /** Every parameter of a rule (threshold, window, …) as label and text, whatever its kind. */
-export function ruleParams(rule: Json): RuleParam[] {
+export function ruleParams(rule: Rule): RuleParam[] {
   return Object.entries(rule)
     .filter(([key, value]) => !HEADER_FIELDS.has(key) && value !== undefined && value !== null)
     .map(([key, value]) => ({ key, label: humanize(key), value: formatRuleValue(key, value) }));
 }
 
-/** The rule's firing condition in one line, built from its fields; falls back to its description. */
-export function ruleSummary(rule: Json): string {
-  const per = Array.isArray(rule.keyBy) && rule.keyBy.length > 0 ? ` per ${rule.keyBy.join(' or ')}` : '';
+/** The rule's firing condition in one line, built from its fields. */
+export function ruleSummary(rule: Rule): string {
+  const per = rule.keyBy.length > 0 ? ` per ${rule.keyBy.join(' or ')}` : '';
   const where = rule.where ? describeCondition(rule.where) : '';
-  const op = OPS[String(rule.op)] ?? String(rule.op);
-  const ms = (k: string) => formatRuleValue(k, rule[k]);
+  const ms = formatDuration;
   switch (rule.kind) {
     case 'threshold':
-      return `${rule.field} ${op} ${rule.threshold}${where ? ` where ${where}` : ''}`;
+      return `${rule.field} ${OPS[rule.op]} ${rule.threshold}${where ? ` where ${where}` : ''}`;
     case 'match':
       return where;
     case 'count':
-      return `≥ ${rule.threshold} events${where ? ` with ${where}` : ''}${per} within ${ms('windowMs')}`;
+      return `≥ ${rule.threshold} events${where ? ` with ${where}` : ''}${per} within ${ms(rule.windowMs)}`;
     case 'sustained':
-      return `${rule.field} ${op} ${rule.threshold} for ≥ ${ms('durationMs')} (≥ ${rule.minSamples} samples)${per}`;
+      return `${rule.field} ${OPS[rule.op]} ${rule.threshold} for ≥ ${ms(rule.durationMs)} (≥ ${rule.minSamples} samples)${per}`;
     case 'zscore':
-      return `volume z-score > ${rule.threshold}${per}, per ${rule.bucketMs ? ms('bucketMs') : 'minute'} against the last ${ms('baselineMs')}`;
-    default:
-      return typeof rule.description === 'string' ? rule.description : '';
+      return `volume z-score > ${rule.threshold}${per}, per ${ms(rule.bucketMs)} against the last ${ms(rule.baselineMs)}`;
   }
 }

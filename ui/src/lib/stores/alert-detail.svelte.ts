@@ -1,6 +1,6 @@
 import type { Alert } from '@vigil/core';
 import { api } from '../api/api.ts';
-import type { RuleDoc } from '../api/normalize.ts';
+import type { Rule } from '../api/normalize.ts';
 import { relatedQuery } from '../detail/alert-timeline.ts';
 import type { FeedItem } from '../feed/feed-list.ts';
 import { alertSocket } from './alert-socket.svelte.ts';
@@ -11,7 +11,7 @@ const RELATED_MAX = 10;
 /** The alert detail page: the alert, its rule and its related alerts (same rule and key), kept live. */
 export function createAlertDetail() {
   let alert = $state.raw<Alert | null>(null);
-  let rule = $state.raw<RuleDoc | null>(null);
+  let rule = $state.raw<Rule | null>(null);
   let related = $state.raw<FeedItem[]>([]);
   let status = $state<'loading' | 'ready' | 'missing' | 'error'>('loading');
   let error = $state<string | null>(null);
