@@ -1,11 +1,9 @@
 export type { ArchiveLimits } from './archive/raw-archiver.ts';
-export { DLQ_HEADERS } from './pipeline/dead-letter.ts';
-export {
-  type AlertWriter,
-  type EventProcessor,
-  INGESTED_AT_HEADER,
-  type PartitionHealth,
-  type ProcessorHealth,
+export type {
+  AlertWriter,
+  EventProcessor,
+  PartitionHealth,
+  ProcessorHealth,
 } from './pipeline/event-processor.ts';
 export { DEFAULT_STALL_AFTER_MS } from './pipeline/partition-health.ts';
 export {

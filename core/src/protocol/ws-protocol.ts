@@ -21,7 +21,8 @@ export const WS_ERROR_CODES = {
 export type WsErrorCode = (typeof WS_ERROR_CODES)[keyof typeof WS_ERROR_CODES];
 
 /**
- * WebSocket close codes the gateway sends (RFC 6455 ranges: 1000–1015 standard, 4000–4999 private).
+ * WebSocket close codes (RFC 6455 ranges: 1000–1015 standard, 4000–4999 private); the gateway sends all
+ * but `clientTimeout`.
  * A client that sees `slowConsumer`, `resumeRequired` or `goingAway` should reconnect and resume from
  * its last cursor (`since`).
  */
@@ -31,6 +32,11 @@ export const WS_CLOSE_CODES = {
   policyViolation: 1008,
   messageTooBig: 1009,
   internalError: 1011,
+  /**
+   * Sent by the client, never the gateway: the dashboard closes a socket that answered no ping within its
+   * pong timeout (sleep, lost Wi-Fi) and reconnects with `since`. A gateway log shows it as the close code.
+   */
+  clientTimeout: 4000,
   slowConsumer: 4008,
   /**
    * The gateway's alert feed lost part of the stream (it could not read a gap from the bus), so live

@@ -1,4 +1,4 @@
-import { EVENT_LIMITS, UnavailableError, VigilError } from '@vigil/core';
+import { EVENT_LIMITS, INGESTED_AT_HEADER, UnavailableError, VigilError } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter, NOW } from './testing/router-fixture.ts';
@@ -35,7 +35,10 @@ describe('POST /api/events/{source}', () => {
       expect(bus.calls).toHaveLength(1);
       expect(bus.calls[0]?.topic).toBe('events.logs');
       expect(bus.calls[0]?.messages.map((m) => decode(m.value))).toEqual([log(1), log(2)]);
-      expect(bus.calls[0]?.messages[0]).toMatchObject({ key: null, headers: { 'ingested-at': String(NOW) } });
+      expect(bus.calls[0]?.messages[0]).toMatchObject({
+        key: null,
+        headers: { [INGESTED_AT_HEADER]: String(NOW) },
+      });
     });
 
     it('rejects invalid items individually, with the right indices, and accepts the rest', async () => {

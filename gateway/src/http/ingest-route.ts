@@ -3,6 +3,7 @@ import {
   ERROR_CODES,
   EVENT_SCHEMAS,
   eventTopic,
+  INGESTED_AT_HEADER,
   isRetriable,
   isSource,
   type OutgoingMessage,
@@ -97,7 +98,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
           messages.push({
             key: eventKey(source, result.value),
             value: item.bytes,
-            headers: { 'ingested-at': ingestedAt },
+            headers: { [INGESTED_AT_HEADER]: ingestedAt },
           });
       });
       if (messages.length > 0) await publish(bus, (options.topicOf ?? eventTopic)(source), messages);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createKafkaBus } from '@vigil/adapters';
-import { type Bus, type BusMessage, SOURCES } from '@vigil/core';
+import { type Bus, type BusMessage, INGESTED_AT_HEADER, SOURCES } from '@vigil/core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith, services, uniqueName, waitFor } from '../../../harness/src/index.ts';
@@ -90,7 +90,7 @@ describeWith(['kafka'])('HTTP ingest into Kafka', () => {
     ]);
     for (const message of ours) {
       expect(message.key).toBe(`svc-${run}`);
-      expect(message.headers['ingested-at']).toBe(String(NOW));
+      expect(message.headers[INGESTED_AT_HEADER]).toBe(String(NOW));
     }
   });
 

@@ -1,16 +1,7 @@
-import type { BusMessage, OutgoingMessage } from '@vigil/core';
+import { type BusMessage, DLQ_HEADERS, type OutgoingMessage } from '@vigil/core';
 import type { Logger } from 'pino';
 import type { RaisedAlert } from './alert-output.ts';
 import { describeRefusal } from './input-refusal.ts';
-
-/** Headers a dead-lettered message carries; the value is the original bytes, untouched. */
-export const DLQ_HEADERS = {
-  reason: 'vigil-dlq-reason',
-  topic: 'vigil-dlq-topic',
-  partition: 'vigil-dlq-partition',
-  offset: 'vigil-dlq-offset',
-  failedAt: 'vigil-dlq-failed-at',
-} as const;
 
 /** The `events.dlq` record for a message that failed validation (or that poisons a store): original bytes and key, reason in headers. */
 export function deadLetter(message: BusMessage, reason: string, now: number): OutgoingMessage {

@@ -1,4 +1,4 @@
-import type { OutgoingMessage, Source } from '@vigil/core';
+import { DLQ_HEADERS, type OutgoingMessage, type Source } from '@vigil/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith, services, waitFor } from '../../../harness/src/index.ts';
 import {
@@ -9,7 +9,6 @@ import {
   startInProcess,
   storedAlerts,
 } from '../testing/processor-fixture.ts';
-import { DLQ_HEADERS } from './dead-letter.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
 const message = (value: string | object, key: string | null = null): OutgoingMessage => ({

@@ -1,4 +1,4 @@
-import { type Archive, ERROR_CODES, UnavailableError, VigilError } from '@vigil/core';
+import { type Archive, DLQ_HEADERS, ERROR_CODES, UnavailableError, VigilError } from '@vigil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../harness/src/index.ts';
 import { createRuleEngine, defaultRules } from '../rules/index.ts';
@@ -9,7 +9,6 @@ import {
   startLocalProcessor,
   topics,
 } from '../testing/local-processor.ts';
-import { DLQ_HEADERS } from './dead-letter.ts';
 
 const text = (value: Uint8Array) => Buffer.from(value).toString();
 const idsOf = (messages: { value: Uint8Array }[]) => messages.map((m) => JSON.parse(text(m.value)).id);

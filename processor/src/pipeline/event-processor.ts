@@ -9,6 +9,7 @@ import {
   decodeEvent,
   EVENT_TOPICS,
   type EventBySource,
+  INGESTED_AT_HEADER,
   type MessageBatch,
   type OffsetCommit,
   type OutgoingMessage,
@@ -81,9 +82,6 @@ export interface EventProcessorOptions {
    */
   onFatal: (err: unknown) => void;
 }
-
-/** The header HTTP ingest sets (epoch ms); otherwise the bus timestamp stands for ingestion time. */
-export const INGESTED_AT_HEADER = 'ingested-at';
 
 /**
  * Consumes the event topics as one consumer group: validate → dead-letter or evaluate rules → archive raw

@@ -1,3 +1,4 @@
+import { DLQ_HEADERS } from '@vigil/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWith, type ServiceName, services, waitFor } from '../../../harness/src/index.ts';
 import {
@@ -8,7 +9,6 @@ import {
   startInProcess,
   storedAlerts,
 } from '../testing/processor-fixture.ts';
-import { DLQ_HEADERS } from './dead-letter.ts';
 
 /**
  * The poison of issue 10: year 0000, U+0000 and impossible dates, now stopped by validation at the door, and

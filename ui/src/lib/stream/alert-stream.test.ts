@@ -1,4 +1,4 @@
-import type { Alert } from '@vigil/core';
+import { type Alert, WS_CLOSE_CODES } from '@vigil/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type AlertStream, createAlertStream, type StreamProblem } from './alert-stream.ts';
 import type { ConnectionState } from './connection-state.ts';
@@ -145,7 +145,7 @@ describe('createAlertStream', () => {
       timers.advance(25_000);
       expect(socket(0).lastSent()).toEqual({ op: 'ping' });
       timers.advance(10_000);
-      expect(socket(0).closed?.code).toBe(4000);
+      expect(socket(0).closed?.code).toBe(WS_CLOSE_CODES.clientTimeout);
       expect(stream.state.status).toBe('reconnecting');
     });
 

@@ -1,4 +1,4 @@
-import { type Alert, type AlertFilter, type ClientFrame, WS_ERROR_CODES } from '@vigil/core';
+import { type Alert, type AlertFilter, type ClientFrame, WS_CLOSE_CODES, WS_ERROR_CODES } from '@vigil/core';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import type { ConnectionState } from './connection-state.ts';
 import { parseServerFrame } from './parse-frame.ts';
@@ -11,8 +11,6 @@ const PING_INTERVAL_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
 /** Ids remembered for deduplication: far more than a replay after a reconnect can carry. */
 const DEDUPE_CAPACITY = 10_000;
-/** Close code this client uses when it gives up on a silent socket (private range). */
-const CLIENT_TIMEOUT_CLOSE = 4000;
 
 export interface StreamProblem {
   kind: 'protocol' | 'server' | 'transport';
@@ -106,7 +104,7 @@ export function createAlertStream(options: AlertStreamOptions): AlertStream {
       pongTimer = timers.set(() => {
         const dead = socket;
         abandonSocket();
-        dead?.close(CLIENT_TIMEOUT_CLOSE, 'no answer to ping');
+        dead?.close(WS_CLOSE_CODES.clientTimeout, 'no answer to ping');
         onClosed(null);
       }, options.pongTimeoutMs ?? PONG_TIMEOUT_MS);
       schedulePing();
