@@ -12,3 +12,4 @@ export type * from './ports/bus.ts';
 export * from './protocol/bus-headers.ts';
 export type * from './protocol/rest-responses.ts';
 export * from './protocol/ws-protocol.ts';
+export * from './retry/index.ts';
