@@ -20,8 +20,7 @@ export {
   type MemoryBus,
   type MemoryBusOptions,
 } from './bus/memory-bus.ts';
-export { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './bus/retry-backoff.ts';
 // Logger
 export { createLogger, type LoggerOptions } from './logger.ts';
-export { DEFAULT_RETRY, type RetryPolicy, retryTransient } from './retry-transient.ts';
+export { retryTransient } from './retry-transient.ts';
 export { type Running, runMain } from './run-main.ts';

@@ -1,20 +1,11 @@
-import { isRetriable } from '@vigil/core';
-import pRetry from 'p-retry';
+import { type RetryPolicy, retry, TRANSIENT_FOREVER } from '@vigil/core';
 import type { Logger } from 'pino';
 
-export interface RetryPolicy {
-  /** First delay; doubles per attempt with jitter up to maxDelayMs. */
-  minDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { minDelayMs: 100, maxDelayMs: 10_000 };
-
 /**
- * Runs `operation` until it succeeds, retrying only transient failures (VigilError with `retriable`), with
- * exponential backoff and jitter, forever: an outage of PostgreSQL, S3 or Kafka pauses the partition instead
- * of skipping records. Anything else (a bug, a poison record that slipped through) rejects at once.
- * Stops when `signal` aborts.
+ * Core's `retry` with the service defaults: transient failures only (VigilError with `retriable`), the
+ * TRANSIENT_FOREVER policy (100 ms doubling to 10 s, with jitter, no limit), each retry logged. An outage of
+ * PostgreSQL, S3 or Kafka pauses the partition instead of skipping records; anything else (a bug, a poison
+ * record that slipped through) rejects at once. Stops when `signal` aborts, rejecting with the last failure.
  */
 export function retryTransient<T>(
   what: string,
@@ -27,21 +18,12 @@ export function retryTransient<T>(
     onRetry?: (error: unknown) => void;
   },
 ): Promise<T> {
-  const policy = options.policy ?? DEFAULT_RETRY;
-  return pRetry(operation, {
-    retries: Number.POSITIVE_INFINITY,
-    minTimeout: policy.minDelayMs,
-    maxTimeout: policy.maxDelayMs,
-    randomize: true,
+  return retry(operation, {
+    policy: options.policy ?? TRANSIENT_FOREVER,
     signal: options.signal,
-    shouldRetry: ({ error }) => isRetriable(error),
-    onFailedAttempt: ({ error, attemptNumber }) => {
-      if (!isRetriable(error)) return;
+    onRetry: (error, attempt, delayMs) => {
       options.onRetry?.(error);
-      options.logger.warn(
-        { err: error, attempt: attemptNumber, operation: what },
-        'transient failure, retrying',
-      );
+      options.logger.warn({ err: error, attempt, delayMs, operation: what }, 'transient failure, retrying');
     },
   });
 }

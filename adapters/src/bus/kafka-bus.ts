@@ -1,10 +1,16 @@
 import {
+  ADMIN_READ,
+  abortableSleep,
+  type Backoff,
   type Bus,
   type BusConsumer,
+  backoffDelay,
   type ConsumerOptions,
   ERROR_CODES,
   type OffsetCommit,
   type OutgoingMessage,
+  REDELIVERY,
+  retry,
   UnavailableError,
   ValidationError,
   VigilError,
@@ -20,7 +26,6 @@ import { kafkaLogLevel, pinoLogCreator } from './kafka-log-bridge.ts';
 import { toBusBatch, toProducedMessage } from './kafka-messages.ts';
 import { isRetriableKafkaError } from './kafka-retriable.ts';
 import { setUpTopics } from './kafka-topics.ts';
-import { backoffDelay, DEFAULT_RETRY_BACKOFF, type RetryBackoff, sleep } from './retry-backoff.ts';
 
 const { Kafka: KafkaClient, KafkaJSError, Partitioners } = kafkajs;
 
@@ -45,15 +50,15 @@ export interface KafkaBusOptions {
   /** Replicas of each created topic; 1 suits a single broker, use 3 on a production cluster. */
   replicationFactor?: number;
   consumer?: KafkaConsumerTuning;
-  /** Wait before redelivering a batch whose handler threw. */
-  retryBackoff?: RetryBackoff;
+  /** Wait before redelivering a batch whose handler threw (default core's REDELIVERY). */
+  retryBackoff?: Backoff;
   /** publish() rejects after this long (default 30 s); the idempotent producer keeps retrying behind it. */
   publishTimeoutMs?: number;
   /** TCP connect timeout per broker (default 3 s). */
   connectionTimeoutMs?: number;
   /** kafkajs's retries of a failed request or connection before it gives up (default 5). */
   connectRetries?: number;
-  /** start() retries topic creation and its metadata read this long (default TOPIC_SETUP_DEADLINE_MS). */
+  /** start() retries topic creation and its metadata read this long (default core's TOPIC_SETUP, 45 s). */
   topicSetupDeadlineMs?: number;
 }
 
@@ -93,20 +98,6 @@ function* requestChunks(messages: readonly OutgoingMessage[]): Generator<Outgoin
 }
 
 const partitionKey = (topic: string, partition: number) => `${topic}:${partition}`;
-
-/** Admin reads kafkajs does not retry itself; a coordinator that is moving or still loading passes in ms. */
-const ADMIN_READ_ATTEMPTS = 5;
-
-async function retryRetriable<T>(read: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await read();
-    } catch (err) {
-      if (!isRetriableKafkaError(err) || attempt >= ADMIN_READ_ATTEMPTS) throw err;
-      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, DEFAULT_RETRY_BACKOFF)));
-    }
-  }
-}
 
 function offsetsPayload(commits: OffsetCommit[]): Offsets {
   const topics = [...new Set(commits.map((c) => c.topic))];
@@ -153,8 +144,11 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const consumers = new Set<BusConsumer>();
   let connecting: Promise<void> | undefined;
   let stopped = false;
-  /** Ends a start() that is waiting out a topic-setup backoff. */
+  /** Ends a start() that is waiting out a topic-setup backoff, and admin reads waiting out theirs. */
   const stopping = new AbortController();
+  /** Admin reads kafkajs does not retry itself (see ADMIN_READ). */
+  const readAdmin = <T>(read: () => Promise<T>): Promise<T> =>
+    retry(read, { policy: ADMIN_READ, retryIf: isRetriableKafkaError, signal: stopping.signal });
 
   const connect = (): Promise<void> => {
     if (stopped) return Promise.reject(new UnavailableError('the Kafka bus is stopped'));
@@ -171,7 +165,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   const ensureTopic = async (topic: string): Promise<void> => {
     if (knownTopics.has(topic)) return;
     await connect();
-    const topics = await retryRetriable(() => admin.listTopics()).catch((err: unknown) => {
+    const topics = await readAdmin(() => admin.listTopics()).catch((err: unknown) => {
       throw toBusError(err, 'could not list Kafka topics');
     });
     for (const name of topics) knownTopics.add(name);
@@ -246,7 +240,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         kafka,
         options: consumerOptions,
         tuning: options.consumer ?? {},
-        retryBackoff: options.retryBackoff ?? DEFAULT_RETRY_BACKOFF,
+        retryBackoff: options.retryBackoff ?? REDELIVERY,
         ensureTopic,
         logger: logger.child({ groupId: consumerOptions.groupId }),
         onStop: () => consumers.delete(created),
@@ -258,7 +252,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     async topicOffsets(topic) {
       await ensureTopic(topic);
       try {
-        const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
+        const offsets = await readAdmin(() => admin.fetchTopicOffsets(topic));
         return offsets
           .map(({ partition, low, high }) => ({ partition, low, high }))
           .sort((a, b) => a.partition - b.partition);
@@ -270,7 +264,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
     async committedOffsets(groupId, topic) {
       await ensureTopic(topic);
       try {
-        const [entry] = await retryRetriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
+        const [entry] = await readAdmin(() => admin.fetchOffsets({ groupId, topics: [topic] }));
         return (entry?.partitions ?? [])
           .map(({ partition, offset }) => ({ partition, offset: offset === '-1' ? null : offset }))
           .sort((a, b) => a.partition - b.partition);
@@ -296,7 +290,7 @@ interface KafkaConsumerDeps {
   kafka: Kafka;
   options: ConsumerOptions;
   tuning: KafkaConsumerTuning;
-  retryBackoff: RetryBackoff;
+  retryBackoff: Backoff;
   ensureTopic: (topic: string) => Promise<void>;
   logger: Logger;
   onStop: () => void;
@@ -364,7 +358,7 @@ function createKafkaConsumer(deps: KafkaConsumerDeps): BusConsumer {
         { err, topic, partition, offset, rewind, attempt: failures },
         'batch handler failed; redelivering',
       );
-      await sleep(backoffDelay(failures, retryBackoff), abort.signal);
+      await abortableSleep(backoffDelay(failures, retryBackoff), abort.signal);
       if (!isRunning()) return; // stopping: the batch stays uncommitted and comes again after a restart
       await payload.heartbeat(); // a rebalance surfaces here; the new owner starts at the last commit
       if (!isStale()) consumer.seek({ topic, partition, offset: rewind }); // else a caller's seek wins

@@ -1,18 +1,6 @@
-import { UnavailableError } from '@vigil/core';
+import { type Backoff, retry, TOPIC_SETUP, UnavailableError } from '@vigil/core';
 import type { Logger } from 'pino';
 import { isRetriableKafkaError, TopicsNotReadyError } from './kafka-retriable.ts';
-import { backoffDelay, type RetryBackoff, sleep } from './retry-backoff.ts';
-
-/**
- * How long bus.start() keeps retrying topic creation and the metadata read after it. A loaded
- * single-broker CI machine needs a few seconds to elect leaders for a dozen new topics, and a
- * controller fail-over on a cluster can take ~30 s; past 45 s it is an outage, which start() reports
- * (the process exits and its supervisor restarts it) instead of hanging a deployment's start-up.
- */
-export const TOPIC_SETUP_DEADLINE_MS = 45_000;
-
-/** 100 ms doubling to 2 s: metadata propagates in milliseconds, so the first tries come quickly. */
-export const TOPIC_SETUP_BACKOFF: RetryBackoff = { initialMs: 100, maxMs: 2_000 };
 
 export interface TopicRequest {
   topic: string;
@@ -35,10 +23,11 @@ export interface TopicSetupOptions {
   logger: Logger;
   /** Aborted when the bus stops: a setup waiting out a backoff gives up at once. */
   signal: AbortSignal;
+  /** Default TOPIC_SETUP's (45 s, its reason in core's policies.ts). */
   deadlineMs?: number;
-  backoff?: RetryBackoff;
+  backoff?: Backoff;
   now?: () => number;
-  wait?: (ms: number, signal: AbortSignal) => Promise<void>;
+  wait?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** Throws TopicsNotReadyError unless metadata shows every topic with a leader for each of its partitions. */
@@ -63,43 +52,52 @@ async function checkLeaders(admin: TopicAdmin, wanted: ReadonlyMap<string, numbe
  */
 export async function setUpTopics(options: TopicSetupOptions): Promise<string[]> {
   const { admin, topics, logger, signal } = options;
-  const deadlineMs = options.deadlineMs ?? TOPIC_SETUP_DEADLINE_MS;
-  const backoff = options.backoff ?? TOPIC_SETUP_BACKOFF;
+  const policy = {
+    ...(options.backoff ?? TOPIC_SETUP),
+    deadlineMs: options.deadlineMs ?? TOPIC_SETUP.deadlineMs,
+  };
   const now = options.now ?? Date.now;
-  const wait = options.wait ?? sleep;
   const names = topics.map((t) => t.topic);
   const created = new Set<string>();
   const started = now();
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t.topic));
-      if (missing.length > 0) {
-        // Noted before the call: a create that fails half-way may still have made some of them.
-        for (const t of missing) created.add(t.topic);
-        // false: every one existed by the time the broker looked (another process won the race).
-        if (!(await admin.createTopics({ waitForLeaders: false, topics: missing })))
-          for (const t of missing) created.delete(t.topic);
-      }
-      // Existing topics need a leader for each partition they have; created ones, for each requested.
-      await checkLeaders(
-        admin,
-        new Map(topics.map((t) => [t.topic, created.has(t.topic) ? t.numPartitions : 1])),
-      );
-      return [...created];
-    } catch (err) {
-      if (!isRetriableKafkaError(err)) throw err;
-      if (signal.aborted) throw new UnavailableError('the Kafka bus is stopped', { cause: err });
-      const elapsedMs = now() - started;
-      const delayMs = backoffDelay(attempt, backoff);
-      if (elapsedMs + delayMs > deadlineMs) {
-        throw new UnavailableError(
-          `Kafka topics not ready after ${attempt} tries in ${elapsedMs} ms: ${(err as Error).message}`,
-          { cause: err, details: { topics: names, attempts: attempt, deadlineMs } },
-        );
-      }
-      logger.warn({ err, attempt, delayMs, topics: names }, 'Kafka topic setup failed; retrying');
-      await wait(delayMs, signal);
+  let tries = 0;
+  const setUpOnce = async (attempt: number): Promise<string[]> => {
+    tries = attempt;
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) {
+      // Noted before the call: a create that fails half-way may still have made some of them.
+      for (const t of missing) created.add(t.topic);
+      // false: every one existed by the time the broker looked (another process won the race).
+      if (!(await admin.createTopics({ waitForLeaders: false, topics: missing })))
+        for (const t of missing) created.delete(t.topic);
     }
+    // Existing topics need a leader for each partition they have; created ones, for each requested.
+    await checkLeaders(
+      admin,
+      new Map(topics.map((t) => [t.topic, created.has(t.topic) ? t.numPartitions : 1])),
+    );
+    return [...created];
+  };
+  try {
+    return await retry(setUpOnce, {
+      policy,
+      retryIf: isRetriableKafkaError,
+      signal,
+      now,
+      sleep: options.wait,
+      onRetry: (err, attempt, delayMs) =>
+        logger.warn({ err, attempt, delayMs, topics: names }, 'Kafka topic setup failed; retrying'),
+    });
+  } catch (err) {
+    // Aborted before a try (err is the signal's reason) or while one was waiting to be retried.
+    if (err === signal.reason || (signal.aborted && isRetriableKafkaError(err)))
+      throw new UnavailableError('the Kafka bus is stopped', { cause: err });
+    if (!isRetriableKafkaError(err)) throw err;
+    const elapsedMs = now() - started;
+    throw new UnavailableError(
+      `Kafka topics not ready after ${tries} tries in ${elapsedMs} ms: ${(err as Error).message}`,
+      { cause: err, details: { topics: names, attempts: tries, deadlineMs: policy.deadlineMs } },
+    );
   }
 }

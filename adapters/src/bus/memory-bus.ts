@@ -1,7 +1,9 @@
 import {
+  type Backoff,
   type Bus,
   type BusConsumer,
   type OutgoingMessage,
+  REDELIVERY,
   UnavailableError,
   ValidationError,
 } from '@vigil/core';
@@ -12,7 +14,6 @@ import { encodeFrame, type LoggedMessage } from './disk/log-frame.ts';
 import { createMemoryConsumer } from './memory-consumer.ts';
 import { createMemoryGroup, type MemoryGroup, partitionKey } from './memory-group.ts';
 import { createMemoryTopic, type MemoryTopic } from './memory-topic.ts';
-import { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './retry-backoff.ts';
 
 /**
  * Messages kept per partition. Measured: a 250-byte event costs about 0.9 KB in memory, so a full
@@ -33,8 +34,8 @@ export interface MemoryBusOptions {
    */
   retention?: number;
   maxBatchSize?: number;
-  /** Wait before redelivering a batch whose handler threw. */
-  retryBackoff?: RetryBackoff;
+  /** Wait before redelivering a batch whose handler threw (default core's REDELIVERY). */
+  retryBackoff?: Backoff;
   /**
    * Directory of the durable log. Set: every publish is written and fsynced before it resolves (and
    * before consumers see it), committed offsets are saved, and `start()` replays both, so a restart,
@@ -249,7 +250,7 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
         topic: (name) => topics.get(name),
         logger: logger.child({ groupId }),
         maxBatchSize,
-        retryBackoff: options.retryBackoff ?? DEFAULT_RETRY_BACKOFF,
+        retryBackoff: options.retryBackoff ?? REDELIVERY,
         onStop: () => consumers.delete(consumer),
         onFatal: fatal,
       });

@@ -1,9 +1,17 @@
-import { type BatchHandler, type BusConsumer, ERROR_CODES, type MessageBatch, VigilError } from '@vigil/core';
+import {
+  abortableSleep,
+  type Backoff,
+  type BatchHandler,
+  type BusConsumer,
+  backoffDelay,
+  ERROR_CODES,
+  type MessageBatch,
+  VigilError,
+} from '@vigil/core';
 import type { Logger } from 'pino';
 import { checkOffset, unknownTopicError } from './bus-errors.ts';
 import { type GroupMember, type MemoryGroup, partitionKey, type TopicPartition } from './memory-group.ts';
 import type { MemoryTopic } from './memory-topic.ts';
-import { backoffDelay, type RetryBackoff, sleep } from './retry-backoff.ts';
 import { createWakeup } from './wakeup.ts';
 
 export interface MemoryConsumerOptions {
@@ -14,7 +22,7 @@ export interface MemoryConsumerOptions {
   topic: (name: string) => MemoryTopic | undefined;
   logger: Logger;
   maxBatchSize: number;
-  retryBackoff: RetryBackoff;
+  retryBackoff: Backoff;
   onStop: () => void;
   /** The loop itself crashed (a bug here, never a handler error): the process must not go on silently. */
   onFatal: (err: unknown) => void;
@@ -124,7 +132,7 @@ export function createMemoryConsumer(options: MemoryConsumerOptions): BusConsume
         // Lost in a rebalance while in flight: its new owner is waiting for this batch to end.
         if (!assigned.some((a) => a.key === key)) group.wakeAll();
       }
-      if (failed) await sleep(backoffDelay(failures, retryBackoff), abort.signal);
+      if (failed) await abortableSleep(backoffDelay(failures, retryBackoff), abort.signal);
       // Handlers that resolve at once would keep this loop on microtasks through a whole backlog;
       // yield so one busy consumer cannot starve the sockets of everything else in the process.
       else await new Promise((resolve) => setImmediate(resolve));

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type RetryPolicy, retryTransient } from '@vigil/adapters';
+import { retryTransient } from '@vigil/adapters';
 import {
   type Alert,
   type Archive,
@@ -13,6 +13,7 @@ import {
   type MessageBatch,
   type OffsetCommit,
   type OutgoingMessage,
+  type RetryPolicy,
   type Source,
   sourceOfTopic,
   TOPICS,

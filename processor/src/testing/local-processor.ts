@@ -82,7 +82,7 @@ export async function startLocalProcessor(
     now: () => clock.now,
     groupId,
     replayMs: 0,
-    retry: { minDelayMs: 1, maxDelayMs: 5 },
+    retry: { initialMs: 1, maxMs: 5 },
     commitIntervalMs: 20,
     onFatal: (err) => fatal.push(err),
     ...wrap.options,
