@@ -351,5 +351,21 @@ export function runBusContract(name: string, makeBus: () => Promise<Bus> | Bus):
         await waitFor(async () => (await committed(groupId, name))[0] === '10', 'commit after the replay');
       });
     });
+
+    describe('misuse', () => {
+      // A caller bug, not a concurrent change: `internal`, never `conflict`, and never retriable.
+      const internal = { code: ERROR_CODES.internal, retriable: false };
+
+      it('refuses seek() and commit() before run() and a second run() as internal errors', async () => {
+        const name = await topic(1);
+        const member = consumer({ groupId: uniqueName('group'), topics: [name] });
+        expect(() => member.seek(name, 0, '0')).toThrow(expect.objectContaining(internal));
+        await expect(member.commit([{ topic: name, partition: 0, offset: '0' }])).rejects.toMatchObject(
+          internal,
+        );
+        await member.run(async () => {});
+        await expect(member.run(async () => {})).rejects.toMatchObject(internal);
+      });
+    });
   });
 }

@@ -381,7 +381,7 @@ function createKafkaConsumer(deps: KafkaConsumerDeps): BusConsumer {
   return {
     async run(handler) {
       if (state !== 'idle')
-        throw new VigilError(ERROR_CODES.conflict, 'a bus consumer runs once; create another');
+        throw new VigilError(ERROR_CODES.internal, 'a bus consumer runs once; create another');
       state = 'running';
       // Resolve only once the first fetch is done: kafkajs resolves a new group's start offsets
       // (fromBeginning false = the end) just before it, so anything published after run() is seen.
@@ -417,7 +417,7 @@ function createKafkaConsumer(deps: KafkaConsumerDeps): BusConsumer {
     },
 
     seek(topic, partition, offset) {
-      if (state !== 'running') throw new VigilError(ERROR_CODES.conflict, 'seek() needs a running consumer');
+      if (state !== 'running') throw new VigilError(ERROR_CODES.internal, 'seek() needs a running consumer');
       checkOffset(offset);
       try {
         consumer.seek({ topic, partition, offset });
@@ -430,7 +430,7 @@ function createKafkaConsumer(deps: KafkaConsumerDeps): BusConsumer {
 
     async commit(offsets) {
       if (state !== 'running' && state !== 'stopping')
-        throw new VigilError(ERROR_CODES.conflict, 'commit() needs a running consumer');
+        throw new VigilError(ERROR_CODES.internal, 'commit() needs a running consumer');
       for (const { offset } of offsets) checkOffset(offset);
       // The broker would accept a commit for a partition another member now owns; the port forbids it.
       const owned = offsets.filter((o) => assigned.has(partitionKey(o.topic, o.partition)));

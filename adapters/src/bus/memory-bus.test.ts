@@ -119,7 +119,7 @@ describe('memory bus', () => {
     const member = bus.consumer({ groupId: 'g', topics: ['t'] });
     expect(() => member.seek('t', 0, '0')).toThrow(VigilError);
     await member.run(async () => {});
-    await expect(member.run(async () => {})).rejects.toMatchObject({ code: ERROR_CODES.conflict });
+    await expect(member.run(async () => {})).rejects.toMatchObject({ code: ERROR_CODES.internal });
     expect(() => member.seek('t', 0, 'abc')).toThrow(/decimal/);
     await bus.stop();
   });

@@ -157,7 +157,7 @@ export function createMemoryConsumer(options: MemoryConsumerOptions): BusConsume
   return {
     async run(handler) {
       if (state !== 'idle')
-        throw new VigilError(ERROR_CODES.conflict, 'a bus consumer runs once; create another');
+        throw new VigilError(ERROR_CODES.internal, 'a bus consumer runs once; create another');
       for (const name of topics) topicOf(name);
       state = 'running';
       for (const name of topics) topicOf(name).listeners.add(member.wake);
@@ -169,13 +169,13 @@ export function createMemoryConsumer(options: MemoryConsumerOptions): BusConsume
       });
     },
     seek(topic, partition, offset) {
-      if (state !== 'running') throw new VigilError(ERROR_CODES.conflict, 'seek() needs a running consumer');
+      if (state !== 'running') throw new VigilError(ERROR_CODES.internal, 'seek() needs a running consumer');
       seeks.set(partitionKey(topic, partition), Number(checkOffset(offset)));
       wakeup.notify();
     },
     async commit(offsets) {
       if (state !== 'running' && state !== 'stopping')
-        throw new VigilError(ERROR_CODES.conflict, 'commit() needs a running consumer');
+        throw new VigilError(ERROR_CODES.internal, 'commit() needs a running consumer');
       for (const { topic, partition, offset } of offsets) {
         const key = partitionKey(topic, partition);
         const next = Number(checkOffset(offset));
