@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, type BusConsumer, type BusMessage, TOPICS, ValidationError } from '@vigil/core';
+import {
+  type Bus,
+  type BusConsumer,
+  type BusMessage,
+  FEED_START,
+  retry,
+  TOPICS,
+  ValidationError,
+} from '@vigil/core';
 import type { Logger } from 'pino';
 import { type AlertHistory, CursorExpiredError } from '../fanout/alert-history.ts';
 import type { LiveMetrics } from '../fanout/live-metrics.ts';
@@ -9,7 +17,6 @@ import { decodeAlertRecord } from './decode-alert.ts';
 import { createDedupeWindow, type DedupeWindow } from './dedupe-window.ts';
 import { DEFAULT_FEED_LIMITS, type FeedLimits } from './feed-limits.ts';
 import { readRange } from './range-reader.ts';
-import { retryRetriable } from './retry-retriable.ts';
 import { createSemaphore } from './semaphore.ts';
 
 /** Offsets [from, to) of the alerts topic that the feed could not read: whatever alerts they held were never delivered. */
@@ -259,11 +266,12 @@ export function createAlertFeed(options: AlertFeedOptions): AlertFeed {
       if (state !== 'idle') throw new ValidationError('the alert feed starts once');
       state = 'starting';
       try {
-        await retryRetriable(startOnce, {
-          attempts: limits.startAttempts,
-          logger,
-          what: 'alert feed start',
+        // Retriable bus errors only (a broker still loading its group coordinator, a connection refused).
+        await retry(startOnce, {
+          policy: { ...FEED_START, attempts: limits.startAttempts },
           signal: stopping.signal,
+          onRetry: (err, attempt, delayMs) =>
+            logger.warn({ err, attempt, delayMs }, 'alert feed start failed; retrying'),
         });
       } catch (err) {
         state = 'stopped';

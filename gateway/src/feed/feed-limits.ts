@@ -1,3 +1,5 @@
+import { FEED_START } from '@vigil/core';
+
 /** Limits of the alert feed; each default has its reason. */
 export interface FeedLimits {
   /** Alerts kept for resume: ≈ 100k × ~1 KB frames ≈ 100 MB at most (also capped by ringMaxBytes). */
@@ -29,5 +31,5 @@ export const DEFAULT_FEED_LIMITS: Readonly<FeedLimits> = Object.freeze({
   chunkBytes: 256 * 1024,
   maxConcurrentReplays: 4,
   replayIdleTimeoutMs: 15_000,
-  startAttempts: 8,
+  startAttempts: FEED_START.attempts,
 });

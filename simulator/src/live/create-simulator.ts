@@ -1,5 +1,5 @@
 import type { Source } from '@vigil/core';
-import { isRetriable, type OutgoingMessage, ValidationError } from '@vigil/core';
+import { isRetriable, type OutgoingMessage, retry, SIMULATOR_PUBLISH, ValidationError } from '@vigil/core';
 import type { Logger } from 'pino';
 import {
   createEventGenerator,
@@ -22,8 +22,6 @@ export const DEFAULT_MAX_BATCH = 5_000;
 const MIN_SLEEP_MS = 5;
 /** Longest sleep, so stop() and on-demand scenarios are never kept waiting. */
 const MAX_SLEEP_MS = 100;
-const FIRST_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 5_000;
 /** Lag worth a warning: event `ts` now trails the wall clock noticeably. */
 const LAG_WARNING_MS = 1_000;
 
@@ -96,27 +94,27 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     );
 
   async function publishTopic(topic: string, messages: OutgoingMessage[], lastTime: number): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await bus.publish(topic, messages);
-        tracker.recordSent(topic, messages.length, lastTime);
-        return;
-      } catch (err) {
+    try {
+      await retry(() => bus.publish(topic, messages), {
+        policy: SIMULATOR_PUBLISH,
         // Stopping: a failure now (a closed pipe, a bus going away) ends the run quietly, without retries.
-        if (!running) {
-          tracker.stats.dropped += messages.length;
-          logger.warn({ err, topic, dropped: messages.length }, 'publish abandoned on stop');
-          return;
-        }
-        if (!isRetriable(err)) {
-          tracker.stats.dropped += messages.length;
-          throw err;
-        }
-        tracker.stats.publishRetries++;
-        logger.warn({ err, topic, attempt, messages: messages.length }, 'publish failed, retrying');
-        await pause(Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempt - 1)));
-      }
+        retryIf: (err) => running && isRetriable(err),
+        sleep: pause,
+        onRetry: (err, attempt, delayMs) => {
+          tracker.stats.publishRetries++;
+          logger.warn(
+            { err, topic, attempt, delayMs, messages: messages.length },
+            'publish failed, retrying',
+          );
+        },
+      });
+    } catch (err) {
+      tracker.stats.dropped += messages.length;
+      if (running) throw err;
+      logger.warn({ err, topic, dropped: messages.length }, 'publish abandoned on stop');
+      return;
     }
+    tracker.recordSent(topic, messages.length, lastTime);
   }
 
   async function publishBatch(batch: GeneratedEvent[]): Promise<void> {

@@ -1,5 +1,13 @@
-import { type Alert, type AlertFilter, type ClientFrame, WS_CLOSE_CODES, WS_ERROR_CODES } from '@vigil/core';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
+import {
+  type Alert,
+  type AlertFilter,
+  type Backoff,
+  backoffDelay,
+  type ClientFrame,
+  UI_RECONNECT,
+  WS_CLOSE_CODES,
+  WS_ERROR_CODES,
+} from '@vigil/core';
 import type { ConnectionState } from './connection-state.ts';
 import { parseServerFrame } from './parse-frame.ts';
 import { SeenIds } from './seen-ids.ts';
@@ -24,7 +32,8 @@ export interface AlertStreamOptions {
   timers: Timers;
   now: () => number;
   random: () => number;
-  backoff?: { baseMs: number; maxMs: number };
+  /** Default core's UI_RECONNECT (500 ms doubling to 30 s, half of each wait random). */
+  backoff?: Partial<Backoff>;
   pingIntervalMs?: number;
   pongTimeoutMs?: number;
   dedupeCapacity?: number;
@@ -56,7 +65,7 @@ export interface AlertStream {
  */
 export function createAlertStream(options: AlertStreamOptions): AlertStream {
   const { timers, now } = options;
-  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff, random: options.random };
+  const backoff: Backoff = { ...UI_RECONNECT, ...options.backoff };
   const seen = new SeenIds(options.dedupeCapacity ?? DEDUPE_CAPACITY);
   let state: ConnectionState = { status: 'idle' };
   let socket: SocketLike | null = null;
@@ -154,7 +163,7 @@ export function createAlertStream(options: AlertStreamOptions): AlertStream {
   function onClosed(code: number | null) {
     abandonSocket();
     if (!running || !online) return;
-    const delay = backoffDelay(attempt, backoff);
+    const delay = backoffDelay(attempt + 1, backoff, options.random); // attempt counts the retries made
     attempt += 1;
     setState({ status: 'reconnecting', attempt, retryAt: now() + delay, closeCode: code });
     retryTimer = timers.set(connect, delay);
