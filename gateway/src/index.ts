@@ -1,6 +1,5 @@
 // HTTP: REST history, HTTP ingest, static dashboard, OpenAPI (gateway/src/http/).
 
-export { type Embedded, type EmbeddedOptions, startEmbedded } from './embedded.ts';
 // Live side: uWS transport, WebSocket fan-out, alert feed (gateway/src/transport, fanout, feed).
 export type { Connection, WsHandlers } from './fanout/connection.ts';
 export { createFanout, type Fanout, type FanoutOptions, type FanoutStats } from './fanout/fanout.ts';

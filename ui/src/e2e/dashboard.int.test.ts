@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Embedded } from '@vigil/gateway';
+import type { Embedded } from '@vigil/app';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, chromiumAvailable, launchBrowser, type TestBrowser } from './e2e-browser.ts';
 import { buildUi, listAlerts, postEvents, slowSamples, startSystem, varietyEvents } from './e2e-system.ts';

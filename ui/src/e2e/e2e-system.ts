@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { type Embedded, startEmbedded } from '@vigil/app';
 import type { Alert } from '@vigil/core';
-import { type Embedded, startEmbedded } from '@vigil/gateway';
 import pino from 'pino';
 
 const run = promisify(execFile);

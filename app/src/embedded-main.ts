@@ -1,4 +1,4 @@
-/** Composition root of `npm start`: the whole system in one process (embedded mode). */
+/** Composition root of `npm start`: config, logger, then the whole system in one process (built by embedded.ts). */
 import { createLogger, runMain } from '@vigil/adapters';
 import { commonVars, gatewayVars, loadConfig, processorVars, simulatorVars } from '@vigil/core/config';
 import { startEmbedded } from './embedded.ts';

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { connectClient } from '@vigil/gateway/testing';
+import { waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../harness/src/index.ts';
 import { type Embedded, startEmbedded } from './embedded.ts';
-import { connectClient } from './transport/testing/ws-client.ts';
 
 const MAIN = fileURLToPath(new URL('./embedded-main.ts', import.meta.url));
 const dirs: string[] = [];

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { createFsArchive, createMemoryBus } from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { openDatabase } from '@vigil/db';
+import { createGatewayService } from '@vigil/gateway';
 import { createProcessorService, DEFAULT_GROUP_ID, loadRules } from '@vigil/processor';
 import { createSimulator, SCENARIO_NAMES } from '@vigil/simulator';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { createGatewayService } from './gateway-service.ts';
 
 export interface EmbeddedOptions {
   host?: string;
@@ -82,6 +82,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       archive,
       store: database.store,
       rules,
+      topics,
       logger,
       registry,
       onFatal: options.onFatal,
@@ -101,6 +102,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       // A stalled partition or a processor that stopped on a bug makes /api/health answer 503.
       health: { processor: processor.healthProbe },
       alertsTopic: topics.alerts,
+      eventTopics: topics.events,
       eventKey: partitionKey,
       staticDir: options.staticDir,
     });
@@ -110,6 +112,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     if (options.simulatorRate > 0) {
       const simulator = createSimulator({
         bus,
+        topicOf: (source) => topics.events[source],
         generator: { seed: Date.now() % 2_147_483_647, rate: options.simulatorRate },
         schedule: {
           scenarios: SCENARIO_NAMES,
