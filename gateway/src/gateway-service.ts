@@ -24,7 +24,7 @@ export interface GatewayServiceOptions {
   epoch: string;
   alertsTopic: string;
   /** Topic of each source's events, where HTTP ingest publishes (TOPIC_PREFIX). */
-  eventTopics?: Record<Source, string>;
+  eventTopics: Record<Source, string>;
   /** Extra health probes beside the database's. */
   health?: Record<string, HealthProbe>;
   eventKey: EventKeyFn;
@@ -51,7 +51,7 @@ export function createGatewayService(options: GatewayServiceOptions) {
     logger,
     now: options.now ?? Date.now,
     eventKey: options.eventKey,
-    topicOf: options.eventTopics ? (source) => options.eventTopics![source] : undefined,
+    topicOf: (source) => options.eventTopics[source],
   });
   return createLiveGateway({
     bus: options.bus,

@@ -1,4 +1,4 @@
-import { type Archive, type Bus, type TopicNames, topicNames } from '@vigil/core';
+import type { Archive, Bus, TopicNames } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -16,8 +16,8 @@ export interface ProcessorServiceOptions {
   registry: Registry;
   now?: () => number;
   groupId?: string;
-  /** Topic names (TOPIC_PREFIX); the defaults of DESIGN.md when absent. */
-  topics?: TopicNames;
+  /** Topic names under TOPIC_PREFIX: `topicNames(prefix)` (`topicNames()` for the unprefixed defaults). */
+  topics: TopicNames;
   archiveLimits?: ArchiveLimits;
   /** A partition whose batch is unfinished for longer than this is stalled (DEFAULT_STALL_AFTER_MS). */
   stallAfterMs?: number;
@@ -63,9 +63,9 @@ export function createProcessorService(options: ProcessorServiceOptions) {
     metrics,
     now,
     groupId: options.groupId ?? DEFAULT_GROUP_ID,
-    topics: Object.values((options.topics ?? topicNames()).events),
-    alertsTopic: (options.topics ?? topicNames()).alerts,
-    dlqTopic: (options.topics ?? topicNames()).dlq,
+    topics: Object.values(options.topics.events),
+    alertsTopic: options.topics.alerts,
+    dlqTopic: options.topics.dlq,
     archiveLimits: options.archiveLimits,
     replayMs: replayWindowMs(options.rules),
     stallAfterMs: options.stallAfterMs,

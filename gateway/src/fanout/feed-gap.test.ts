@@ -37,6 +37,7 @@ describe('live subscribers after the alert feed lost a gap', () => {
     const feed = createAlertFeed({
       bus,
       epoch: 'test',
+      topic: TOPIC,
       sink: { deliver: (entries) => fanout?.deliver(entries), lost: (range) => fanout?.lost(range) },
       metrics,
       logger,

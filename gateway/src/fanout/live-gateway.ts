@@ -22,8 +22,8 @@ export interface LiveGatewayOptions {
   /** Where the live counters go (main serves it on /metrics). */
   registry: Registry;
   logger: Logger;
-  /** The alerts topic (1 partition); default `alerts`. Tests use a unique name. */
-  topic?: string;
+  /** The alerts topic (1 partition), `topicNames(prefix).alerts`. Tests use a unique name. */
+  topic: string;
   /** This instance's consumer group; default unique per instance. */
   groupId?: string;
   /** Told after each batch of new alerts reaches the fan-out (the REST cache invalidates on it). */

@@ -45,6 +45,7 @@ describe('alert feed (in-process bus)', () => {
     const feed: AlertFeed = createAlertFeed({
       bus,
       epoch: 'test',
+      topic: TOPIC,
       sink: {
         deliver: (entries) => {
           delivered.push(...entries);
@@ -197,6 +198,7 @@ describe('alert feed (in-process bus)', () => {
     const feed = createAlertFeed({
       bus,
       epoch: 'test',
+      topic: TOPIC,
       sink: { deliver: () => undefined, lost: () => undefined },
       metrics: createLiveMetrics(new Registry()),
       logger,

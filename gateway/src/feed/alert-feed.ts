@@ -1,13 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Bus,
-  type BusConsumer,
-  type BusMessage,
-  FEED_START,
-  retry,
-  TOPICS,
-  ValidationError,
-} from '@vigil/core';
+import { type Bus, type BusConsumer, type BusMessage, FEED_START, retry, ValidationError } from '@vigil/core';
 import type { Logger } from 'pino';
 import { type AlertHistory, CursorExpiredError } from '../fanout/alert-history.ts';
 import type { LiveMetrics } from '../fanout/live-metrics.ts';
@@ -40,8 +32,8 @@ export interface AlertFeedOptions {
   bus: Bus;
   /** Names the offset space of cursors: fixed for Kafka, the process start for the in-process bus. */
   epoch: string;
-  /** The alerts topic; ONE partition (checked at start). Default `alerts`. */
-  topic?: string;
+  /** The alerts topic (`topicNames(prefix).alerts`); ONE partition (checked at start). */
+  topic: string;
   /** Consumer group of this instance; default `gateway-<random>`, so every gateway sees every alert. */
   groupId?: string;
   sink: AlertSink;
@@ -74,7 +66,7 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export function createAlertFeed(options: AlertFeedOptions): AlertFeed {
   const { bus, sink, metrics } = options;
-  const topic = options.topic ?? TOPICS.alerts;
+  const { topic } = options;
   const groupId = options.groupId ?? `gateway-${randomUUID().slice(0, 12)}`;
   const limits = { ...DEFAULT_FEED_LIMITS, ...options.limits };
   const logger = options.logger.child({ module: 'alert-feed', topic });

@@ -33,8 +33,8 @@ export interface HttpRouterOptions {
   limits?: Partial<HttpLimits>;
   /** Bus key of an ingested event; default null (round-robin). */
   eventKey?: EventKeyFn;
-  /** Topic of each source's events (TOPIC_PREFIX); `events.<source>` by default. */
-  topicOf?: (source: Source) => string;
+  /** Topic of each source's events (`topicNames(prefix).events[source]`). */
+  topicOf: (source: Source) => string;
 }
 
 /** The handler, plus the routes it serves (what the OpenAPI document lists). */

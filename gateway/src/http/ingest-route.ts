@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import {
   ERROR_CODES,
   EVENT_SCHEMAS,
-  eventTopic,
   INGESTED_AT_HEADER,
   isRetriable,
   isSource,
@@ -21,8 +20,8 @@ import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
 
 export interface IngestRouteOptions {
-  /** Topic of each source's events (TOPIC_PREFIX); `events.<source>` by default. */
-  topicOf?: (source: Source) => string;
+  /** Topic of each source's events (`topicNames(prefix).events[source]`). */
+  topicOf: (source: Source) => string;
   bus: EventPublisher;
   eventKey?: EventKeyFn;
   now: () => number;
@@ -101,7 +100,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
             headers: { [INGESTED_AT_HEADER]: ingestedAt },
           });
       });
-      if (messages.length > 0) await publish(bus, (options.topicOf ?? eventTopic)(source), messages);
+      if (messages.length > 0) await publish(bus, options.topicOf(source), messages);
       metrics.ingested(source, messages.length, rejected.length);
       return json(202, { accepted: messages.length, rejected });
     },

@@ -7,7 +7,6 @@ import {
   type BusConsumer,
   type BusMessage,
   decodeEvent,
-  EVENT_TOPICS,
   type EventBySource,
   INGESTED_AT_HEADER,
   type MessageBatch,
@@ -16,7 +15,6 @@ import {
   type RetryPolicy,
   type Source,
   sourceOfTopic,
-  TOPICS,
 } from '@vigil/core';
 import type { Logger } from 'pino';
 import { archivedThrough } from '../archive/archive-coverage.ts';
@@ -63,9 +61,10 @@ export interface EventProcessorOptions {
   metrics: ProcessorMetrics;
   now: () => number;
   groupId: string;
-  topics?: string[];
-  alertsTopic?: string;
-  dlqTopic?: string;
+  /** The event topics to consume, the alerts and DLQ topics to publish to (`topicNames(prefix)`). */
+  topics: string[];
+  alertsTopic: string;
+  dlqTopic: string;
   archiveLimits?: ArchiveLimits;
   /** Event time replayed after a takeover to rebuild windows (see commit-tracker.ts). */
   replayMs: number;
@@ -90,9 +89,7 @@ export interface EventProcessorOptions {
  * persisted and published, so a crash loses nothing (see README "Failure behaviour").
  */
 export function createEventProcessor(options: EventProcessorOptions) {
-  const { bus, store, logger, metrics, now } = options;
-  const alertsTopic = options.alertsTopic ?? TOPICS.alerts;
-  const dlqTopic = options.dlqTopic ?? TOPICS.dlq;
+  const { bus, store, logger, metrics, now, alertsTopic, dlqTopic } = options;
   const maxPending = options.maxPendingArchiveBytes ?? 64 * 1024 * 1024;
   const maxFutureMs = options.maxFutureMs ?? 3_600_000;
   /** Aborts every retry in flight: on a fatal failure (nothing may hang on the way out) and after stop. */
@@ -315,7 +312,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     async start(): Promise<void> {
       consumer = bus.consumer({
         groupId: options.groupId,
-        topics: options.topics ?? EVENT_TOPICS,
+        topics: options.topics,
         fromBeginning: true,
         autoCommit: false,
       });

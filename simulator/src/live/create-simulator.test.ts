@@ -1,4 +1,4 @@
-import { type OutgoingMessage, UnavailableError, ValidationError } from '@vigil/core';
+import { type OutgoingMessage, topicNames, UnavailableError, ValidationError } from '@vigil/core';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createEventGenerator, take } from '../generator/create-event-generator.ts';
@@ -26,6 +26,7 @@ function harness(overrides: Partial<SimulatorOptions> = {}, publish?: (topic: st
         sent.push({ topic, messages, at: clock });
       },
     },
+    topicOf: (source) => topicNames().events[source],
     generator: { seed: 5, rate: 200, diurnalAmplitude: 0 },
     logger,
     now: () => clock,

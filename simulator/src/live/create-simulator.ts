@@ -28,8 +28,8 @@ const LAG_WARNING_MS = 1_000;
 export interface SimulatorOptions {
   /** Where events go: a core `Bus`, or anything with its `publish`. */
   bus: Publisher;
-  /** Topic of each source (TOPIC_PREFIX); `events.<source>` by default. */
-  topicOf?: (source: Source) => string;
+  /** Topic of each source: `topicNames(prefix).events[source]` (TOPIC_PREFIX). */
+  topicOf: (source: Source) => string;
   /** `startTime` defaults to `now()` at start(), which makes event `ts` the wall time of sending. */
   generator: Omit<EventGeneratorOptions, 'startTime' | 'schedule'> & { startTime?: number };
   schedule?: ScenarioScheduleOptions;

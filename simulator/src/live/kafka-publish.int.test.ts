@@ -1,5 +1,5 @@
 import { createBus } from '@vigil/adapters';
-import { type BusMessage, EVENT_TOPICS, sourceOfTopic } from '@vigil/core';
+import { type BusMessage, EVENT_TOPICS, sourceOfTopic, topicNames } from '@vigil/core';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { describeWith, services, uniqueName, waitFor } from '../../../harness/src/index.ts';
@@ -23,6 +23,7 @@ describeWith(['kafka'])('simulator publishing to Kafka', () => {
       const simulator = createSimulator({
         // The real bus behind a renaming shim: this test's own topics, the simulator's own code path.
         bus: { publish: (topic, messages) => bus.publish(topicOf(topic), messages) },
+        topicOf: (source) => topicNames().events[source],
         generator: { seed: 3, rate: 200, startTime: PEAK_TIME },
         scenarios: ['brute-force', 'fraud-burst'],
         logger,

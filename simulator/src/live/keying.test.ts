@@ -1,3 +1,4 @@
+import { topicNames } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
 import { createEventGenerator, take } from '../generator/create-event-generator.ts';
 import { PEAK_TIME } from '../test-support/collect.ts';
@@ -44,7 +45,7 @@ describe('keying', () => {
 
   it('batches by topic, keeping order within a topic', () => {
     const items = take(createEventGenerator({ seed: 2, rate: 50, startTime: PEAK_TIME }), 500);
-    const batches = batchByTopic(items);
+    const batches = batchByTopic(items, (source) => topicNames().events[source]);
     expect([...batches.keys()].sort()).toEqual([
       'events.logs',
       'events.metrics',

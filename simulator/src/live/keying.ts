@@ -1,7 +1,4 @@
-import { eventTopic, type OutgoingMessage, partitionKey, type Source, type SourcedEvent } from '@vigil/core';
-
-/** The default topic of each source, `events.<source>`. */
-const defaultTopic = (source: Source): string => eventTopic(source);
+import { type OutgoingMessage, partitionKey, type Source, type SourcedEvent } from '@vigil/core';
 
 /**
  * The partition key of each source: the field the source's windowed rules group by, so that every event a
@@ -38,7 +35,7 @@ export const toMessage = (item: SourcedEvent): OutgoingMessage => ({
 /** Groups events into per-topic message batches, keeping their order within each topic. */
 export function batchByTopic(
   items: readonly SourcedEvent[],
-  topicOf: (source: Source) => string = defaultTopic,
+  topicOf: (source: Source) => string,
 ): Map<string, OutgoingMessage[]> {
   const batches = new Map<string, OutgoingMessage[]>();
   for (const item of items) {

@@ -4,7 +4,7 @@
  * in-memory bus of @vigil/adapters. Prints one JSON line per case. Fixed parameters, no flags.
  */
 import { createMemoryBus } from '@vigil/adapters';
-import { EVENT_TOPICS } from '@vigil/core';
+import { EVENT_TOPICS, topicNames } from '@vigil/core';
 import pino from 'pino';
 import { createSimulator } from '../live/create-simulator.ts';
 import type { Publisher } from '../live/publisher.ts';
@@ -20,6 +20,7 @@ async function measure(name: string, bus: Publisher, paced: boolean): Promise<vo
   const started = performance.now();
   const simulator = createSimulator({
     bus,
+    topicOf: (source) => topicNames().events[source],
     generator: { seed: 1, rate: TARGET_RATE, diurnalAmplitude: 0 },
     logger,
     now: Date.now,

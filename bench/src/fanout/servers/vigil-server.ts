@@ -1,5 +1,5 @@
 import { createMemoryBus } from '@vigil/adapters';
-import { partitionKey, TOPICS } from '@vigil/core';
+import { partitionKey, topicNames } from '@vigil/core';
 import { createGatewayService, DEFAULT_FEED_LIMITS } from '@vigil/gateway';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
@@ -18,7 +18,8 @@ export async function startVigilServer(
   options: BenchServerOptions & { logger: Logger },
 ): Promise<BenchServer> {
   const { logger } = options;
-  const topic = TOPICS.alerts;
+  const topics = topicNames();
+  const topic = topics.alerts;
   const bus = createMemoryBus({ logger, retention: options.retention });
   await bus.start([{ topic, partitions: 1 }]);
   const gateway = createGatewayService({
@@ -31,6 +32,7 @@ export async function startVigilServer(
     port: 0,
     epoch: `m${Date.now().toString(36)}`,
     alertsTopic: topic,
+    eventTopics: topics.events,
     eventKey: partitionKey,
     // A small ring sends resumes older than it to the bus (the resume suite measures both paths).
     limits:

@@ -1,4 +1,4 @@
-import type { Alert } from '@vigil/core';
+import { type Alert, topicNames } from '@vigil/core';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createHttpRouter, type HttpRouterOptions } from '../create-http-router.ts';
@@ -22,6 +22,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
     registry,
     logger: pino({ level: 'silent' }),
     now: () => NOW,
+    topicOf: (source) => topicNames().events[source],
     ...options,
   });
   return { router, store, bus, registry };
