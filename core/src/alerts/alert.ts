@@ -60,5 +60,3 @@ export function alertError(value: unknown): string | null {
   const first = alertChecker.Errors(value).First();
   return first ? `${first.path || '/'}: ${first.message}` : null;
 }
-
-export const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);

@@ -1,4 +1,4 @@
-/** The four event sources of DESIGN.md, in a fixed order shared by topics, UI and bench. */
+/** The four event sources (core/README.md, "Events"), in a fixed order shared by topics, UI and bench. */
 export const SOURCES = ['logs', 'metrics', 'transactions', 'security'] as const;
 export type Source = (typeof SOURCES)[number];
 

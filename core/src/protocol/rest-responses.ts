@@ -1,7 +1,7 @@
 import type { Alert, AlertStatus, Severity } from '../alerts/alert.ts';
 import type { Source } from '../events/sources.ts';
 
-// The bodies of the REST history endpoints (DESIGN.md "REST"), shared by the store that computes them
+// The bodies of the REST history endpoints (gateway/README.md, "HTTP: REST API"), shared by the store that computes them
 // and the dashboard that reads them. Type-only: the gateway's TypeBox response schemas document them in
 // /api/openapi.json.
 

@@ -23,7 +23,7 @@ export const RULE_LIMITS = {
 
 /** Values a rule gets when its file leaves them out. */
 export const RULE_DEFAULTS = {
-  /** z-score bucket length: per-minute volume, as DESIGN.md words the volume rule. */
+  /** z-score bucket length: per-minute volume, as the default `logs.volume-anomaly` rule counts it. */
   bucketMs: 60_000,
   /** Ten minutes of history before a z-score can fire: fewer points make the standard deviation noise. */
   minBaselineBuckets: 10,

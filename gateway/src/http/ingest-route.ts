@@ -62,7 +62,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
     },
     query: NoQueryParams,
     requestBody: {
-      description: 'Events of the source named in the path (see DESIGN.md, "Event contract").',
+      description: 'Events of the source named in the path (see core/README.md, "Events").',
       required: true,
       content: {
         'application/json': Type.Array(Type.Union(Object.values(EVENT_SCHEMAS))),

@@ -11,7 +11,7 @@ export interface ClusterServices {
 export interface SharedEnvOptions {
   services: ClusterServices;
   bucket: string;
-  /** '' for the plain topic names of DESIGN.md. */
+  /** '' for the plain topic names (`topicNames()` in core). */
   topicPrefix: string;
   groupId: string;
   partitions: number;

@@ -175,15 +175,6 @@ export function createRawArchiver(options: RawArchiverOptions) {
       for (const state of partitions.values()) seal(state);
       await Promise.all([...partitions.values()].map((state) => state.chain));
     },
-
-    /** Forgets a partition's open batch without writing it (after losing the partition in a rebalance). */
-    drop(topic: string, partition: number): void {
-      const state = partitions.get(`${topic}:${partition}`);
-      if (state?.open) {
-        pendingBytes -= state.open.bytes;
-        state.open = null;
-      }
-    },
   };
 }
 

@@ -74,7 +74,6 @@ export const SERVICES: readonly ServiceProfile[] = [
   },
 ];
 
-export const SERVICE_NAMES = SERVICES.map((s) => s.name);
 export const LOG_SHARES = SERVICES.map((s) => s.logShare);
 
 /** Every host with its service, in a fixed order (metrics are sampled round-robin over it). */

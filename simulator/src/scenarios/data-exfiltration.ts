@@ -3,8 +3,6 @@ import { randomUser } from '../catalog/people.ts';
 import type { TimedBody } from '../generator/event-types.ts';
 import { byTime, type Scenario } from './scenario.ts';
 
-/** The rule's threshold: 100 MB, counted as 100 MiB. */
-export const LARGE_TRANSFER_BYTES = 100 * 1024 * 1024;
 const MIB = 1024 * 1024;
 
 const SENSITIVE = [

@@ -37,7 +37,7 @@ export interface ScenarioPlan {
 export interface Scenario {
   name: string;
   description: string;
-  /** The default rules (DESIGN.md) its events satisfy, with margin. */
+  /** The default rules (processor/RULES.md, "Default rules") its events satisfy, with margin. */
   triggers: readonly string[];
   /** The source its triggering events are in; the scenario cannot run without it. */
   source: Source;

@@ -1,7 +1,7 @@
 import type { GeneratedEvent } from '../generator/event-types.ts';
 
 /**
- * The default rules of DESIGN.md as direct counts over a list of events, for tests: does this stream satisfy
+ * The default rules (processor/RULES.md, "Default rules") as direct counts over a list of events, for tests: does this stream satisfy
  * the rule's condition anywhere? Windows slide over event time; "within W" means last − first ≤ W.
  * This is a test oracle, deliberately naive and independent of the processor's implementation.
  */
@@ -121,6 +121,6 @@ export const RULE_CONDITIONS: Readonly<Record<string, Condition>> = {
     ev.some((e) => isSec(e) && e.event.action === 'data_transfer' && (e.event.bytes ?? 0) > 104_857_600),
 };
 
-/** Rules of DESIGN.md's table the oracle checks (all but logs.volume-anomaly, a statistical rule). */
+/** Rules of the default-rules table (processor/RULES.md) the oracle checks (all but logs.volume-anomaly, a statistical rule). */
 export const CHECKED_RULES = Object.keys(RULE_CONDITIONS);
 export const helpers = { isLog, isMetric, isTx, isSec, isError, isLoginFailure };

@@ -37,7 +37,7 @@ async function httpError(response: Response): Promise<VigilError> {
   return new UnavailableError(message);
 }
 
-/** The REST API of DESIGN.md. Every call is made on a user action or page load, never on a timer. */
+/** The REST API (gateway/README.md, "HTTP: REST API"). Every call is made on a user action or page load, never on a timer. */
 export function createApiClient({ fetch: doFetch, base = '' }: ApiClientOptions) {
   async function getJson(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<unknown> {
     const query = params && params.size > 0 ? `?${params}` : '';

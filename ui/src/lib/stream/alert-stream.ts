@@ -59,7 +59,7 @@ export interface AlertStream {
 }
 
 /**
- * The WebSocket protocol client (DESIGN.md "WebSocket protocol"): subscribe, track the cursor,
+ * The WebSocket protocol client (gateway/README.md, "WebSocket: protocol"): subscribe, track the cursor,
  * reconnect with capped, jittered backoff and resume with `since`, drop duplicate ids.
  * Framework-free, so it is unit-tested with a fake socket and fake timers.
  */
