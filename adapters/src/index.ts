@@ -20,6 +20,8 @@ export {
   type MemoryBus,
   type MemoryBusOptions,
 } from './bus/memory-bus.ts';
+// Rules file (RULES_FILE)
+export { loadRules } from './load-rules.ts';
 // Logger
 export { createLogger, type LoggerOptions } from './logger.ts';
 export { retryTransient } from './retry-transient.ts';

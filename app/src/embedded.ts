@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { createFsArchive, createMemoryBus } from '@vigil/adapters';
+import { createFsArchive, createMemoryBus, loadRules } from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { openDatabase } from '@vigil/db';
 import { createGatewayService } from '@vigil/gateway';
-import { createProcessorService, DEFAULT_GROUP_ID, loadRules } from '@vigil/processor';
+import { createProcessorService, DEFAULT_GROUP_ID } from '@vigil/processor';
 import { createSimulator, SCENARIO_NAMES } from '@vigil/simulator';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';

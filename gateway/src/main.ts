@@ -1,9 +1,8 @@
 /** Composition root of a stand-alone gateway: `npm run gateway` (distributed mode). */
-import { createBus, createLogger, retryTransient, runMain } from '@vigil/adapters';
+import { createBus, createLogger, loadRules, retryTransient, runMain } from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { commonVars, gatewayVars, loadConfig, validators } from '@vigil/core/config';
 import { openDatabase } from '@vigil/db';
-import { loadRules } from '@vigil/processor';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createGatewayService } from './gateway-service.ts';
 

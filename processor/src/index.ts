@@ -12,4 +12,3 @@ export {
   type ProcessorServiceOptions,
   replayWindowMs,
 } from './processor-service.ts';
-export { defaultRules, loadRules } from './rules/index.ts';

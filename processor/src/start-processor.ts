@@ -1,4 +1,11 @@
-import { createArchive, createBus, createLogger, type Running, retryTransient } from '@vigil/adapters';
+import {
+  createArchive,
+  createBus,
+  createLogger,
+  loadRules,
+  type Running,
+  retryTransient,
+} from '@vigil/adapters';
 import { topicNames, vigilTopics } from '@vigil/core';
 import { commonVars, loadConfig, processorVars, validators } from '@vigil/core/config';
 import { openDatabase } from '@vigil/db';
@@ -10,7 +17,6 @@ import {
   DEFAULT_GROUP_ID,
   type ProcessorServiceOptions,
 } from './processor-service.ts';
-import { loadRules } from './rules/index.ts';
 
 const vars = {
   ...commonVars,

@@ -2,6 +2,7 @@
 // fields rules may name. Pure and browser-safe, so the processor, the gateway and the dashboard share it;
 // reading files and evaluating rules stay in the processor. A subpath of its own keeps the main entry
 // light: importing it compiles one validator per rule kind.
+export { defaultRules } from './default-rules.ts';
 export { DEFAULT_KEY_FIELD, EVENT_FIELDS, type FieldInfo } from './event-fields.ts';
 export { parseRules } from './parse-rules.ts';
 export {

@@ -7,7 +7,6 @@ export type {
   RuleInput,
   RuleStats,
 } from './engine-types.ts';
-export { defaultRules, loadRules } from './load-rules.ts';
 export {
   createRuleEngine,
   RULE_ENGINE_DEFAULTS,

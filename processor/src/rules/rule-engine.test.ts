@@ -1,8 +1,7 @@
 import { type Alert, alertError, type Source, ValidationError, VigilError } from '@vigil/core';
-import { parseRules } from '@vigil/core/rules';
+import { defaultRules, parseRules } from '@vigil/core/rules';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from './condition.ts';
-import { defaultRules } from './load-rules.ts';
 import { createRuleEngine } from './rule-engine.ts';
 import {
   harness,

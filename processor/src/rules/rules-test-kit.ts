@@ -1,8 +1,8 @@
 import type { Source } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
+import { defaultRules } from '@vigil/core/rules';
 import type { EventRecord } from './condition.ts';
 import type { Evaluation } from './engine-types.ts';
-import { defaultRules } from './load-rules.ts';
 import { createRuleEngine, type RuleEngineOptions } from './rule-engine.ts';
 
 /** Test support shared by the rule tests: a stepped clock, event builders and an engine over chosen rules. */

@@ -5,8 +5,9 @@
  * exit code 1 instead of redelivering the batch forever. Never used outside tests.
  */
 import { runMain } from '@vigil/adapters';
+import { defaultRules } from '@vigil/core/rules';
 import type { RuleEvaluator } from '../pipeline/event-processor.ts';
-import { createRuleEngine, defaultRules } from '../rules/index.ts';
+import { createRuleEngine } from '../rules/index.ts';
 import { startProcessor } from '../start-processor.ts';
 
 export const BUG_USER = 'bug-user';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createFsArchive, createMemoryBus } from '@vigil/adapters';
 import type { Archive, BusMessage, OutgoingMessage } from '@vigil/core';
 import { topicNames, vigilTopics } from '@vigil/core';
+import { defaultRules } from '@vigil/core/rules';
 import { type Database, openDatabase } from '@vigil/db';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -19,7 +20,7 @@ import {
   createEventProcessor,
   type EventProcessorOptions,
 } from '../pipeline/event-processor.ts';
-import { createRuleEngine, defaultRules } from '../rules/index.ts';
+import { createRuleEngine } from '../rules/index.ts';
 
 export const silent = pino({ level: 'silent' });
 export const topics = topicNames();

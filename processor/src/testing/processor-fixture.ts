@@ -2,6 +2,7 @@
 import { gunzipSync } from 'node:zlib';
 import { createKafkaBus, createMemoryBus, createS3Archive } from '@vigil/adapters';
 import { type Alert, type Bus, type BusMessage, type TopicNames, topicNames, vigilTopics } from '@vigil/core';
+import { defaultRules } from '@vigil/core/rules';
 import { openDatabase } from '@vigil/db';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -13,7 +14,6 @@ import {
   waitFor,
 } from '../../../harness/src/index.ts';
 import { createProcessorService } from '../processor-service.ts';
-import { defaultRules } from '../rules/index.ts';
 
 export const silent = pino({ level: 'silent' });
 

@@ -1,15 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { ERROR_CODES, ValidationError, VigilError } from '@vigil/core';
-import { parseRules, type Rule } from '@vigil/core/rules';
-import defaultRulesFile from './default-rules.json' with { type: 'json' };
-
-/** The built-in rules of DESIGN.md ("Default rules"), validated like any user file. */
-export const defaultRules = (): Rule[] => parseRules(defaultRulesFile);
+import { defaultRules, parseRules, type Rule } from '@vigil/core/rules';
 
 /**
- * Reads and validates a rules file (RULES_FILE), or returns the built-in defaults when no path is given.
- * An unreadable file is a configuration error; a readable but wrong one throws parseRules' ValidationError,
- * prefixed with the path so the start-up log says which file to fix.
+ * Reads and validates a rules file (RULES_FILE), or returns the built-in defaults when no path is given:
+ * the one loader of the processor (rules it evaluates), the gateway (rules `GET /api/rules` shows) and
+ * `npm start`. An unreadable file is a configuration error; a readable but wrong one throws parseRules'
+ * ValidationError, prefixed with the path so the start-up log says which file to fix.
  */
 export async function loadRules(path?: string): Promise<Rule[]> {
   if (path === undefined) return defaultRules();

@@ -1,14 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ValidationError, VigilError } from '@vigil/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultRules, loadRules } from './load-rules.ts';
+import { describe, expect, it } from 'vitest';
+import { defaultRules } from './default-rules.ts';
 
 const MIN = 60_000;
 
-// DESIGN.md "Default rules", transcribed: ruleId, severity, and what each row fixes (kind, threshold, window).
-const DESIGN_TABLE = [
+// processor/RULES.md "Default rules", transcribed: ruleId, severity, and what each row fixes (kind, threshold, window).
+const RULES_TABLE = [
   {
     id: 'logs.error-spike',
     severity: 'high',
@@ -91,11 +87,11 @@ const DESIGN_TABLE = [
 ];
 
 describe('default-rules.json', () => {
-  it("holds exactly DESIGN.md's twelve rules, in its order, with its thresholds, windows and severities", () => {
+  it("holds exactly the twelve rules of RULES.md's table, in its order, with its thresholds, windows and severities", () => {
     const rules = defaultRules();
-    expect(rules.map((r) => r.id)).toEqual(DESIGN_TABLE.map((r) => r.id));
+    expect(rules.map((r) => r.id)).toEqual(RULES_TABLE.map((r) => r.id));
     rules.forEach((rule, i) => {
-      expect(rule).toMatchObject({ ...DESIGN_TABLE[i], enabled: true, source: rule.id.split('.')[0] });
+      expect(rule).toMatchObject({ ...RULES_TABLE[i], enabled: true, source: rule.id.split('.')[0] });
     });
   });
 
@@ -121,49 +117,5 @@ describe('default-rules.json', () => {
     });
     expect(byId.get('security.large-transfer')?.where).toEqual({ field: 'action', eq: 'data_transfer' });
     expect(byId.get('transactions.user-frequency')?.where).toBeUndefined();
-  });
-});
-
-describe('loadRules', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'vigil-rules-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('returns the built-in defaults without a path', async () => {
-    expect(await loadRules()).toEqual(defaultRules());
-  });
-
-  it('reads and validates a rules file', async () => {
-    const path = join(dir, 'ok.json');
-    const rule = {
-      id: 'mine',
-      title: 'Mine',
-      source: 'logs',
-      severity: 'info',
-      kind: 'match',
-      where: { field: 'level', eq: 'WARN' },
-    };
-    await writeFile(path, JSON.stringify({ version: 1, rules: [rule] }));
-    expect(await loadRules(path)).toEqual([{ ...rule, enabled: true, keyBy: ['service'] }]);
-  });
-
-  it('names the file in validation errors', async () => {
-    const path = join(dir, 'bad.json');
-    await writeFile(path, JSON.stringify({ rules: [{ id: 'x', kind: 'count' }] }));
-    const error = await loadRules(path).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).message.startsWith(`${path}: invalid rules`)).toBe(true);
-    expect((error as ValidationError).details).toContain('rules[0] "x": windowMs: missing');
-  });
-
-  it('reports an unreadable file as a configuration error', async () => {
-    const error = await loadRules(join(dir, 'missing.json')).catch((err: unknown) => err);
-    expect(error).toBeInstanceOf(VigilError);
-    expect((error as VigilError).code).toBe('config_invalid');
-    expect((error as VigilError).message).toMatch(/cannot read rules file .*missing\.json: ENOENT/);
   });
 });
