@@ -9,6 +9,7 @@ export * from './events/validate-event.ts';
 export type * from './ports/archive.ts';
 export { isSafeArchiveKey } from './ports/archive.ts';
 export type * from './ports/bus.ts';
+export * from './protocol/alert-filter.ts';
 export * from './protocol/bus-headers.ts';
 export type * from './protocol/rest-responses.ts';
 export * from './protocol/ws-protocol.ts';

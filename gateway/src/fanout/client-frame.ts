@@ -1,13 +1,13 @@
 import {
   type AlertFilter,
   type ClientFrame,
+  FILTER_FIELDS,
   SEVERITIES,
   SOURCES,
   WS_ERROR_CODES,
   type WsErrorCode,
 } from '@vigil/core';
 import { MAX_CURSOR_LENGTH } from '../feed/cursor.ts';
-import { FILTER_FIELDS } from './filter.ts';
 
 /** Values one filter field may list: far more than any UI offers; bounds the per-alert match cost. */
 export const MAX_VALUES_PER_FIELD = 50;

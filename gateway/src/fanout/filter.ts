@@ -1,8 +1,6 @@
-import type { AlertFilter } from '@vigil/core';
-import type { MatchKeys } from '../feed/alert-ring.ts';
+import { type AlertFilter, FILTER_FIELDS, type FilterField } from '@vigil/core';
 
-export const FILTER_FIELDS = ['severity', 'source', 'service', 'ruleId'] as const;
-export type FilterField = (typeof FILTER_FIELDS)[number];
+// Matching a filter is core's matchesFilter, shared with the dashboard; this file makes filters canonical.
 
 /** A filter with each present field sorted and deduplicated; an absent (or empty) field matches all. */
 export type CanonicalFilter = Readonly<Partial<Record<FilterField, readonly string[]>>>;
@@ -20,14 +18,3 @@ export function canonicalFilter(filter: AlertFilter | undefined): CanonicalFilte
 
 /** The group key of a canonical filter (stable JSON: fields in FILTER_FIELDS order, values sorted). */
 export const filterKey = (filter: CanonicalFilter): string => JSON.stringify(filter);
-
-/** Whether an alert passes a canonical filter: every present field must contain the alert's value. */
-export function matchesFilter(filter: CanonicalFilter, keys: MatchKeys): boolean {
-  for (const field of FILTER_FIELDS) {
-    const values = filter[field];
-    if (values === undefined) continue;
-    const value = keys[field];
-    if (value === null || !values.includes(value)) return false;
-  }
-  return true;
-}

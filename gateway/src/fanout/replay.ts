@@ -1,6 +1,7 @@
+import { matchesFilter } from '@vigil/core';
 import type { RingEntry } from '../feed/alert-ring.ts';
 import { type AlertHistory, CursorExpiredError } from './alert-history.ts';
-import { type CanonicalFilter, matchesFilter } from './filter.ts';
+import type { CanonicalFilter } from './filter.ts';
 import { busVerdict, planResume } from './resume-plan.ts';
 
 /** What one client's replay needs from the fan-out. */

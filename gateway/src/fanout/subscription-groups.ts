@@ -1,6 +1,6 @@
-import type { MatchKeys } from '../feed/alert-ring.ts';
+import { type FilterKeys, matchesFilter } from '@vigil/core';
 import type { Connection } from './connection.ts';
-import { type CanonicalFilter, filterKey, matchesFilter } from './filter.ts';
+import { type CanonicalFilter, filterKey } from './filter.ts';
 
 /** The subscribers of one canonical filter: one native uWS topic, so one publish reaches them all. */
 export interface Group {
@@ -17,7 +17,7 @@ export interface SubscriptionGroups {
   /** Removes the connection; the group goes when its last member does. `socketGone`: uWS already unsubscribed. */
   leave(conn: Connection, group: Group, socketGone: boolean): void;
   /** The groups whose filter passes an alert: one test per distinct filter, not per client. */
-  matching(keys: MatchKeys): Group[];
+  matching(keys: FilterKeys): Group[];
   readonly size: number;
 }
 

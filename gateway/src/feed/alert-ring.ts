@@ -1,14 +1,12 @@
-import type { Alert } from '@vigil/core';
-
-/** The fields a filter matches on, kept apart from the frame so the parsed alert can be dropped. */
-export type MatchKeys = Pick<Alert, 'severity' | 'source' | 'service' | 'ruleId'>;
+import type { FilterKeys } from '@vigil/core';
 
 /** One alert as the gateway keeps and sends it. */
 export interface RingEntry {
   /** Offset of the record in the alerts topic. */
   readonly offset: number;
   readonly id: string;
-  readonly keys: MatchKeys;
+  /** The fields a filter matches on, kept apart from the frame so the parsed alert can be dropped. */
+  readonly keys: FilterKeys;
   /** The `{"op":"alert",...}` frame, serialized once and shared by every group and every replay. */
   readonly frame: string;
   /** Epoch ms the processor published the alert (for the delivery-latency histogram). */

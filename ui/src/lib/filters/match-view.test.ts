@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeAlert } from '../stream/stream-test-kit.ts';
 import { emptyView } from './alert-view.ts';
-import { matchesFilter, matchesView } from './match-view.ts';
+import { matchesView } from './match-view.ts';
 
 const now = Date.parse('2026-01-01T12:00:00.000Z');
 const alert = makeAlert({
@@ -11,19 +11,12 @@ const alert = makeAlert({
   userId: 'u-7',
 });
 
-describe('matchesFilter', () => {
-  it('matches any listed value and treats empty lists as all', () => {
-    expect(matchesFilter(alert, {})).toBe(true);
-    expect(matchesFilter(alert, { severity: ['low', 'high'], service: ['payments'] })).toBe(true);
-    expect(matchesFilter(alert, { ruleId: ['other'] })).toBe(false);
-  });
-
-  it('never matches a service filter when the alert has no service', () => {
-    expect(matchesFilter({ ...alert, service: null }, { service: ['payments'] })).toBe(false);
-  });
-});
-
 describe('matchesView', () => {
+  it('applies the subscription filter as the gateway does (core matchesFilter)', () => {
+    expect(matchesView(alert, { ...emptyView(), severity: ['critical'] }, now)).toBe(false);
+    expect(matchesView(alert, { ...emptyView(), severity: ['high'], service: [] }, now)).toBe(true);
+  });
+
   it('checks the fields the WebSocket does not filter on', () => {
     expect(matchesView(alert, { ...emptyView(), status: ['resolved'] }, now)).toBe(false);
     expect(matchesView(alert, { ...emptyView(), userId: ['u-7'] }, now)).toBe(true);

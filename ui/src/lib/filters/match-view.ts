@@ -1,4 +1,4 @@
-import type { Alert, AlertFilter } from '@vigil/core';
+import { type Alert, matchesFilter } from '@vigil/core';
 import { type AlertView, RANGE_PRESETS } from './alert-view.ts';
 
 const words = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -14,16 +14,12 @@ const matchesText = (alert: Alert, q: string): boolean => {
 const inList = (list: readonly string[] | undefined, value: string | null): boolean =>
   !list || list.length === 0 || (value !== null && list.includes(value));
 
-/** True when the alert passes a WebSocket subscription filter (the server's rule, replayed locally). */
-export const matchesFilter = (alert: Alert, filter: AlertFilter): boolean =>
-  inList(filter.severity, alert.severity) &&
-  inList(filter.source, alert.source) &&
-  inList(filter.service, alert.service) &&
-  inList(filter.ruleId, alert.ruleId);
-
-/** True when a live alert belongs in the alerts table for this view (so it can be prepended). */
+/**
+ * True when a live alert belongs in the alerts table for this view (so it can be prepended): the
+ * subscription filter (core's matchesFilter, the gateway's own rule), then the fields the WebSocket does not filter on.
+ */
 export function matchesView(alert: Alert, view: AlertView, now: number): boolean {
-  if (!matchesFilter(alert, view)) return false;
+  if (!matchesFilter(view, alert)) return false;
   if (!inList(view.status, alert.status) || !inList(view.userId, alert.userId)) return false;
   const detected = Date.parse(alert.detectedAt);
   const from = view.range ? now - RANGE_PRESETS[view.range] : view.from ? Date.parse(view.from) : null;

@@ -1,8 +1,7 @@
 import type { Alert, AlertFilter } from '@vigil/core';
-import { WS_PATH } from '@vigil/core';
+import { matchesFilter, WS_PATH } from '@vigil/core';
 import { createFrameBatcher } from '../batching/frame-batcher.ts';
 import { type FeedItem, mergeLoaded, prependBatch } from '../feed/feed-list.ts';
-import { matchesFilter } from '../filters/match-view.ts';
 import { LatencyWindow } from '../format/latency.ts';
 import { type AlertStream, createAlertStream } from '../stream/alert-stream.ts';
 import type { ConnectionState } from '../stream/connection-state.ts';
@@ -88,7 +87,7 @@ class AlertSocket {
   seedFeed(alerts: readonly Alert[]): void {
     this.feed = mergeLoaded(
       this.feed,
-      alerts.filter((a) => matchesFilter(a, this.filter)),
+      alerts.filter((a) => matchesFilter(this.filter, a)),
     );
   }
 
@@ -129,7 +128,7 @@ class AlertSocket {
     // Frames of the previous subscription may still arrive after a filter change; the feed shows the current one.
     this.feed = prependBatch(
       this.feed,
-      batch.filter((item) => matchesFilter(item.alert, this.filter)),
+      batch.filter((item) => matchesFilter(this.filter, item.alert)),
     );
     for (const listener of this.#listeners) listener(batch);
   }
