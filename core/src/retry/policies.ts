@@ -10,8 +10,12 @@ export const TRANSIENT_FOREVER = { initialMs: 100, maxMs: 10_000 } as const sati
 /** A bus consumer redelivering a batch whose handler threw: quick for a blip, gentle on a dependency that is down. */
 export const REDELIVERY = { initialMs: 100, maxMs: 5_000 } as const satisfies Backoff;
 
-/** Kafka admin reads kafkajs does not retry itself: a coordinator that is moving or still loading is back in milliseconds. */
-export const ADMIN_READ = { initialMs: 100, maxMs: 5_000, attempts: 5 } as const satisfies RetryPolicy;
+/**
+ * Kafka admin reads kafkajs does not retry itself: a coordinator moving or still loading is back in milliseconds,
+ * but a busy broker answers NOT_LEADER for a partition it is still loading for seconds (5 tries over ~1.3 s
+ * failed under CPU load): 8 tries over ~6 s, then the read reports the outage.
+ */
+export const ADMIN_READ = { initialMs: 100, maxMs: 2_000, attempts: 8 } as const satisfies RetryPolicy;
 
 /**
  * Kafka topic creation and the metadata read after it, in bus.start(): metadata propagates in milliseconds, so

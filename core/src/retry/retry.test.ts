@@ -77,10 +77,19 @@ describe('retry', () => {
   it('gives up after `attempts` tries in all, with the last failure', async () => {
     const failures = Array.from({ length: 10 }, down);
     const { operation, calls } = flaky(...failures);
-    const { result, clock } = run(operation, ADMIN_READ, { random: () => 0 });
+    const { result, clock } = run(operation, { ...exact, attempts: 5 });
     await expect(result).rejects.toBe(failures[4]);
     expect(calls).toEqual([1, 2, 3, 4, 5]);
     expect(clock.waits).toHaveLength(4);
+  });
+
+  it('gives Kafka admin reads (ADMIN_READ) several seconds before reporting an outage', async () => {
+    const { operation, calls } = flaky(...Array.from({ length: 20 }, down));
+    const { result, clock } = run(operation, ADMIN_READ, { random: () => 0 });
+    await expect(result).rejects.toBeInstanceOf(UnavailableError);
+    expect(calls).toHaveLength(ADMIN_READ.attempts);
+    // The least it can wait (every jitter draw at its low end): still past a busy broker's NOT_LEADER seconds.
+    expect(clock.t).toBeGreaterThan(5_000);
   });
 
   it('gives up rather than start a wait that would end past the deadline', async () => {
