@@ -11,7 +11,8 @@ export { createFsArchive, type FsArchiveOptions } from './archive/fs-archive.ts'
 export { createS3Archive, type S3ArchiveOptions } from './archive/s3-archive.ts';
 // Bus
 export { type CreateBusOptions, createBus } from './bus/create-bus.ts';
-export { createKafkaBus, type KafkaBusOptions, type KafkaConsumerTuning } from './bus/kafka-bus.ts';
+export { createKafkaBus, type KafkaBusOptions } from './bus/kafka-bus.ts';
+export type { KafkaConsumerTuning } from './bus/kafka-consumer.ts';
 export {
   busFullError,
   createMemoryBus,
