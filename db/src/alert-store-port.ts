@@ -6,19 +6,26 @@ import type {
   ServiceSummary,
   Severity,
   Source,
+  TimelineBucketSize,
   TimelinePoint,
 } from '@vigil/core';
 
-// The response bodies live in core (the dashboard reads them too); re-exported for the store's users.
-export type { AlertPage, AlertSummary, ServiceSummary, SeverityCounts, TimelinePoint } from '@vigil/core';
+// The response bodies and bucket sizes live in core (the gateway documents them, the dashboard reads them);
+// re-exported for the store's users.
+export type {
+  AlertPage,
+  AlertSummary,
+  ServiceSummary,
+  SeverityCounts,
+  TimelineBucketSize,
+  TimelinePoint,
+} from '@vigil/core';
+export { TIMELINE_BUCKETS } from '@vigil/core';
 
 /** Page size when a query names none. */
 export const DEFAULT_PAGE_SIZE = 50;
 /** Largest page: bounds the response size and the rows one request can make the database read. */
 export const MAX_PAGE_SIZE = 500;
-/** Bucket sizes of `timeline`; every size divides a day, so buckets align on UTC midnight. */
-export const TIMELINE_BUCKETS = ['1m', '5m', '15m', '1h', '1d'] as const;
-export type TimelineBucketSize = (typeof TIMELINE_BUCKETS)[number];
 /** Most buckets one timeline may span (a week of minutes): a chart has no use for more points. */
 export const MAX_TIMELINE_BUCKETS = 10_080;
 

@@ -1,19 +1,19 @@
-import { type TSchema, Type } from '@sinclair/typebox';
-import { ALERT_STATUSES, AlertSchema, SEVERITIES, SOURCES } from '@vigil/core';
-import { TIMELINE_BUCKETS } from '@vigil/db';
+import { Type } from '@sinclair/typebox';
+import {
+  ALERT_STATUSES,
+  AlertPageSchema,
+  AlertSchema,
+  ServicesBodySchema,
+  SummaryBodySchema,
+  TimelineBodySchema,
+} from '@vigil/core';
+import { RULE_SCHEMAS } from '@vigil/core/rules';
 
 // Response and request bodies of the REST API, as TypeBox (JSON Schema): documented in /api/openapi.json
-// and checked against real answers by openapi.test.ts.
+// and checked against real answers by openapi.test.ts. The alert history bodies are core's (the store and the
+// dashboard use the types derived from them); the ones only HTTP knows are here.
 
 const enumOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const counts = <T extends string>(keys: readonly T[]) =>
-  Type.Object(
-    Object.fromEntries(keys.map((k) => [k, Type.Integer({ minimum: 0 })])) as unknown as Record<T, TSchema>,
-  );
-const countMap = (description: string) =>
-  Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description });
-const iso = Type.String({ format: 'date-time' });
-const nullableIso = Type.Union([iso, Type.Null()]);
 
 export const ErrorSchema = Type.Object(
   {
@@ -27,68 +27,17 @@ export const ErrorSchema = Type.Object(
   { description: 'Every 4xx and 5xx answer of the API.' },
 );
 
-export { AlertSchema };
-
-export const AlertPageSchema = Type.Object({
-  items: Type.Array(AlertSchema, { description: 'Newest first (detectedAt, then id, descending).' }),
-  nextCursor: Type.Union([Type.String(), Type.Null()], {
-    description: 'Pass as `cursor`; null on the last page.',
-  }),
-});
+export { AlertPageSchema, AlertSchema, ServicesBodySchema, SummaryBodySchema, TimelineBodySchema };
 
 export const StatusUpdateSchema = Type.Object(
   { status: enumOf(ALERT_STATUSES) },
   { additionalProperties: false, description: 'The new status of the alert.' },
 );
 
-export const SummarySchema = Type.Object({
-  from: nullableIso,
-  to: nullableIso,
-  total: Type.Integer({ minimum: 0 }),
-  bySeverity: counts(SEVERITIES),
-  bySource: counts(SOURCES),
-  byStatus: counts(ALERT_STATUSES),
-  byService: countMap('Only services that occur; alerts without a service count in `total` only.'),
-  byRuleId: countMap('Only rules that occur.'),
-});
-
-export const TimelineSchema = Type.Object({
-  bucket: enumOf(TIMELINE_BUCKETS),
-  from: iso,
-  to: iso,
-  points: Type.Array(
-    Type.Object({
-      bucketStart: iso,
-      total: Type.Integer({ minimum: 0 }),
-      bySeverity: counts(SEVERITIES),
-    }),
-    { description: 'Every bucket of the range in order, empty ones with zeros; buckets align on UTC.' },
-  ),
-});
-
-export const ServicesSchema = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      service: Type.String(),
-      total: Type.Integer({ minimum: 0 }),
-      open: Type.Integer({ minimum: 0, description: 'Alerts still in status open.' }),
-      bySeverity: counts(SEVERITIES),
-      lastAlertAt: iso,
-    }),
-    { description: 'Services with alerts in the range, most alerts first.' },
-  ),
-});
-
 export const RulesSchema = Type.Object({
-  items: Type.Array(
-    Type.Object(
-      { id: Type.String() },
-      {
-        additionalProperties: true,
-        description: 'A rule as the processor reads it (see processor/RULES.md).',
-      },
-    ),
-  ),
+  items: Type.Array(Type.Union(Object.values(RULE_SCHEMAS)), {
+    description: 'The rules as core parsed them, defaults filled in (see processor/RULES.md).',
+  }),
 });
 
 export const HealthSchema = Type.Object({

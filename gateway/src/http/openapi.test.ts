@@ -2,6 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { UnavailableError } from '@vigil/core';
 import { makeAlert } from '@vigil/db/testing';
 import { describe, expect, it } from 'vitest';
+import { RulesSchema } from './api-schemas.ts';
 import type { HttpRouterOptions } from './create-http-router.ts';
 import type { HttpRequest, HttpResponse } from './http-types.ts';
 import { buildOpenApiDocument } from './openapi.ts';
@@ -156,6 +157,12 @@ describe('OpenAPI document', () => {
       .map((d) => d.key)
       .filter((key) => !(key in EXAMPLES));
     expect(missing).toEqual([]);
+  });
+
+  it("documents rules by core's rule schema, not as any object with an id", () => {
+    expect(Value.Check(RulesSchema, { items: sampleRules() })).toBe(true);
+    expect(Value.Check(RulesSchema, { items: [{ id: 'logs.x' }] })).toBe(false);
+    expect(Value.Check(RulesSchema, { items: [{ ...sampleRules()[0], kind: 'median' }] })).toBe(false);
   });
 
   describe('every route answers as documented', () => {

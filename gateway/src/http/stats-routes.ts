@@ -1,7 +1,18 @@
-import { DATE_TIME_RANGE_MS, ValidationError } from '@vigil/core';
+import {
+  DATE_TIME_RANGE_MS,
+  type ServicesBody,
+  type SummaryBody,
+  type TimelineBody,
+  ValidationError,
+} from '@vigil/core';
 import type { TimelineBucketSize } from '@vigil/db';
 import { checkRange, RangeQueryParams, TimelineQueryParams } from './api-params.ts';
-import { ServicesSchema, SummarySchema, TimelineSchema, UNAVAILABLE_RESPONSE } from './api-schemas.ts';
+import {
+  ServicesBodySchema,
+  SummaryBodySchema,
+  TimelineBodySchema,
+  UNAVAILABLE_RESPONSE,
+} from './api-schemas.ts';
 import type { HttpAlertStore } from './http-ports.ts';
 import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
@@ -65,11 +76,18 @@ export function statsRoutes({ store, now, maxTimelineBuckets }: StatsRoutesOptio
       description: 'Over the whole history unless `from`/`to` narrow it.',
       tag: 'stats',
       query: RangeQueryParams,
-      responses: { 200: { description: 'The counts.', schema: SummarySchema }, 503: UNAVAILABLE_RESPONSE },
+      responses: {
+        200: { description: 'The counts.', schema: SummaryBodySchema },
+        503: UNAVAILABLE_RESPONSE,
+      },
       async handle({ query }) {
         checkRange(query);
         const summary = await store.summary(query);
-        return json(200, { from: query.from ?? null, to: query.to ?? null, ...summary });
+        return json(200, {
+          from: query.from ?? null,
+          to: query.to ?? null,
+          ...summary,
+        } satisfies SummaryBody);
       },
     }),
     defineRoute({
@@ -80,13 +98,16 @@ export function statsRoutes({ store, now, maxTimelineBuckets }: StatsRoutesOptio
       description: `Default range: the hour before now. At most ${maxTimelineBuckets} buckets per request.`,
       tag: 'stats',
       query: TimelineQueryParams,
-      responses: { 200: { description: 'The buckets.', schema: TimelineSchema }, 503: UNAVAILABLE_RESPONSE },
+      responses: {
+        200: { description: 'The buckets.', schema: TimelineBodySchema },
+        503: UNAVAILABLE_RESPONSE,
+      },
       async handle({ query }) {
         const bucket = query.bucket ?? '1m';
         const range = timelineRange(query, now());
         checkBucketCount(bucket, range, maxTimelineBuckets);
         const points = await store.timeline({ bucket, ...range });
-        return json(200, { bucket, ...range, points });
+        return json(200, { bucket, ...range, points } satisfies TimelineBody);
       },
     }),
     defineRoute({
@@ -97,12 +118,12 @@ export function statsRoutes({ store, now, maxTimelineBuckets }: StatsRoutesOptio
       tag: 'stats',
       query: RangeQueryParams,
       responses: {
-        200: { description: 'One entry per service.', schema: ServicesSchema },
+        200: { description: 'One entry per service.', schema: ServicesBodySchema },
         503: UNAVAILABLE_RESPONSE,
       },
       async handle({ query }) {
         checkRange(query);
-        return json(200, { items: await store.services(query) });
+        return json(200, { items: await store.services(query) } satisfies ServicesBody);
       },
     }),
   ];
