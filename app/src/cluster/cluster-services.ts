@@ -1,6 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { provisionServices } from '../provision.ts';
-import { s3ClientConfig } from '../s3/s3-endpoints.ts';
+import { provisionServices, s3ClientConfig } from '@vigil/harness/programs';
 import type { ClusterServices } from './cluster-env.ts';
 
 export interface ProvidedServices {

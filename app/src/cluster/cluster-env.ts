@@ -1,4 +1,4 @@
-import type { S3Endpoints } from '../s3/s3-endpoints.ts';
+import type { S3Endpoints } from '@vigil/harness/programs';
 
 /** The three services every cluster component talks to. */
 export interface ClusterServices {

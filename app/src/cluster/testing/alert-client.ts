@@ -1,7 +1,7 @@
 import type { AlertFilter, ServerFrame } from '@vigil/core';
 import { WS_PATH } from '@vigil/core';
+import { waitFor } from '@vigil/harness';
 import WebSocket from 'ws';
-import { waitFor } from '../../helpers/wait-for.ts';
 
 /** A real `ws` client on one gateway, subscribed once, recording every alert frame in arrival order. */
 export interface AlertClient {

@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type GuardedProcess, spawnGuarded, tailFile } from '../process/spawn-guarded.ts';
+import { type GuardedProcess, spawnGuarded, tailFile } from '@vigil/harness/programs';
 import { waitHealthy } from './wait-healthy.ts';
 
 /** The repository root: the children's working directory, where `--import tsx` resolves. */

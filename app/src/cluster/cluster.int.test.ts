@@ -1,8 +1,6 @@
 import { createKafkaBus } from '@vigil/adapters';
 import { type Alert, topicNames, vigilTopics } from '@vigil/core';
 import { type Database, openDatabase } from '@vigil/db';
-import { pino } from 'pino';
-import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   createTestBucket,
   createTestDatabase,
@@ -11,8 +9,10 @@ import {
   type TestDatabase,
   uniqueName,
   waitFor,
-} from '../index.ts';
-import { tailFile } from '../process/spawn-guarded.ts';
+} from '@vigil/harness';
+import { tailFile } from '@vigil/harness/programs';
+import { pino } from 'pino';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Cluster, startCluster } from './cluster.ts';
 import { type AlertClient, connectAlertClient, duplicates } from './testing/alert-client.ts';
 import {

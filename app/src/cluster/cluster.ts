@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { freePorts } from '../process/free-port.ts';
-import { makeTempDir } from '../process/temp-dir.ts';
+import { freePorts, makeTempDir } from '@vigil/harness/programs';
 import { type ClusterServices, gatewayEnv, processorEnv, sharedEnv } from './cluster-env.ts';
 import { ensureBucket, provideServices } from './cluster-services.ts';
 import { type Component, createComponent } from './component.ts';
