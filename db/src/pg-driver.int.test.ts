@@ -1,9 +1,9 @@
 import { UnavailableError } from '@vigil/core';
+import { createTestDatabase, describeWith, services, type TestDatabase } from '@vigil/harness';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, describeWith, services, type TestDatabase } from '../../harness/src/index.ts';
 import { openDatabase } from './open-database.ts';
 
 const logger = pino({ level: 'silent' });

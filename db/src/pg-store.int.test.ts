@@ -1,5 +1,5 @@
+import { createTestDatabase, describeWith, services } from '@vigil/harness';
 import pino from 'pino';
-import { createTestDatabase, describeWith, services } from '../../harness/src/index.ts';
 import { runAlertStoreContract } from './alert-store-contract.ts';
 import { openDatabase } from './open-database.ts';
 

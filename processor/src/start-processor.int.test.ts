@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { describeWith, services, waitFor } from '@vigil/harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith, services, waitFor } from '../../harness/src/index.ts';
 import { createProcessorWorld, type ProcessorWorld, storedAlerts } from './testing/processor-fixture.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));

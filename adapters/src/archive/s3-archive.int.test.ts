@@ -6,15 +6,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { UnavailableError } from '@vigil/core';
+import { createTestBucket, describeWith, s3ClientConfig, services, uniqueName } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestBucket,
-  describeWith,
-  s3ClientConfig,
-  services,
-  uniqueName,
-} from '../../../harness/src/index.ts';
 import { runArchiveContract } from './archive-contract.ts';
 import { createArchive } from './create-archive.ts';
 import { createS3Archive, type S3ArchiveOptions } from './s3-archive.ts';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { UnavailableError } from '@vigil/core';
+import { describeWith, services, uniqueName } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterAll, expect, it } from 'vitest';
-import { describeWith, services, uniqueName } from '../../../harness/src/index.ts';
 import { runBusContract } from './bus-contract.ts';
 import { createKafkaBus, type KafkaBusOptions } from './kafka-bus.ts';
 

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Bus, topicNames, vigilTopics } from '@vigil/core';
-import { uniqueName } from '../../../harness/src/helpers/unique-name.ts';
+import { uniqueName } from '@vigil/harness/programs';
 import { findCpuProfile, type ProfileSummary, summarizeCpuProfile } from './cpu-profile.ts';
 import { produceBacklog } from './paced-producer.ts';
 import { type CpuShares, listenerProcess, postgresProcesses, processTree, watchCpu } from './proc-cpu.ts';

@@ -2,12 +2,18 @@
  * Real Kafka and PostgreSQL for a suite, from the harness's starters (the same the integration tests use):
  * started fresh in temp dirs on free loopback ports, or taken from KAFKA_BROKERS / DATABASE_URL when set.
  */
-import { fetchKafkaJars, kafkaJarsReady, kafkaLibsDir } from '../../../harness/src/kafka/kafka-jars.ts';
-import { startKafka } from '../../../harness/src/kafka/start-kafka.ts';
-import { waitForKafka } from '../../../harness/src/kafka/wait-for-kafka.ts';
-import { startPostgres } from '../../../harness/src/postgres/start-postgres.ts';
-import { redact, waitForPostgres } from '../../../harness/src/postgres/wait-for-postgres.ts';
-import { kafkaToolsMissing, postgresBinDirOrMissing } from '../../../harness/src/requirements.ts';
+import {
+  fetchKafkaJars,
+  kafkaJarsReady,
+  kafkaLibsDir,
+  kafkaToolsMissing,
+  postgresBinDirOrMissing,
+  redact,
+  startKafka,
+  startPostgres,
+  waitForKafka,
+  waitForPostgres,
+} from '@vigil/harness/programs';
 
 export type BenchServiceName = 'kafka' | 'postgres';
 

@@ -3,7 +3,7 @@
  * WebSocket client receives to the measured event behind it (evidence.eventIds), and time the whole path.
  */
 import type { Bus, TopicNames } from '@vigil/core';
-import { waitFor } from '../../../harness/src/helpers/wait-for.ts';
+import { waitFor } from '@vigil/harness/programs';
 import type { AlertListener } from './alert-listener.ts';
 import { producePaced } from './paced-producer.ts';
 import { type CpuShares, watchCpu } from './proc-cpu.ts';

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { type Bus, type TopicNames, topicNames, vigilTopics } from '@vigil/core';
-import { uniqueName } from '../../../harness/src/helpers/unique-name.ts';
+import { uniqueName } from '@vigil/harness/programs';
 import { type AlertListener, listenForAlerts } from './alert-listener.ts';
 import { listenerProcess, postgresProcesses, processTree } from './proc-cpu.ts';
 import { type GatewayChild, type ProcessorChild, startGateway, startProcessor } from './start-runnables.ts';

@@ -4,8 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '../../../harness/src/helpers/wait-for.ts';
-import { spawnGuarded, tailFile } from '../../../harness/src/process/spawn-guarded.ts';
+import { spawnGuarded, tailFile, waitFor } from '@vigil/harness/programs';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 

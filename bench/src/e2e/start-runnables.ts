@@ -1,6 +1,6 @@
 /** The real gateway and processor as child processes, configured by env vars exactly as in production. */
 import { join } from 'node:path';
-import { freePorts } from '../../../harness/src/process/free-port.ts';
+import { freePorts } from '@vigil/harness/programs';
 import { type ServiceProcess, startServiceProcess } from './service-process.ts';
 
 export interface GatewayChild extends ServiceProcess {

@@ -6,8 +6,8 @@ import { mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '@vigil/db';
+import { createTestDatabase } from '@vigil/harness/programs';
 import pino from 'pino';
-import { createTestDatabase } from '../../../harness/src/helpers/create-test-database.ts';
 import { startBenchServices } from '../e2e/bench-services.ts';
 import {
   describeProfile,

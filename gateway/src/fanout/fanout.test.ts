@@ -1,8 +1,8 @@
 import type { Alert } from '@vigil/core';
+import { waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../../harness/src/helpers/wait-for.ts';
 import { makeAlert } from '../feed/testing/alerts.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import type { FanoutLimits } from './fanout-limits.ts';

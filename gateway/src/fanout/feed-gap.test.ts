@@ -1,9 +1,9 @@
 import { createMemoryBus } from '@vigil/adapters';
 import { type Alert, WS_CLOSE_CODES, WS_ERROR_CODES } from '@vigil/core';
+import { waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../harness/src/helpers/wait-for.ts';
 import { createAlertFeed } from '../feed/alert-feed.ts';
 import { makeAlert } from '../feed/testing/alerts.ts';
 import { gappyBus } from '../feed/testing/gappy-bus.ts';

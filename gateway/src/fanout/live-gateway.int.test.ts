@@ -1,8 +1,5 @@
+import { describeWith, services, uniqueName, waitFor } from '@vigil/harness';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { describeWith } from '../../../harness/src/helpers/describe-with.ts';
-import { uniqueName } from '../../../harness/src/helpers/unique-name.ts';
-import { waitFor } from '../../../harness/src/helpers/wait-for.ts';
-import { services } from '../../../harness/src/services.ts';
 import { connectClient, type TestClient } from '../transport/testing/ws-client.ts';
 import type { LiveGateway } from './live-gateway.ts';
 import {

@@ -1,9 +1,9 @@
 import { createMemoryBus } from '@vigil/adapters';
 import { type Alert, type Bus, UnavailableError } from '@vigil/core';
+import { waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../harness/src/helpers/wait-for.ts';
 import { CursorExpiredError } from '../fanout/alert-history.ts';
 import { createLiveMetrics } from '../fanout/live-metrics.ts';
 import { type AlertFeed, createAlertFeed, type LostRange } from './alert-feed.ts';

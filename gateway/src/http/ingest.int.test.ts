@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createKafkaBus } from '@vigil/adapters';
 import { type Bus, type BusMessage, INGESTED_AT_HEADER, SOURCES } from '@vigil/core';
+import { describeWith, services, uniqueName, waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith, services, uniqueName, waitFor } from '../../../harness/src/index.ts';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter, NOW } from './testing/router-fixture.ts';
 

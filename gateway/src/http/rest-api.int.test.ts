@@ -1,9 +1,9 @@
 import type { Alert } from '@vigil/core';
 import { type Database, openDatabase } from '@vigil/db';
 import { makeAlert, windowAllocator } from '@vigil/db/testing';
+import { createTestDatabase, describeWith, services, type TestDatabase } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, describeWith, services, type TestDatabase } from '../../../harness/src/index.ts';
 import type { HttpRouter } from './create-http-router.ts';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';

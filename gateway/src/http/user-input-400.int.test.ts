@@ -1,7 +1,7 @@
 import { type Database, openDatabase } from '@vigil/db';
+import { createTestDatabase, describeWith, services, type TestDatabase } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, describeWith, services, type TestDatabase } from '../../../harness/src/index.ts';
 import type { WsHandlers } from '../fanout/connection.ts';
 import { createUwsServer, type UwsServer } from '../transport/uws-server.ts';
 import { makeRouter } from './testing/router-fixture.ts';

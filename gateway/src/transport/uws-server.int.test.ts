@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
+import { waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../harness/src/helpers/wait-for.ts';
 import type { Connection, WsHandlers } from '../fanout/connection.ts';
 import type { HttpHandler, HttpRequest } from '../http/http-types.ts';
 import { connectClient, refusedUpgrade } from './testing/ws-client.ts';

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { OutgoingMessage, Source } from '@vigil/core';
 import { defaultRules } from '@vigil/core/rules';
+import { describeWith, services, waitFor } from '@vigil/harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith, services, waitFor } from '../../../harness/src/index.ts';
 import { createRuleEngine } from '../rules/index.ts';
 import {
   archivedEvents,

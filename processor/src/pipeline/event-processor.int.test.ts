@@ -1,6 +1,6 @@
 import { DLQ_HEADERS, type OutgoingMessage, type Source } from '@vigil/core';
+import { describeWith, services, waitFor } from '@vigil/harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith, services, waitFor } from '../../../harness/src/index.ts';
 import {
   archivedEvents,
   createProcessorWorld,

@@ -1,7 +1,7 @@
 import { type Archive, DLQ_HEADERS, ERROR_CODES, UnavailableError, VigilError } from '@vigil/core';
 import { defaultRules } from '@vigil/core/rules';
+import { waitFor } from '@vigil/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../harness/src/index.ts';
 import { createRuleEngine } from '../rules/index.ts';
 import {
   type LocalProcessor,

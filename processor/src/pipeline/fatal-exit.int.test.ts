@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { describeWith, services, waitFor } from '@vigil/harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith, services, waitFor } from '../../../harness/src/index.ts';
 import { createProcessorWorld, type ProcessorWorld, storedAlerts } from '../testing/processor-fixture.ts';
 
 const FAULTY_MAIN = fileURLToPath(new URL('../testing/faulty-engine-main.ts', import.meta.url));

@@ -1,6 +1,6 @@
 import { DLQ_HEADERS } from '@vigil/core';
+import { describeWith, type ServiceName, services, waitFor } from '@vigil/harness';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith, type ServiceName, services, waitFor } from '../../../harness/src/index.ts';
 import {
   archivedEvents,
   createProcessorWorld,

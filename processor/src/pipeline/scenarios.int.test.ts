@@ -1,7 +1,7 @@
 import { type OutgoingMessage, partitionKey, SOURCES } from '@vigil/core';
+import { describeWith, services, waitFor } from '@vigil/harness';
 import { createEventGenerator, type Injection, SCENARIO_NAMES } from '@vigil/simulator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWith, services, waitFor } from '../../../harness/src/index.ts';
 import {
   archivedEvents,
   createProcessorWorld,

@@ -11,9 +11,9 @@ import type { Archive, BusMessage, OutgoingMessage } from '@vigil/core';
 import { topicNames, vigilTopics } from '@vigil/core';
 import { defaultRules } from '@vigil/core/rules';
 import { type Database, openDatabase } from '@vigil/db';
+import { waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { waitFor } from '../../../harness/src/index.ts';
 import { createProcessorMetrics } from '../metrics/processor-metrics.ts';
 import {
   type AlertWriter,

@@ -4,15 +4,15 @@ import { createKafkaBus, createMemoryBus, createS3Archive } from '@vigil/adapter
 import { type Alert, type Bus, type BusMessage, type TopicNames, topicNames, vigilTopics } from '@vigil/core';
 import { defaultRules } from '@vigil/core/rules';
 import { openDatabase } from '@vigil/db';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import {
   createTestBucket,
   createTestDatabase,
   type ServiceEndpoints,
   uniqueName,
   waitFor,
-} from '../../../harness/src/index.ts';
+} from '@vigil/harness';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
 import { createProcessorService } from '../processor-service.ts';
 
 export const silent = pino({ level: 'silent' });

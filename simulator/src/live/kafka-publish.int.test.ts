@@ -1,8 +1,8 @@
 import { createBus } from '@vigil/adapters';
 import { type BusMessage, EVENT_TOPICS, sourceOfTopic, topicNames } from '@vigil/core';
+import { describeWith, services, uniqueName, waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
-import { describeWith, services, uniqueName, waitFor } from '../../../harness/src/index.ts';
 import { PEAK_TIME } from '../test-support/collect.ts';
 import { createSimulator } from './create-simulator.ts';
 import { PARTITION_KEY_FIELD } from './keying.ts';

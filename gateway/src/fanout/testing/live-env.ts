@@ -1,8 +1,8 @@
 import { createKafkaBus, createMemoryBus } from '@vigil/adapters';
 import { type Alert, type Bus, SEVERITIES, SOURCES } from '@vigil/core';
+import { uniqueName } from '@vigil/harness';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { uniqueName } from '../../../../harness/src/helpers/unique-name.ts';
 import { makeAlert } from '../../feed/testing/alerts.ts';
 import { createLiveGateway, type LiveGateway, type LiveGatewayOptions } from '../live-gateway.ts';
 

@@ -1,6 +1,6 @@
 import type { Alert } from '@vigil/core';
+import { waitFor } from '@vigil/harness';
 import WebSocket from 'ws';
-import { waitFor } from '../../../../harness/src/helpers/wait-for.ts';
 
 export interface Frame {
   op: string;
