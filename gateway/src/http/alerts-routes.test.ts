@@ -3,6 +3,7 @@ import { makeAlert } from '@vigil/db/testing';
 import { describe, expect, it } from 'vitest';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
+import { useTestDatabase } from './testing/test-alert-store.ts';
 
 const at = (minute: number) => new Date(Date.UTC(2030, 0, 1, 0, minute)).toISOString();
 const alerts: Alert[] = [
@@ -42,6 +43,8 @@ async function get(target: string) {
 }
 const idsOf = (page: Page) => page.items.map((a) => a.id);
 
+useTestDatabase();
+
 describe('GET /api/alerts', () => {
   it('lists newest first with a null cursor on the last page', async () => {
     const { status, body } = await get('/api/alerts');
@@ -63,6 +66,10 @@ describe('GET /api/alerts', () => {
       [`from=${at(2)}&to=${at(4)}`, ['a3', 'a2']],
       ['q=spike', ['a5', 'a4', 'a3', 'a2', 'a1']],
       ['q=nothing-like-this', []],
+      // The store's search: every word, each a word prefix ("ments" is inside "payments" but starts no word).
+      ['q=pay', ['a5', 'a4', 'a3', 'a2', 'a1']],
+      ['q=payments+spike', ['a5', 'a4', 'a3', 'a2', 'a1']],
+      ['q=ments', []],
     ])('%s', async (query, expected) => {
       const { status, body } = await get(`/api/alerts?${query}`);
       expect(status).toBe(200);

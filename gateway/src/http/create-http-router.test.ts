@@ -3,9 +3,9 @@ import { UnavailableError, ValidationError } from '@vigil/core';
 import { makeAlert } from '@vigil/db/testing';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createMemoryAlertStore } from './testing/memory-alert-store.ts';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
+import { failingStore, useTestDatabase } from './testing/test-alert-store.ts';
 
 /** A logger whose JSON lines are kept, to check what a failure logs. */
 function capturingLogger() {
@@ -19,15 +19,7 @@ function capturingLogger() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
-const failingStore = (error: Error) => {
-  const store = createMemoryAlertStore();
-  return {
-    ...store,
-    queryAlerts: async () => {
-      throw error;
-    },
-  };
-};
+useTestDatabase();
 
 describe('createHttpRouter', () => {
   it('answers unknown API routes with a JSON 404', async () => {

@@ -1,7 +1,8 @@
 import type { Bus, EventBySource, Source } from '@vigil/core';
 import type { AlertStore } from '@vigil/db';
 
-// What the HTTP routes need from their collaborators; main passes the real ones, unit tests in-memory fakes.
+// What the HTTP routes need from their collaborators; main passes the real ones, unit tests the real store on
+// an in-memory PGlite and a recording bus.
 
 /** The part of @vigil/db's AlertStore the REST routes use. */
 export type HttpAlertStore = Pick<

@@ -7,30 +7,16 @@ import type { HttpRouterOptions } from './create-http-router.ts';
 import type { HttpRequest, HttpResponse } from './http-types.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { Route } from './route.ts';
-import { createMemoryAlertStore } from './testing/memory-alert-store.ts';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
 import { sampleRules } from './testing/sample-rules.ts';
+import { failingStore, useTestDatabase } from './testing/test-alert-store.ts';
 
 const alert = makeAlert({ id: 'a1', detectedAt: '2030-01-01T11:30:00.000Z' });
 const log = { ts: '2030-01-01T00:00:00Z', service: 'payments', level: 'ERROR', message: 'failed' };
 const ndjsonHeaders = { 'content-type': 'application/x-ndjson' };
 
-const downStore = () => {
-  const store = createMemoryAlertStore();
-  const down = async () => {
-    throw new UnavailableError('database down');
-  };
-  return {
-    ...store,
-    getAlert: down,
-    queryAlerts: down,
-    summary: down,
-    timeline: down,
-    services: down,
-    updateStatus: down,
-  };
-};
+const downStore = () => failingStore(new UnavailableError('database down'));
 
 interface Example {
   request: HttpRequest;
@@ -122,6 +108,8 @@ const documented = (routes: readonly Route[]) =>
       status,
     })),
   );
+
+useTestDatabase();
 
 describe('OpenAPI document', () => {
   const { router } = makeRouter(baseOptions);

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
 import { sampleRules } from './testing/sample-rules.ts';
+import { useTestDatabase } from './testing/test-alert-store.ts';
 
 const text = (body: string | Uint8Array) => (typeof body === 'string' ? body : Buffer.from(body).toString());
+
+useTestDatabase();
 
 describe('GET /api/rules', () => {
   it('answers the rules in force, as core parsed them', async () => {

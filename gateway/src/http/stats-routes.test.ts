@@ -3,6 +3,7 @@ import { makeAlert } from '@vigil/db/testing';
 import { describe, expect, it } from 'vitest';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter, NOW } from './testing/router-fixture.ts';
+import { useTestDatabase } from './testing/test-alert-store.ts';
 
 const minutesBeforeNow = (m: number) => new Date(NOW - m * 60_000).toISOString();
 const alerts: Alert[] = [
@@ -36,6 +37,8 @@ async function get(target: string, limits = {}) {
   // biome-ignore lint/suspicious/noExplicitAny: response shapes are checked field by field below
   return { status: response.status, body: bodyJson(response) as any };
 }
+
+useTestDatabase();
 
 describe('GET /api/stats/summary', () => {
   it('counts services and rules named like Object.prototype members', async () => {

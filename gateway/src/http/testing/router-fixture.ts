@@ -2,20 +2,19 @@ import { type Alert, topicNames } from '@vigil/core';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createHttpRouter, type HttpRouterOptions } from '../create-http-router.ts';
-import { createMemoryAlertStore } from './memory-alert-store.ts';
 import { createRecordingBus } from './recording-bus.ts';
+import { seededStore } from './test-alert-store.ts';
 
 /** Fixed wall clock of the unit tests: 2030-01-01T12:00:00Z. */
 export const NOW = Date.UTC(2030, 0, 1, 12);
 
-/** A router over in-memory collaborators; any option can be overridden. */
+/** A router over the real store on an in-memory PGlite holding `alerts`, and a recording bus; any option can be overridden. */
 export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Alert[] } = {}) {
   const { alerts = [], ...options } = overrides;
-  const store = createMemoryAlertStore(alerts);
+  const store = options.store ?? seededStore(alerts);
   const bus = createRecordingBus();
   const registry = new Registry();
   const router = createHttpRouter({
-    store,
     bus,
     rules: [],
     health: {},
@@ -24,6 +23,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
     now: () => NOW,
     topicOf: (source) => topicNames().events[source],
     ...options,
+    store,
   });
   return { router, store, bus, registry };
 }
