@@ -1,3 +1,8 @@
+/**
+ * The gateway's one composition file: builds its parts in dependency order (metrics → HTTP router → alert
+ * feed → fan-out → uWS transport) and hands each its collaborators explicitly. main.ts, app's embedded
+ * system and the fan-out benchmark all build the gateway through createGatewayService.
+ */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Bus, Source } from '@vigil/core';
@@ -5,42 +10,80 @@ import type { Rule } from '@vigil/core/rules';
 import type { AlertStore } from '@vigil/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createLiveGateway, type LiveGatewayOptions } from './fanout/live-gateway.ts';
+import { createFanout, type Fanout } from './fanout/fanout.ts';
+import { DEFAULT_FANOUT_LIMITS, type FanoutLimits, hardBackpressureLimit } from './fanout/fanout-limits.ts';
+import { type AlertFeed, createAlertFeed } from './feed/alert-feed.ts';
+import { DEFAULT_FEED_LIMITS, type FeedLimits } from './feed/feed-limits.ts';
 import { createHttpRouter } from './http/create-http-router.ts';
-import type { EventKeyFn, HealthProbe } from './http/http-ports.ts';
+import type { EventKeyFn, HealthProbe, HttpAlertStore } from './http/http-ports.ts';
+import { createLiveMetrics } from './live/live-metrics.ts';
+import type { TransportLimits } from './transport/transport-limits.ts';
+import { createUwsServer, type UwsServer } from './transport/uws-server.ts';
 
 /** Where `npm run build -w @vigil/ui` writes the dashboard. */
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../ui/build', import.meta.url));
 
 export interface GatewayServiceOptions {
   bus: Bus;
-  store: AlertStore;
+  /** What the routes read and write, and its ping for /health. */
+  store: HttpAlertStore & Pick<AlertStore, 'ping'>;
   rules: readonly Rule[];
   registry: Registry;
   logger: Logger;
   host: string;
+  /** 0: the OS picks (start() returns the port). */
   port: number;
-  /** Cursor epoch (see fanout/live-gateway.ts). */
+  /** Cursor epoch: a fixed string for Kafka (e.g. `k1`), the process start for the in-process bus. */
   epoch: string;
+  /** The alerts topic (1 partition), `topicNames(prefix).alerts`. Tests use a unique name. */
   alertsTopic: string;
+  /** This instance's consumer group of the alerts topic; default unique per instance. */
+  groupId?: string;
   /** Topic of each source's events, where HTTP ingest publishes (TOPIC_PREFIX). */
   eventTopics: Record<Source, string>;
   /** Extra health probes beside the database's. */
   health?: Record<string, HealthProbe>;
   eventKey: EventKeyFn;
   staticDir?: string;
+  /** Origins allowed to open /ws; unset: any. */
   allowedOrigins?: readonly string[];
   now?: () => number;
   /** Feed, fan-out and transport limits (defaults in gateway/README.md, "WebSocket: limits"). */
-  limits?: LiveGatewayOptions['limits'];
+  limits?: {
+    feed?: Partial<FeedLimits>;
+    fanout?: Partial<FanoutLimits>;
+    /** maxBackpressure is derived from the fan-out's and feed's limits unless given. */
+    transport?: Partial<TransportLimits>;
+  };
+}
+
+export interface GatewayService {
+  readonly feed: AlertFeed;
+  readonly fanout: Fanout;
+  readonly server: UwsServer;
+  /** Starts the feed (preloads the ring, goes live), then listens. */
+  start(): Promise<{ port: number }>;
+  /** Closes the server (WebSockets get 1001), stops replays, then the feed. The bus is the caller's. */
+  stop(): Promise<void>;
 }
 
 /** The gateway's one port: REST, ingest, metrics and the dashboard over HTTP, live alerts over /ws. */
-export function createGatewayService(options: GatewayServiceOptions) {
+export function createGatewayService(options: GatewayServiceOptions): GatewayService {
   const logger = options.logger.child({ module: 'gateway' });
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   const hasDashboard = existsSync(staticDir);
   if (!hasDashboard) logger.warn({ staticDir }, 'dashboard not built: run `npm run build -w @vigil/ui`');
+  const feedLimits = { ...DEFAULT_FEED_LIMITS, ...options.limits?.feed };
+  // Checked once per feed chunk by default: fewer native calls than a check per turn, bounded headroom.
+  const fanoutLimits = {
+    ...DEFAULT_FANOUT_LIMITS,
+    checkBytes: feedLimits.chunkBytes,
+    ...options.limits?.fanout,
+  };
+
+  const metrics = createLiveMetrics(options.registry);
+  // The router depends on nothing live, so it is built before the feed, whose new alerts invalidate its
+  // response cache: the feed's sink calls router.invalidate directly instead of a late-bound onAlerts hook.
   const router = createHttpRouter({
     store: options.store,
     bus: options.bus,
@@ -53,18 +96,68 @@ export function createGatewayService(options: GatewayServiceOptions) {
     eventKey: options.eventKey,
     topicOf: (source) => options.eventTopics[source],
   });
-  return createLiveGateway({
+  // Two references point backwards and are inherent, not an artefact of the order: the feed delivers to the
+  // fan-out while the fan-out reads its history from the feed, and the fan-out publishes through the server
+  // while the server hands its sockets to the fan-out. Neither side is called before start() (the feed
+  // delivers only once started, the fan-out publishes only to subscribed sockets), so both are set by then.
+  let fanout: Fanout | undefined;
+  let server: UwsServer | undefined;
+  const feed = createAlertFeed({
     bus: options.bus,
     epoch: options.epoch,
+    topic: options.alertsTopic,
+    groupId: options.groupId,
+    sink: {
+      deliver: (entries) => {
+        fanout?.deliver(entries);
+        router.invalidate();
+      },
+      lost: (range) => fanout?.lost(range),
+    },
+    metrics,
+    logger,
+    limits: feedLimits,
+  });
+  fanout = createFanout({
+    history: feed,
+    publish: (topic, frame) => server?.publish(topic, frame),
+    metrics,
+    logger,
+    now: options.now,
+    limits: fanoutLimits,
+  });
+  server = createUwsServer({
     host: options.host,
     port: options.port,
     http: router,
-    onAlerts: () => router.invalidate(),
-    registry: options.registry,
-    logger,
-    topic: options.alertsTopic,
+    ws: fanout,
     allowedOrigins: options.allowedOrigins,
-    now: options.now,
-    limits: options.limits,
+    logger,
+    limits: {
+      maxBackpressure: hardBackpressureLimit({
+        maxBufferedBytes: fanoutLimits.maxBufferedBytes,
+        checkBytes: fanoutLimits.checkBytes,
+        chunkBytes: feedLimits.chunkBytes,
+        // A frame is the alert record plus ~40 bytes of envelope; the envelope is inside the 64 KiB margin.
+        maxFrameBytes: feedLimits.maxAlertBytes,
+      }),
+      ...options.limits?.transport,
+    },
   });
+  const live = { feed, fanout, server };
+  let started = false;
+
+  return {
+    ...live,
+    async start() {
+      await feed.start();
+      started = true;
+      return live.server.start();
+    },
+    async stop() {
+      await live.server.stop();
+      live.fanout.stop();
+      if (started) await feed.stop();
+    },
+  };
 }

@@ -1,21 +1,24 @@
 // HTTP: REST history, HTTP ingest, static dashboard, OpenAPI (gateway/src/http/).
 
-// Live side: uWS transport, WebSocket fan-out, alert feed (gateway/src/transport, fanout, feed).
+// Live side: uWS transport, WebSocket fan-out, alert feed (gateway/src/transport, fanout, feed; their shared
+// contracts in live/live-types.ts; composed in gateway-service.ts).
 export type { Connection, WsHandlers } from './fanout/connection.ts';
 export { createFanout, type Fanout, type FanoutOptions, type FanoutStats } from './fanout/fanout.ts';
 export { DEFAULT_FANOUT_LIMITS, type FanoutLimits, hardBackpressureLimit } from './fanout/fanout-limits.ts';
-export { createLiveGateway, type LiveGateway, type LiveGatewayOptions } from './fanout/live-gateway.ts';
-export { createLiveMetrics, type LiveMetrics } from './fanout/live-metrics.ts';
 export {
   type AlertFeed,
   type AlertFeedOptions,
-  type AlertSink,
   createAlertFeed,
   type FeedStatus,
 } from './feed/alert-feed.ts';
 export { type CursorCodec, createCursorCodec } from './feed/cursor.ts';
 export { DEFAULT_FEED_LIMITS, type FeedLimits } from './feed/feed-limits.ts';
-export { createGatewayService, DEFAULT_STATIC_DIR, type GatewayServiceOptions } from './gateway-service.ts';
+export {
+  createGatewayService,
+  DEFAULT_STATIC_DIR,
+  type GatewayService,
+  type GatewayServiceOptions,
+} from './gateway-service.ts';
 export { createHttpRouter, type HttpRouter, type HttpRouterOptions } from './http/create-http-router.ts';
 export { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http/http-limits.ts';
 export type {
@@ -26,5 +29,14 @@ export type {
 } from './http/http-ports.ts';
 export type { HttpHandler, HttpRequest, HttpResponse } from './http/http-types.ts';
 export { buildOpenApiDocument, OPENAPI_PATH } from './http/openapi.ts';
+export { createLiveMetrics } from './live/live-metrics.ts';
+export {
+  type AlertHistory,
+  type AlertSink,
+  CursorExpiredError,
+  type LiveMetrics,
+  type LostRange,
+  type RingEntry,
+} from './live/live-types.ts';
 export { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from './transport/transport-limits.ts';
 export { createUwsServer, type UwsServer, type UwsServerOptions } from './transport/uws-server.ts';

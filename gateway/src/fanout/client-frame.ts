@@ -7,7 +7,7 @@ import {
   WS_ERROR_CODES,
   type WsErrorCode,
 } from '@vigil/core';
-import { MAX_CURSOR_LENGTH } from '../feed/cursor.ts';
+import { MAX_CURSOR_LENGTH } from '../live/live-types.ts';
 
 /** Values one filter field may list: far more than any UI offers; bounds the per-alert match cost. */
 export const MAX_VALUES_PER_FIELD = 50;

@@ -1,12 +1,10 @@
 import { type ServerFrame, WS_CLOSE_CODES } from '@vigil/core';
 import type { Logger } from 'pino';
-import type { LostRange } from '../feed/alert-feed.ts';
-import type { RingEntry } from '../feed/alert-ring.ts';
+import type { LiveMetrics, LostRange, RingEntry } from '../live/live-types.ts';
 import type { Connection, Publish } from './connection.ts';
 import type { FanoutLimits } from './fanout-limits.ts';
 import type { CanonicalFilter } from './filter.ts';
 import { createHeadWaiters } from './head-waiters.ts';
-import type { LiveMetrics } from './live-metrics.ts';
 import { createSubscriptionGroups, type Group } from './subscription-groups.ts';
 
 export interface DeliveryOptions {

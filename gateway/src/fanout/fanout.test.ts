@@ -4,9 +4,9 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { makeAlert } from '../feed/testing/alerts.ts';
+import { createLiveMetrics } from '../live/live-metrics.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import type { FanoutLimits } from './fanout-limits.ts';
-import { createLiveMetrics } from './live-metrics.ts';
 import { type FakeConnection, fakeConnection, fakePubSub } from './testing/fake-connection.ts';
 import { fakeHistory } from './testing/fake-history.ts';
 

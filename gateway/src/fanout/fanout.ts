@@ -1,10 +1,8 @@
 import type { Logger } from 'pino';
-import type { AlertSink } from '../feed/alert-feed.ts';
-import type { AlertHistory } from './alert-history.ts';
+import type { AlertHistory, AlertSink, LiveMetrics } from '../live/live-types.ts';
 import type { Publish, WsHandlers } from './connection.ts';
 import { createDelivery } from './delivery.ts';
 import { DEFAULT_FANOUT_LIMITS, type FanoutLimits } from './fanout-limits.ts';
-import type { LiveMetrics } from './live-metrics.ts';
 import { createSessions } from './sessions.ts';
 
 export interface FanoutOptions {

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAlertFeed } from '../feed/alert-feed.ts';
 import { makeAlert } from '../feed/testing/alerts.ts';
 import { gappyBus } from '../feed/testing/gappy-bus.ts';
+import { createLiveMetrics } from '../live/live-metrics.ts';
 import { createFanout, type Fanout } from './fanout.ts';
-import { createLiveMetrics } from './live-metrics.ts';
 import { type FakeConnection, fakeConnection, fakePubSub } from './testing/fake-connection.ts';
 
 const logger = pino({ level: 'silent' });
@@ -18,7 +18,7 @@ const frames = (conn: FakeConnection, op: string) => conn.parsed().filter((f) =>
 const alertIds = (conn: FakeConnection) => frames(conn, 'alert').map((f) => (f.alert as Alert).id);
 const lastCursor = (conn: FakeConnection) => frames(conn, 'alert').at(-1)?.cursor as string;
 
-/** The live side as live-gateway.ts wires it (feed → fan-out), with fake sockets instead of uWS. */
+/** The live side as gateway-service.ts wires it (feed → fan-out), with fake sockets instead of uWS. */
 describe('live subscribers after the alert feed lost a gap', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {

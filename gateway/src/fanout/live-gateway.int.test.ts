@@ -1,7 +1,7 @@
 import { describeWith, services, uniqueName, waitFor } from '@vigil/harness';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { GatewayService } from '../gateway-service.ts';
 import { connectClient, type TestClient } from '../transport/testing/ws-client.ts';
-import type { LiveGateway } from './live-gateway.ts';
 import {
   alertRange,
   type BusEnv,
@@ -19,7 +19,7 @@ const ids = (from: number, count: number) => Array.from({ length: count }, (_, i
 function liveSuite(makeEnv: () => BusEnv) {
   let env: BusEnv;
   let topic: string;
-  const gateways: LiveGateway[] = [];
+  const gateways: GatewayService[] = [];
   const clients: TestClient[] = [];
 
   beforeAll(() => {

@@ -1,6 +1,5 @@
 import { matchesFilter } from '@vigil/core';
-import type { RingEntry } from '../feed/alert-ring.ts';
-import { type AlertHistory, CursorExpiredError } from './alert-history.ts';
+import { type AlertHistory, CursorExpiredError, type RingEntry } from '../live/live-types.ts';
 import type { CanonicalFilter } from './filter.ts';
 import { busVerdict, planResume } from './resume-plan.ts';
 

@@ -1,4 +1,4 @@
-import type { HistoryWindow } from './alert-history.ts';
+import type { HistoryWindow } from '../live/live-types.ts';
 
 /**
  * Where the alerts after a cursor come from (`next` = the first offset the client has not seen):

@@ -1,12 +1,11 @@
 import { type ServerFrame, WS_ERROR_CODES, type WsErrorCode } from '@vigil/core';
 import type { Logger } from 'pino';
-import type { AlertHistory } from './alert-history.ts';
+import type { AlertHistory, LiveMetrics } from '../live/live-types.ts';
 import { parseClientFrame } from './client-frame.ts';
 import type { Connection, WsHandlers } from './connection.ts';
 import type { Delivery } from './delivery.ts';
 import type { FanoutLimits } from './fanout-limits.ts';
 import { type CanonicalFilter, canonicalFilter } from './filter.ts';
-import type { LiveMetrics } from './live-metrics.ts';
 import { runReplay } from './replay.ts';
 import type { Group } from './subscription-groups.ts';
 

@@ -1,32 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, type BusConsumer, type BusMessage, FEED_START, retry, ValidationError } from '@vigil/core';
 import type { Logger } from 'pino';
-import { type AlertHistory, CursorExpiredError } from '../fanout/alert-history.ts';
-import type { LiveMetrics } from '../fanout/live-metrics.ts';
-import { createAlertRing, type RingEntry } from './alert-ring.ts';
+import {
+  type AlertHistory,
+  type AlertSink,
+  CursorExpiredError,
+  type LiveMetrics,
+  type RingEntry,
+} from '../live/live-types.ts';
+import { createAlertRing } from './alert-ring.ts';
 import { createCursorCodec } from './cursor.ts';
 import { decodeAlertRecord } from './decode-alert.ts';
 import { createDedupeWindow, type DedupeWindow } from './dedupe-window.ts';
 import { DEFAULT_FEED_LIMITS, type FeedLimits } from './feed-limits.ts';
 import { readRange } from './range-reader.ts';
 import { createSemaphore } from './semaphore.ts';
-
-/** Offsets [from, to) of the alerts topic that the feed could not read: whatever alerts they held were never delivered. */
-export interface LostRange {
-  from: number;
-  to: number;
-}
-
-/** Where new alerts go (the fan-out). */
-export interface AlertSink {
-  /** New alerts in offset order. Called with an empty list too, when only the head moved. */
-  deliver(entries: readonly RingEntry[]): void;
-  /**
-   * Live subscribers may have missed alerts in `range`: called before anything after it is delivered,
-   * so each one's last cursor is still before the hole and a resume from it reads the hole from the bus.
-   */
-  lost(range: LostRange): void;
-}
 
 export interface AlertFeedOptions {
   bus: Bus;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createAlertRing, type RingEntry } from './alert-ring.ts';
+import type { RingEntry } from '../live/live-types.ts';
+import { createAlertRing } from './alert-ring.ts';
 
 const entry = (offset: number, frame = `frame-${offset}`): RingEntry => ({
   offset,

@@ -1,17 +1,4 @@
-import type { FilterKeys } from '@vigil/core';
-
-/** One alert as the gateway keeps and sends it. */
-export interface RingEntry {
-  /** Offset of the record in the alerts topic. */
-  readonly offset: number;
-  readonly id: string;
-  /** The fields a filter matches on, kept apart from the frame so the parsed alert can be dropped. */
-  readonly keys: FilterKeys;
-  /** The `{"op":"alert",...}` frame, serialized once and shared by every group and every replay. */
-  readonly frame: string;
-  /** Epoch ms the processor published the alert (for the delivery-latency histogram). */
-  readonly publishedAt: number;
-}
+import type { RingEntry } from '../live/live-types.ts';
 
 export interface AlertRingLimits {
   /** Newest alerts kept for resume. */

@@ -1,4 +1,5 @@
 import { WS_ERROR_CODES } from '@vigil/core';
+import { type DecodedCursor, MAX_CURSOR_LENGTH, POSITION_WIDTH } from '../live/live-types.ts';
 
 /**
  * WebSocket cursors: `<epoch>.<position>`, where position is the NEXT offset of the alerts topic to
@@ -12,20 +13,8 @@ import { WS_ERROR_CODES } from '@vigil/core';
  * into another offset space is recognised as expired instead of silently meaning something else.
  */
 
-/** 36^13 > 2^63: room for any Kafka offset, although JS numbers (2^53) are used to hold them. */
-const POSITION_WIDTH = 13;
 const EPOCH_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const POSITION_PATTERN = /^[0-9a-z]{13}$/;
-/** Longest text accepted as a cursor; anything longer is not one of ours. */
-export const MAX_CURSOR_LENGTH = 64 + 1 + POSITION_WIDTH;
-
-export type DecodedCursor =
-  | { ok: true; next: number }
-  | {
-      ok: false;
-      code: typeof WS_ERROR_CODES.badRequest | typeof WS_ERROR_CODES.cursorExpired;
-      message: string;
-    };
 
 export interface CursorCodec {
   readonly epoch: string;

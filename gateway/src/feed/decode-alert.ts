@@ -1,5 +1,5 @@
 import { alertError, type BusMessage, isAlert } from '@vigil/core';
-import type { RingEntry } from './alert-ring.ts';
+import type { RingEntry } from '../live/live-types.ts';
 import type { CursorCodec } from './cursor.ts';
 
 export type DecodedRecord = { ok: true; entry: RingEntry } | { ok: false; reason: string };

@@ -1,7 +1,7 @@
 import { ERROR_CODES, TimeoutError, UnavailableError, ValidationError, VigilError } from '@vigil/core';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { CursorExpiredError } from '../fanout/alert-history.ts';
+import { CursorExpiredError } from '../live/live-types.ts';
 import { errorResponse, HttpError } from './http-errors.ts';
 import { bodyJson } from './testing/request.ts';
 

@@ -1,9 +1,9 @@
 import type { Alert } from '@vigil/core';
-import { createAlertRing, type RingEntry } from '../../feed/alert-ring.ts';
+import { createAlertRing } from '../../feed/alert-ring.ts';
 import { createCursorCodec } from '../../feed/cursor.ts';
 import { decodeAlertRecord } from '../../feed/decode-alert.ts';
 import { busRecord } from '../../feed/testing/alerts.ts';
-import { type AlertHistory, CursorExpiredError } from '../alert-history.ts';
+import { type AlertHistory, CursorExpiredError, type RingEntry } from '../../live/live-types.ts';
 
 export interface FakeHistory extends AlertHistory {
   /** Appends alerts at the next offsets, to the ring and to the "bus"; returns their entries. */

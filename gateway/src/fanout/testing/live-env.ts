@@ -1,10 +1,15 @@
 import { createKafkaBus, createMemoryBus } from '@vigil/adapters';
-import { type Alert, type Bus, SEVERITIES, SOURCES } from '@vigil/core';
+import { type Alert, type Bus, partitionKey, SEVERITIES, SOURCES, topicNames } from '@vigil/core';
 import { uniqueName } from '@vigil/harness';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { makeAlert } from '../../feed/testing/alerts.ts';
-import { createLiveGateway, type LiveGateway, type LiveGatewayOptions } from '../live-gateway.ts';
+import {
+  createGatewayService,
+  type GatewayService,
+  type GatewayServiceOptions,
+} from '../../gateway-service.ts';
+import { seededStore } from '../../http/testing/test-alert-store.ts';
 
 export const logger = pino({ level: process.env.GATEWAY_TEST_LOG ?? 'silent' });
 
@@ -88,21 +93,28 @@ export function kafkaEnv(brokers: string[]): BusEnv {
   };
 }
 
-/** A live gateway on port 0 with a stub HTTP side, its own registry, and its ws:// URL. */
+/**
+ * A gateway on port 0 as createGatewayService builds it, with its own registry, and its ws:// URL. The live
+ * suite never calls REST, so the store's in-memory database is never opened.
+ */
 export async function startGateway(
   env: BusEnv,
   topic: string,
-  extra: Partial<Pick<LiveGatewayOptions, 'limits' | 'allowedOrigins'>> = {},
-): Promise<{ gateway: LiveGateway; url: string; registry: Registry; bus: Bus }> {
+  extra: Partial<Pick<GatewayServiceOptions, 'limits' | 'allowedOrigins'>> = {},
+): Promise<{ gateway: GatewayService; url: string; registry: Registry; bus: Bus }> {
   const bus = await env.gatewayBus();
   const registry = new Registry();
-  const gateway = createLiveGateway({
+  const gateway = createGatewayService({
     bus,
+    // The live suite never reaches REST or /health: the store's database is never opened.
+    store: Object.assign(seededStore([]), { ping: async () => {} }),
+    rules: [],
     epoch: env.epoch,
-    topic,
+    alertsTopic: topic,
+    eventTopics: topicNames(uniqueName('unused')).events,
+    eventKey: partitionKey,
     host: '127.0.0.1',
     port: 0,
-    http: async () => ({ status: 404, body: 'not here' }),
     registry,
     logger,
     ...extra,

@@ -1,25 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-
-/** Counters of the live side (transport, fan-out, feed); all on the registry main exposes at /metrics. */
-export interface LiveMetrics {
-  connections: Gauge;
-  /** Connections with an active subscription (live or still replaying). */
-  subscriptions: Gauge;
-  /** Distinct canonical filters = uWS topics in use. */
-  filterGroups: Gauge;
-  framesSent: Counter<'op'>;
-  alertsFannedOut: Counter;
-  errors: Counter<'code'>;
-  slowClientsDropped: Counter<'reason'>;
-  badAlertRecords: Counter;
-  duplicateAlerts: Counter;
-  /** Gaps the live consumer skipped, by whether the feed could read them from the bus (`repaired`) or not (`lost`). */
-  feedGaps: Counter<'outcome'>;
-  /** Live subscribers closed with 4010 (resumeRequired) after a lost gap. */
-  resumeRequired: Counter;
-  replays: Counter<'source'>;
-  deliveryLatency: Histogram;
-}
+import type { LiveMetrics } from './live-types.ts';
 
 // Several gateways may share one registry (tests, an in-process restart); prom-client refuses a second
 // metric of the same name, so an existing one is reused and the values add up.
