@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRetriable } from '@vigil/core';
@@ -41,6 +41,15 @@ describe('durable memory bus', () => {
     const member = first.consumer({ groupId: 'g', topics: ['t'], fromBeginning: true, autoCommit: false });
     await member.run(got.handler);
     await waitFor(() => got.values().length === 10, 'the first ten');
+    // A reader that never commits (like the gateway's range reads) leaves nothing in the offsets file.
+    const reader = first.consumer({
+      groupId: 'throw-away',
+      topics: ['t'],
+      fromBeginning: true,
+      autoCommit: false,
+    });
+    await reader.run(async () => {});
+    await reader.stop();
     await member.commit([{ topic: 't', partition: 0, offset: '3' }]);
     const id = first.logId();
     await first.stop();
@@ -48,6 +57,8 @@ describe('durable memory bus', () => {
     const second = durable(dir);
     await second.start([{ topic: 't', partitions: 2 }]);
     expect(second.logId()).toBe(id);
+    const saved = JSON.parse(await readFile(join(dir, 'offsets.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(saved)).toEqual(['g']);
     expect(await second.topicOffsets('t')).toEqual([
       { partition: 0, low: '0', high: '5' },
       { partition: 1, low: '0', high: '5' },

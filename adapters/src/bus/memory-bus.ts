@@ -113,7 +113,13 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
   const saveOffsets = () => {
     disk
       ?.saveOffsets(() =>
-        Object.fromEntries([...groups].map(([id, group]) => [id, Object.fromEntries(group.committed)])),
+        // Only groups that committed: throw-away readers (the gateway's range reads) never do, and one
+        // entry each would grow the file with every resume from the bus.
+        Object.fromEntries(
+          [...groups]
+            .filter(([, group]) => group.committed.size > 0)
+            .map(([id, group]) => [id, Object.fromEntries(group.committed)]),
+        ),
       )
       .catch((err: unknown) => logger.warn({ err }, 'committed offsets not saved; a restart replays more'));
   };
