@@ -53,3 +53,61 @@ describe('createApiClient', () => {
     );
   });
 });
+
+describe('createApiClient: auth and admin calls', () => {
+  const recorder = (status: number, body: unknown) => {
+    const calls: { url: string; method: string; body: unknown }[] = [];
+    let unauthorized = 0;
+    const fetch = (async (url: string, init: RequestInit) => {
+      calls.push({
+        url,
+        method: init.method ?? 'GET',
+        body: init.body ? JSON.parse(String(init.body)) : undefined,
+      });
+      return new Response(status === 204 ? null : JSON.stringify(body), { status });
+    }) as typeof globalThis.fetch;
+    return {
+      api: createApiClient({ fetch, onUnauthorized: () => unauthorized++ }),
+      calls,
+      unauthorized: () => unauthorized,
+    };
+  };
+
+  it('PATCHes an alert status', async () => {
+    const { api, calls } = recorder(200, { id: 'a1', status: 'resolved' });
+    await api.updateStatus('a1', 'resolved');
+    expect(calls).toEqual([{ url: '/api/alerts/a1', method: 'PATCH', body: { status: 'resolved' } }]);
+  });
+
+  it('sends the user to sign in when any call answers 401, but not for a wrong password', async () => {
+    const { api, unauthorized } = recorder(401, { error: 'unauthorized' });
+    await api.rules().catch(() => undefined);
+    await api.auth.me().catch(() => undefined);
+    expect(unauthorized()).toBe(2);
+    await api.auth.login('ada', 'wrong').catch(() => undefined);
+    expect(unauthorized()).toBe(2);
+  });
+
+  it('creates a token with only the fields given, and revokes one by id', async () => {
+    const { api, calls } = recorder(201, { id: 't1', name: 'ci', role: 'ingest', secret: 'vgl_x' });
+    const created = await api.admin.createToken({ name: 'ci', role: 'ingest', sources: ['logs'] });
+    expect(created.secret).toBe('vgl_x');
+    expect(calls[0]).toEqual({
+      url: '/api/tokens',
+      method: 'POST',
+      body: { name: 'ci', role: 'ingest', sources: ['logs'] },
+    });
+  });
+
+  it('leaves empty audit filters out of the query', async () => {
+    const { api, calls } = recorder(200, { items: [], nextCursor: null });
+    await api.admin.audit({ action: 'auth.login', actor: '', outcome: 'failure', cursor: 'c1' });
+    expect(calls[0]?.url).toBe('/api/audit?action=auth.login&outcome=failure&cursor=c1');
+  });
+
+  it('deletes a user and changes a role', async () => {
+    const { api, calls } = recorder(204, null);
+    await api.admin.deleteUser('u/1');
+    expect(calls[0]).toEqual({ url: '/api/users/u%2F1', method: 'DELETE', body: undefined });
+  });
+});

@@ -1,4 +1,7 @@
-import { type Alert, ERROR_CODES, UnavailableError, ValidationError, VigilError } from '@vigil/core';
+import { type Alert, type AlertStatus, ERROR_CODES, VigilError } from '@vigil/core';
+import { createAdminClient } from './admin-client.ts';
+import { createAuthClient } from './auth-client.ts';
+import { createHttp, type HttpOptions } from './http.ts';
 import {
   type AlertPage,
   type AlertSummary,
@@ -12,45 +15,17 @@ import {
   type TimelinePoint,
 } from './normalize.ts';
 
-export interface ApiClientOptions {
-  fetch: typeof fetch;
-  /** Prefix of every path; '' for the page's own origin (the gateway serves both). */
-  base?: string;
-}
+export type ApiClientOptions = HttpOptions;
 
-const problemText = async (response: Response): Promise<string> => {
-  const text = await response.text();
-  try {
-    const body = JSON.parse(text) as { error?: unknown };
-    return typeof body.error === 'string' ? body.error : text;
-  } catch (err) {
-    // Not JSON (a proxy's HTML error page): show the start of it, and why it was not parsed.
-    return text.slice(0, 200) || (err as Error).message;
-  }
-};
-
-/** Maps an HTTP failure to core's taxonomy: 4xx are the request's fault, the rest may pass on retry. */
-async function httpError(response: Response): Promise<VigilError> {
-  const message = `${response.status} ${await problemText(response)}`;
-  if (response.status === 404) return new VigilError(ERROR_CODES.notFound, message);
-  if (response.status >= 400 && response.status < 500) return new ValidationError(message);
-  return new UnavailableError(message);
-}
-
-/** The REST API (gateway/README.md, "HTTP: REST API"). Every call is made on a user action or page load, never on a timer. */
-export function createApiClient({ fetch: doFetch, base = '' }: ApiClientOptions) {
-  async function getJson(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<unknown> {
-    const query = params && params.size > 0 ? `?${params}` : '';
-    let response: Response;
-    try {
-      response = await doFetch(`${base}${path}${query}`, { headers: { accept: 'application/json' }, signal });
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
-      throw new UnavailableError(`gateway unreachable: ${(err as Error).message}`, { cause: err });
-    }
-    if (!response.ok) throw await httpError(response);
-    return response.json();
-  }
+/**
+ * The dashboard's one REST client (gateway/README.md, "HTTP: REST API" and "Auth"): every call
+ * goes through one createHttp, so a 401 anywhere sends the user to sign in. Every call is made on a user
+ * action or page load, never on a timer.
+ */
+export function createApiClient(options: ApiClientOptions) {
+  const http = createHttp(options);
+  const getJson = (path: string, params?: URLSearchParams, signal?: AbortSignal) =>
+    http(path, { params, signal });
 
   const range = (from?: string, to?: string) => {
     const params = new URLSearchParams();
@@ -86,6 +61,15 @@ export function createApiClient({ fetch: doFetch, base = '' }: ApiClientOptions)
     async rules(signal?: AbortSignal): Promise<Rule[]> {
       return readRules(await getJson('/api/rules', undefined, signal));
     },
+    /** Acknowledge, resolve or reopen (operators and admins); answers the updated alert. */
+    async updateStatus(id: string, status: AlertStatus): Promise<Alert> {
+      return (await http(`/api/alerts/${encodeURIComponent(id)}`, {
+        method: 'PATCH',
+        body: { status },
+      })) as Alert;
+    },
+    auth: createAuthClient(http),
+    admin: createAdminClient(http),
   };
 }
 

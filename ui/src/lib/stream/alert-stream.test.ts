@@ -11,6 +11,7 @@ describe('createAlertStream', () => {
   let states: ConnectionState[];
   let problems: StreamProblem[];
   let resyncs: number;
+  let signedOut: number[];
   let stream: AlertStream;
 
   const socket = (i: number) => {
@@ -31,6 +32,7 @@ describe('createAlertStream', () => {
     states = [];
     problems = [];
     resyncs = 0;
+    signedOut = [];
     stream = createAlertStream({
       url: 'ws://gateway/ws',
       socket: net.factory,
@@ -41,6 +43,7 @@ describe('createAlertStream', () => {
       onState: (state) => states.push(state),
       onResync: () => resyncs++,
       onProblem: (problem) => problems.push(problem),
+      onSignedOut: (code) => signedOut.push(code),
     });
   });
 
@@ -165,6 +168,49 @@ describe('createAlertStream', () => {
       socket(0).serverClose();
       socket(0).serverSend(alertFrame('late', 'c7'));
       expect(received).toEqual([]);
+    });
+  });
+
+  describe('signed out (4001 unauthorized, 4011 credentials revoked)', () => {
+    for (const code of [4001, 4011]) {
+      it(`stops on close ${code} instead of reconnecting in a loop, and says so once`, () => {
+        stream.start();
+        connectLive(0);
+        socket(0).serverClose(code);
+        expect(stream.state).toEqual({ status: 'signed-out', closeCode: code });
+        expect(signedOut).toEqual([code]);
+        timers.advance(120_000);
+        expect(net.sockets).toHaveLength(1);
+        expect(timers.pendingCount).toBe(0);
+        stream.retryNow();
+        expect(net.sockets).toHaveLength(1);
+      });
+    }
+
+    it('stops too when the gateway refuses the socket before it is subscribed', () => {
+      stream.start();
+      socket(0).open();
+      socket(0).serverSend({ op: 'error', code: 'unauthorized', message: 'sign in' });
+      socket(0).serverClose(4001);
+      expect(stream.state.status).toBe('signed-out');
+      timers.advance(60_000);
+      expect(net.sockets).toHaveLength(1);
+    });
+
+    it('connects again when started after signing in', () => {
+      stream.start();
+      socket(0).serverClose(4001);
+      stream.start();
+      expect(net.sockets).toHaveLength(2);
+      expect(stream.state.status).toBe('connecting');
+    });
+
+    it('still reconnects after any other close', () => {
+      stream.start();
+      connectLive(0);
+      socket(0).serverClose(WS_CLOSE_CODES.policyViolation);
+      expect(stream.state.status).toBe('reconnecting');
+      expect(signedOut).toEqual([]);
     });
   });
 

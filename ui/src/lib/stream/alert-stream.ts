@@ -19,6 +19,12 @@ const PING_INTERVAL_MS = 25_000;
 const PONG_TIMEOUT_MS = 10_000;
 /** Ids remembered for deduplication: far more than a replay after a reconnect can carry. */
 const DEDUPE_CAPACITY = 10_000;
+/**
+ * Close codes after which a reconnect with the same credentials cannot succeed: 4001 unauthorized (no or
+ * an expired session), 4011 credentials revoked (signed out, password changed, token revoked). Retrying
+ * would loop; the user must sign in again.
+ */
+export const SIGNED_OUT_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4011]);
 
 export interface StreamProblem {
   kind: 'protocol' | 'server' | 'transport';
@@ -43,6 +49,8 @@ export interface AlertStreamOptions {
   /** The gateway no longer holds our cursor: alerts may have been missed, reload from REST. */
   onResync?(): void;
   onProblem?(problem: StreamProblem): void;
+  /** Closed with a SIGNED_OUT_CLOSE_CODES code: the stream has stopped, sign in again and start it anew. */
+  onSignedOut?(closeCode: number): void;
 }
 
 export interface AlertStream {
@@ -163,6 +171,12 @@ export function createAlertStream(options: AlertStreamOptions): AlertStream {
   function onClosed(code: number | null) {
     abandonSocket();
     if (!running || !online) return;
+    if (code !== null && SIGNED_OUT_CLOSE_CODES.has(code)) {
+      running = false;
+      setState({ status: 'signed-out', closeCode: code });
+      options.onSignedOut?.(code);
+      return;
+    }
     const delay = backoffDelay(attempt + 1, backoff, options.random); // attempt counts the retries made
     attempt += 1;
     setState({ status: 'reconnecting', attempt, retryAt: now() + delay, closeCode: code });

@@ -15,4 +15,11 @@ describe('describeConnection', () => {
   it('says offline when the browser has no network', () => {
     expect(describeConnection({ status: 'offline' }, 0)).toEqual({ text: 'Offline', tone: 'muted' });
   });
+
+  it('says signed out after the gateway refused the credentials', () => {
+    expect(describeConnection({ status: 'signed-out', closeCode: 4011 }, 0)).toEqual({
+      text: 'Signed out',
+      tone: 'muted',
+    });
+  });
 });

@@ -4,7 +4,9 @@ export type ConnectionState =
   | { status: 'connecting'; attempt: number }
   | { status: 'live'; since: number }
   | { status: 'reconnecting'; attempt: number; retryAt: number; closeCode: number | null }
-  | { status: 'offline' };
+  | { status: 'offline' }
+  /** Closed 4001/4011: no reconnect until the user signs in again. */
+  | { status: 'signed-out'; closeCode: number };
 
 export interface ConnectionLabel {
   text: string;
@@ -24,6 +26,8 @@ export function describeConnection(state: ConnectionState, now: number): Connect
     }
     case 'offline':
       return { text: 'Offline', tone: 'muted' };
+    case 'signed-out':
+      return { text: 'Signed out', tone: 'muted' };
     case 'idle':
       return { text: 'Not connected', tone: 'muted' };
   }

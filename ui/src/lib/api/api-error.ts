@@ -1,0 +1,48 @@
+import { ERROR_CODES, type ErrorCode, VigilError } from '@vigil/core';
+
+/**
+ * A REST call the gateway answered with an error status, or could not be made (`status` 0). Carries
+ * what the pages act on: the status, the gateway's message and details, and a 429's Retry-After.
+ */
+export class ApiError extends VigilError {
+  readonly status: number;
+  /** The gateway's `error` text, without the status prefix the message has. */
+  readonly serverMessage: string;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(
+    status: number,
+    serverMessage: string,
+    options: { details?: unknown; retryAfterSeconds?: number | null; cause?: unknown; message?: string } = {},
+  ) {
+    super(codeOf(status), options.message ?? (status === 0 ? serverMessage : `${status} ${serverMessage}`), {
+      // A network failure, a 5xx or a rate limit may pass later; the rest is the request's fault.
+      retriable: status === 0 || status === 429 || status >= 500,
+      details: options.details,
+      cause: options.cause,
+    });
+    this.name = 'ApiError';
+    this.status = status;
+    this.serverMessage = serverMessage;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
+}
+
+function codeOf(status: number): ErrorCode {
+  if (status === 404) return ERROR_CODES.notFound;
+  if (status === 409) return ERROR_CODES.conflict;
+  if (status >= 400 && status < 500) return ERROR_CODES.validation;
+  return ERROR_CODES.unavailable;
+}
+
+export const isApiError = (err: unknown, status?: number): err is ApiError =>
+  err instanceof ApiError && (status === undefined || err.status === status);
+
+/** What a 403 tells the user: the role they have and the one the action needs (from the gateway's details). */
+export function forbiddenText(details: unknown): string {
+  const d = typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : {};
+  const role = typeof d.role === 'string' ? d.role : null;
+  const required = typeof d.required === 'string' ? d.required : null;
+  if (role && required) return `Your role (${role}) cannot do this: it needs ${required}.`;
+  return 'Your role cannot do this.';
+}
