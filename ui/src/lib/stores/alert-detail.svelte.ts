@@ -83,6 +83,10 @@ export function createAlertDetail() {
       return error;
     },
     load,
+    /** The alert as the gateway answered a status change. */
+    replace(updated: Alert) {
+      if (alert && updated.id === alert.id) alert = updated;
+    },
     attach: () => alertSocket.onBatch(onBatch),
   };
 }

@@ -1,5 +1,6 @@
 import type { Alert, AlertFilter } from '@vigil/core';
 import { matchesFilter, WS_PATH } from '@vigil/core';
+import { toLogin } from '../auth/to-login.ts';
 import { createFrameBatcher } from '../batching/frame-batcher.ts';
 import { type FeedItem, mergeLoaded, prependBatch } from '../feed/feed-list.ts';
 import { LatencyWindow } from '../format/latency.ts';
@@ -31,6 +32,7 @@ class AlertSocket {
   problem = $state<string | null>(null);
 
   #stream: AlertStream | null = null;
+  #listening = false;
   #listeners = new Set<BatchListener>();
   #resyncListeners = new Set<() => void>();
   #receivedAt = new Map<string, number>();
@@ -43,7 +45,7 @@ class AlertSocket {
     flush: (batch) => this.#flush(batch),
   });
 
-  /** Opens the socket; idempotent, called by the root layout. */
+  /** Opens the socket; idempotent, called by the root layout once signed in. */
   start(): void {
     if (this.#stream) return;
     this.#stream = createAlertStream({
@@ -65,14 +67,34 @@ class AlertSocket {
         this.problem = problem.code ? `${problem.code}: ${problem.message}` : problem.message;
         console.warn('vigil websocket', problem);
       },
+      // 4001/4011: the stream has stopped; a reconnect would be refused again, so sign in.
+      onSignedOut: () => {
+        this.#stream = null;
+        toLogin();
+      },
     });
+    this.#listen();
+    // A socket started again after sign-in keeps the page's filter.
+    this.#stream.setFilter(this.filter);
+    this.#stream.setOnline(navigator.onLine);
+    this.#stream.start();
+  }
+
+  /** Closes the socket (sign-out, the sign-in page); start() opens a new one. */
+  stop(): void {
+    this.#stream?.stop();
+    this.#stream = null;
+    this.feed = [];
+  }
+
+  #listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
     addEventListener('online', () => this.#stream?.setOnline(true));
     addEventListener('offline', () => this.#stream?.setOnline(false));
     document.addEventListener('visibilitychange', () => {
       if (document.hidden) this.#batcher.flushNow();
     });
-    this.#stream.setOnline(navigator.onLine);
-    this.#stream.start();
   }
 
   /** Replaces the subscription (pages call this with their filter); the feed restarts for it. */
