@@ -1,4 +1,5 @@
 export * from './alerts/alert.ts';
+export * from './auth/index.ts';
 export * from './errors/vigil-error.ts';
 export * from './events/event-schemas.ts';
 export { DATE_TIME_RANGE_MS, DATE_TIME_YEARS, isDateTime, isIp } from './events/formats.ts';
