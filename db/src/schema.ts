@@ -1,6 +1,8 @@
-import type { AlertStatus, Evidence, Severity, Source } from '@vigil/core';
+import type { AlertFilter, AlertStatus, Evidence, Severity, Source, TokenRole, UserRole } from '@vigil/core';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
+  boolean,
   check,
   customType,
   doublePrecision,
@@ -9,6 +11,7 @@ import {
   pgTable,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 // Values repeated here rather than imported from core so drizzle-kit loads this file on its own;
@@ -17,6 +20,10 @@ const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`
 const SEVERITY_VALUES = ['info', 'low', 'medium', 'high', 'critical'];
 const SOURCE_VALUES = ['logs', 'metrics', 'transactions', 'security'];
 const STATUS_VALUES = ['open', 'acknowledged', 'resolved'];
+const USER_ROLE_VALUES = ['viewer', 'operator', 'admin'];
+const TOKEN_ROLE_VALUES = [...USER_ROLE_VALUES, 'ingest'];
+const ACTOR_KIND_VALUES = ['user', 'token', 'system', 'anonymous'];
+const OUTCOME_VALUES = ['success', 'failure'];
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
@@ -75,3 +82,111 @@ export const alerts = pgTable(
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type NewAlertRow = typeof alerts.$inferInsert;
+
+/** People who sign in to the dashboard. Usernames are unique ignoring case, and stored as given. */
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    username: text('username').notNull(),
+    // argon2id PHC string; null for the first-run admin who signed in by a one-time link.
+    passwordHash: text('password_hash'),
+    role: text('role').$type<UserRole>().notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+    lastLoginAt: instant('last_login_at'),
+  },
+  (t) => [
+    // "Admin" and "admin" must not be two accounts: login looks them up by lower(username) through this index.
+    uniqueIndex('users_username_lower_idx').on(sql`lower(${t.username})`),
+    check('users_role_check', sql`${t.role} in (${inList(USER_ROLE_VALUES)})`),
+  ],
+);
+
+/** API tokens for tools; only the SHA-256 of the secret is kept. Revoked ones stay, for the audit trail. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role').$type<TokenRole>().notNull(),
+    sources: jsonb('sources').$type<Source[]>(),
+    scope: jsonb('scope').$type<AlertFilter>(),
+    secretHash: text('secret_hash').notNull().unique('api_tokens_secret_hash_key'),
+    createdBy: text('created_by').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at'),
+    lastUsedAt: instant('last_used_at'),
+    revokedAt: instant('revoked_at'),
+  },
+  (t) => [check('api_tokens_role_check', sql`${t.role} in (${inList(TOKEN_ROLE_VALUES)})`)],
+);
+
+/** Browser sessions (the cookie holds the secret, this table its hash); gone with their user. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    secretHash: text('secret_hash').notNull().unique('sessions_secret_hash_key'),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    expiresAt: instant('expires_at').notNull(),
+    revokedAt: instant('revoked_at'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  // Revoking a user's sessions (password, role or disabled changed) and the cascade look them up by user.
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+);
+
+/** One-time sign-in links (the first-run URL): usable once, before they expire. */
+export const signInLinks = pgTable('sign_in_links', {
+  secretHash: text('secret_hash').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: instant('expires_at').notNull(),
+  usedAt: instant('used_at'),
+});
+
+/**
+ * Who changed what. Append-only: migration 0002 adds a trigger that refuses UPDATE, DELETE and TRUNCATE.
+ * `id` increases with insertion and breaks ties between entries of the same instant in page order.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    at: instant('at').notNull(),
+    actorKind: text('actor_kind').$type<'user' | 'token' | 'system' | 'anonymous'>().notNull(),
+    actorId: text('actor_id'),
+    actorName: text('actor_name').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id'),
+    ip: text('ip'),
+    requestId: text('request_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    outcome: text('outcome').$type<'success' | 'failure'>().notNull(),
+  },
+  (t) => [
+    // Newest first, as the list pages; the action index also serves prefixes (`auth.`) through LIKE.
+    index('audit_log_at_id_idx').on(t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('audit_log_action_at_idx').on(
+      t.action.op('text_pattern_ops'),
+      t.at.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
+    check('audit_log_actor_kind_check', sql`${t.actorKind} in (${inList(ACTOR_KIND_VALUES)})`),
+    check('audit_log_outcome_check', sql`${t.outcome} in (${inList(OUTCOME_VALUES)})`),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type AuditRow = typeof auditLog.$inferSelect;
