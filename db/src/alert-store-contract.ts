@@ -7,11 +7,12 @@ import {
   SOURCES,
   ValidationError,
 } from '@vigil/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ids, makeAlert, newestFirst, type TimeWindow, windowAllocator } from './alert-fixtures.ts';
 import { runQueryContract } from './alert-query-contract.ts';
 import { runStatsContract } from './alert-stats-contract.ts';
 import type { AlertStore } from './alert-store-port.ts';
+import { openForSuite } from './contract-suite.ts';
 
 export interface OpenedStore {
   store: AlertStore;
@@ -31,18 +32,9 @@ export interface ContractContext {
 export function runAlertStoreContract(name: string, open: () => Promise<OpenedStore>): void {
   // Generous limits: PGlite starts in seconds, and the machine running the suite may be busy.
   describe(`AlertStore contract: ${name}`, { timeout: 30_000 }, () => {
-    let opened: OpenedStore | undefined;
-    beforeAll(async () => {
-      opened = await open();
-    }, 120_000);
-    afterAll(async () => {
-      await opened?.close();
-    });
+    const opened = openForSuite(open);
     const ctx: ContractContext = {
-      store: () => {
-        if (!opened) throw new Error('store not opened: see the beforeAll error');
-        return opened.store;
-      },
+      store: () => opened().store,
       window: windowAllocator(),
     };
 

@@ -41,6 +41,17 @@ export function isOutage(err: unknown): boolean {
   return false;
 }
 
+/**
+ * True when an error (or one in its `cause` chain) is PostgreSQL's `sqlstate` (23505 unique violation,
+ * 23503 foreign key violation) on `constraint`; both drivers report the constraint's name.
+ */
+export function isConstraintViolation(err: unknown, sqlstate: string, constraint: string): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (codeOf(e) === sqlstate) return (e as { constraint?: unknown }).constraint === constraint;
+  }
+  return false;
+}
+
 /** Runs a database operation, turning outages into UnavailableError; other errors pass through unchanged. */
 export async function guardOutage<T>(what: string, target: string, run: () => Promise<T>): Promise<T> {
   try {

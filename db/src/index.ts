@@ -1,7 +1,11 @@
 export { type AlertStoreOptions, createAlertStore } from './alert-store.ts';
 export * from './alert-store-port.ts';
+export { type AuditLogOptions, createAuditLog } from './audit-log.ts';
+export * from './audit-log-port.ts';
 export type { VigilDatabase } from './database.ts';
 export { describePostgresUrl, isOutage } from './db-errors.ts';
+export { createIdentityStore, type IdentityStoreOptions } from './identity-store.ts';
+export * from './identity-store-port.ts';
 export { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 export { type Database, type OpenDatabaseOptions, openDatabase } from './open-database.ts';
 export * as schema from './schema.ts';

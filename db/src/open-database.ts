@@ -1,7 +1,12 @@
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import { createAlertStore } from './alert-store.ts';
 import type { AlertStore } from './alert-store-port.ts';
+import { createAuditLog } from './audit-log.ts';
+import type { AuditLog } from './audit-log-port.ts';
 import type { VigilDatabase } from './database.ts';
+import { createIdentityStore } from './identity-store.ts';
+import type { IdentityStore } from './identity-store-port.ts';
 
 export interface OpenDatabaseOptions {
   /** DATABASE_URL: PostgreSQL through a `pg` pool. Takes precedence over `dataDir`. */
@@ -18,15 +23,22 @@ export interface OpenDatabaseOptions {
 export interface Database {
   db: VigilDatabase;
   store: AlertStore;
+  identities: IdentityStore;
+  audit: AuditLog;
   driver: 'pg' | 'pglite';
   /** Safe to log: "PostgreSQL at host:port/db" or "PGlite in <dir>". */
   target: string;
+  /**
+   * The pool behind `db` when the driver is pg (undefined on PGlite), for libraries that keep state in
+   * PostgreSQL themselves (the gateway's shared rate limits). Ended by `close`, so never end it yourself.
+   */
+  pgPool?: pg.Pool;
   /** Ends the pool or closes PGlite; safe to call twice. */
   close(): Promise<void>;
 }
 
 /**
- * Opens the database named by the options, applies pending migrations and builds the alert store.
+ * Opens the database named by the options, applies pending migrations and builds the stores.
  * Throws UnavailableError (retriable) when the database cannot be reached.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
@@ -46,5 +58,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     target: handle.target,
     afterInsert: handle.afterInsert,
   });
-  return { db: handle.db, driver: handle.driver, target: handle.target, close: handle.close, store };
+  const identities = createIdentityStore({ db: handle.db, target: handle.target });
+  const audit = createAuditLog({ db: handle.db, target: handle.target });
+  return {
+    db: handle.db,
+    driver: handle.driver,
+    target: handle.target,
+    pgPool: handle.pgPool,
+    close: handle.close,
+    store,
+    identities,
+    audit,
+  };
 }

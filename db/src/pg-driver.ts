@@ -55,6 +55,7 @@ export async function openPgDriver(options: PgDriverOptions): Promise<DriverHand
     db: drizzle({ client: pool, schema }),
     driver: 'pg',
     target,
+    pgPool: pool,
     close: () => {
       closed ??= pool.end();
       return closed;

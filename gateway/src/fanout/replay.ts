@@ -2,6 +2,7 @@ import { matchesFilter } from '@vigil/core';
 import { type AlertHistory, CursorExpiredError, type RingEntry } from '../live/live-types.ts';
 import type { CanonicalFilter } from './filter.ts';
 import { busVerdict, planResume } from './resume-plan.ts';
+import { processScanBudget, type ScanBudget } from './scan-budget.ts';
 
 /** What one client's replay needs from the fan-out. */
 export interface ReplayContext {
@@ -22,14 +23,27 @@ export interface ReplayContext {
   /** Joins the live group: must run in the same tick as the last ring replay. */
   goLive(): void;
   expire(message: string): void;
+  /** The event loop's share for ring scans; the process-wide one unless a test hands in its own. */
+  budget?: ScanBudget;
 }
 
-/** Sends matching ring entries from `next`: done, or where to go on after a drain. Synchronous on purpose. */
-function replayRing(ctx: ReplayContext, next: number): { done: true } | { done: false; next: number } {
+/** Where a ring pass stopped: at the head, at the high-water mark, or out of this turn's scan budget. */
+type RingPass =
+  | { done: true }
+  | { done: false; next: number; wait: 'drain' }
+  | { done: false; next: number; wait: 'turn' };
+
+/**
+ * Sends matching ring entries from `next`, one budget unit per entry examined (matching or not: a filter
+ * that matches nothing costs the same scan). Synchronous on purpose: a pass that reaches the head returns
+ * `done` in the same tick as its last send, so the caller joins the live group before any publish.
+ */
+function replayRing(ctx: ReplayContext, budget: ScanBudget, next: number): RingPass {
   for (const entry of ctx.history.entriesFrom(next)) {
+    if (!budget.take()) return { done: false, next: entry.offset, wait: 'turn' };
     if (!matchesFilter(ctx.filter, entry.keys)) continue;
-    if (!ctx.send(entry.frame)) return { done: false, next };
-    if (ctx.bufferedAmount() >= ctx.highWater) return { done: false, next: entry.offset + 1 };
+    if (!ctx.send(entry.frame)) return { done: false, next, wait: 'drain' };
+    if (ctx.bufferedAmount() >= ctx.highWater) return { done: false, next: entry.offset + 1, wait: 'drain' };
   }
   return { done: true };
 }
@@ -56,8 +70,15 @@ async function replayBus(ctx: ReplayContext, from: number, to: number): Promise<
  * by the time the replay reaches it, and the last ring pass and the join happen in one synchronous
  * step, so no publish can fall between them (uWS captures a topic's subscribers at publish time).
  * If the ring moves past the client meanwhile, the missing part is read from the bus again.
+ *
+ * The ring part runs in passes bounded by the shared scan budget: a pass that runs out waits for the next
+ * turn of the event loop and the loop plans again from where it stopped (the ring may have moved, or
+ * evicted that offset: then the bus serves it). So no replay, and no burst of subscribes, holds the loop
+ * for more than REPLAY_SCAN_PER_TURN entries; a replay that fits in what is left of the turn still
+ * completes in the subscribe's own tick.
  */
 export async function runReplay(ctx: ReplayContext, start: number): Promise<void> {
+  const budget = ctx.budget ?? processScanBudget;
   let next = start;
   let announced = false;
   for (;;) {
@@ -67,13 +88,14 @@ export async function runReplay(ctx: ReplayContext, start: number): Promise<void
     if (step === 'ring') {
       if (!announced) ctx.announce('ring');
       announced = true;
-      const result = replayRing(ctx, next);
-      if (result.done) {
+      const pass = replayRing(ctx, budget, next);
+      if (pass.done) {
         ctx.goLive();
         return;
       }
-      next = result.next;
-      if (!(await ctx.waitForDrain())) return;
+      next = pass.next;
+      if (pass.wait === 'turn') await budget.nextTurn();
+      else if (!(await ctx.waitForDrain())) return;
       continue;
     }
     const bounds = await ctx.history.busBounds();

@@ -2,7 +2,8 @@ import type { HistoryWindow } from '../live/live-types.ts';
 
 /**
  * Where the alerts after a cursor come from (`next` = the first offset the client has not seen):
- * - `ring`: next ∈ [from, head], all in memory: replay synchronously and join the live group in the same tick;
+ * - `ring`: next ∈ [from, head], all in memory: replay (in slices of the scan budget) and join the live group
+ *   in the tick of the last slice;
  * - `bus`: next < from, older than the ring: read [next, from) from the bus first, then plan again;
  * - `ahead`: next > head, a cursor from a gateway that is ahead of this one: wait until this one catches up.
  */
