@@ -230,13 +230,32 @@ describe('count rules', () => {
   });
 
   describe('memory bounds', () => {
-    it('evicts the least recently updated key beyond maxKeysPerRule and counts it', () => {
+    it('evicts the least recently updated key on probation beyond maxKeysPerRule and counts it', () => {
       const { engine, feed } = harness(rulesById('logs.error-spike'), { maxKeysPerRule: 2 });
       const burst = (service: string, from: number) => times(10, 100, from).map((t) => log(t, { service }));
       feed('logs', [...burst('a', 0), ...burst('b', 1000), ...burst('c', 2000)]);
       // 'a' lost its 10 errors to the eviction: 10 more are not 20.
       expect(feed('logs', burst('a', 3000))).toEqual([]);
       expect(engine.stats().rules[0]).toMatchObject({ keys: 2, evictions: 2 });
+    });
+
+    it('keeps every established key through a flood of 10× maxKeysPerRule one-event keys', () => {
+      const capacity = 100;
+      const { engine, feed } = harness(rulesById('logs.error-spike'), { maxKeysPerRule: capacity });
+      const legit = Array.from({ length: 50 }, (_, i) => `legit-${i}`);
+      const errors = (from: number) =>
+        times(10, 100, from).flatMap((t) => legit.map((service) => log(t, { service })));
+      expect(feed('logs', errors(0))).toEqual([]);
+      const flood = times(10 * capacity, 10, 2 * SECOND).map((t, i) => log(t, { service: `flood-${i}` }));
+      expect(feed('logs', flood)).toEqual([]);
+      // Still within 3 min of their first errors: 10 more make 20 for every established service.
+      const fired = feed('logs', errors(20 * SECOND)).map((a) => a.service);
+      expect(fired.sort()).toEqual([...legit].sort());
+      expect(engine.stats().rules[0]).toMatchObject({
+        keys: capacity,
+        evictions: 10 * capacity - (capacity - legit.length),
+        demotions: 0,
+      });
     });
 
     it('expires keys once the watermark has passed their window', () => {

@@ -40,8 +40,10 @@ export interface RuleStats {
   entries: number;
   /** Events this rule would have considered but that arrived too late for its windows. */
   lateEvents: number;
-  /** Keys dropped because the rule hit maxKeysPerRule (least recently updated first). */
+  /** Keys dropped because the rule hit maxKeysPerRule: always the least recently updated key on probation. */
   evictions: number;
+  /** Protected keys (two events or more) moved back to probation to make room for a newly promoted one. */
+  demotions: number;
   /** Keys dropped because the watermark passed everything they held (normal, bounded memory). */
   expired: number;
   alerts: number;

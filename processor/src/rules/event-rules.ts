@@ -33,6 +33,7 @@ function perEventEvaluator(rule: Rule, fire: (ctx: EventContext, out: Alert[]) =
       entries: 0,
       lateEvents: 0,
       evictions: 0,
+      demotions: 0,
       expired: 0,
       alerts,
     }),

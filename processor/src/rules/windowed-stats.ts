@@ -16,6 +16,7 @@ export const windowedStats = (
   entries,
   lateEvents,
   evictions: store.evictions,
+  demotions: store.demotions,
   expired: store.expired,
   alerts,
 });
