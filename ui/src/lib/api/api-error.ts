@@ -46,3 +46,24 @@ export function forbiddenText(details: unknown): string {
   if (role && required) return `Your role (${role}) cannot do this: it needs ${required}.`;
   return 'Your role cannot do this.';
 }
+
+/**
+ * The lines a form shows for a failed call: a 400's listed problems (`details` as strings or
+ * `{path?, message}` items) when there are any, otherwise the error's message.
+ */
+export function problemsOf(err: unknown): string[] {
+  if (err instanceof ApiError && Array.isArray(err.details)) {
+    const lines = err.details
+      .map((d: unknown) => {
+        if (typeof d === 'string') return d;
+        if (typeof d !== 'object' || d === null) return null;
+        const { path, message } = d as { path?: unknown; message?: unknown };
+        if (typeof message !== 'string') return null;
+        return typeof path === 'string' && path !== '' ? `${path}: ${message}` : message;
+      })
+      .filter((line): line is string => line !== null);
+    if (lines.length > 0) return lines;
+  }
+  if (err instanceof ApiError && err.status === 409) return [err.serverMessage];
+  return [(err as Error).message];
+}
