@@ -171,8 +171,8 @@ describe('createAlertStream', () => {
     });
   });
 
-  describe('signed out (4001 unauthorized, 4011 credentials revoked)', () => {
-    for (const code of [4001, 4011]) {
+  describe('signed out (4001 unauthorized, 4003 forbidden, 4011 credentials revoked)', () => {
+    for (const code of [4001, 4003, 4011]) {
       it(`stops on close ${code} instead of reconnecting in a loop, and says so once`, () => {
         stream.start();
         connectLive(0);

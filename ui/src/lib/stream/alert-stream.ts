@@ -20,11 +20,15 @@ const PONG_TIMEOUT_MS = 10_000;
 /** Ids remembered for deduplication: far more than a replay after a reconnect can carry. */
 const DEDUPE_CAPACITY = 10_000;
 /**
- * Close codes after which a reconnect with the same credentials cannot succeed: 4001 unauthorized (no or
- * an expired session), 4011 credentials revoked (signed out, password changed, token revoked). Retrying
- * would loop; the user must sign in again.
+ * Close codes after which a reconnect with the same credentials cannot succeed: unauthorized (4001: no or
+ * an expired session), forbidden (4003: a role that may not subscribe), credentials revoked (4011: signed
+ * out, password changed, user disabled). Retrying would loop; the user must sign in again.
  */
-export const SIGNED_OUT_CLOSE_CODES: ReadonlySet<number> = new Set([4001, 4011]);
+export const SIGNED_OUT_CLOSE_CODES: ReadonlySet<number> = new Set([
+  WS_CLOSE_CODES.unauthorized,
+  WS_CLOSE_CODES.forbidden,
+  WS_CLOSE_CODES.credentialsRevoked,
+]);
 
 export interface StreamProblem {
   kind: 'protocol' | 'server' | 'transport';
@@ -49,7 +53,7 @@ export interface AlertStreamOptions {
   /** The gateway no longer holds our cursor: alerts may have been missed, reload from REST. */
   onResync?(): void;
   onProblem?(problem: StreamProblem): void;
-  /** Closed with a SIGNED_OUT_CLOSE_CODES code: the stream has stopped, sign in again and start it anew. */
+  /** Closed with one of SIGNED_OUT_CLOSE_CODES: the stream has stopped; sign in again, then start it anew. */
   onSignedOut?(closeCode: number): void;
 }
 

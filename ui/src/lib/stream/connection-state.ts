@@ -5,7 +5,7 @@ export type ConnectionState =
   | { status: 'live'; since: number }
   | { status: 'reconnecting'; attempt: number; retryAt: number; closeCode: number | null }
   | { status: 'offline' }
-  /** Closed 4001/4011: no reconnect until the user signs in again. */
+  /** Closed 4001/4003/4011: no reconnect until the user signs in again. */
   | { status: 'signed-out'; closeCode: number };
 
 export interface ConnectionLabel {
