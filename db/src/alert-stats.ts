@@ -1,15 +1,15 @@
 import { ALERT_STATUSES, SEVERITIES, SOURCES, ValidationError } from '@vigil/core';
 import { and, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
-import { parseInstant, parseRange, rangeConditions } from './alert-filters.ts';
+import { filterConditions, parseInstant, parseRange, rangeConditions } from './alert-filters.ts';
 import {
   type AlertSummary,
   MAX_TIMELINE_BUCKETS,
   type ServiceSummary,
   type SeverityCounts,
+  type StatsRange,
   TIMELINE_BUCKETS,
   type TimelinePoint,
   type TimelineQuery,
-  type TimeRange,
 } from './alert-store-port.ts';
 import type { VigilDatabase } from './database.ts';
 import { alerts } from './schema.ts';
@@ -39,7 +39,18 @@ const epochMs = (instant: SQL) =>
  * One scan grouped by every breakdown at once, folded here: a handful of rules and services make few
  * groups, and a flat GROUP BY runs in parallel where GROUPING SETS does not (≈ 2.5× faster on 1 M rows).
  */
-export async function summarize(db: VigilDatabase, range?: TimeRange): Promise<AlertSummary> {
+/** The conditions of a token scope (validated like any filter); none without one. */
+const scopeConditions = (scope: StatsRange['scope']): SQL[] =>
+  scope
+    ? filterConditions({
+        severity: scope.severity,
+        source: scope.source,
+        service: scope.service,
+        ruleId: scope.ruleId,
+      })
+    : [];
+
+export async function summarize(db: VigilDatabase, range?: StatsRange): Promise<AlertSummary> {
   const rows = await db
     .select({
       severity: alerts.severity,
@@ -50,7 +61,7 @@ export async function summarize(db: VigilDatabase, range?: TimeRange): Promise<A
       count,
     })
     .from(alerts)
-    .where(and(...rangeConditions(parseRange(range))))
+    .where(and(...rangeConditions(parseRange(range)), ...scopeConditions(range?.scope)))
     .groupBy(alerts.severity, alerts.source, alerts.status, alerts.service, alerts.ruleId);
   const summary: AlertSummary = {
     total: 0,
@@ -96,7 +107,7 @@ export async function timeline(db: VigilDatabase, query: TimelineQuery): Promise
   const rows = await db
     .select({ start, severity: alerts.severity, count })
     .from(alerts)
-    .where(and(...rangeConditions(range)))
+    .where(and(...rangeConditions(range), ...scopeConditions(query.scope)))
     .groupBy(start, alerts.severity);
 
   const points = Array.from({ length: Math.max(0, bucketCount) }, (_, i) => ({
@@ -114,7 +125,7 @@ export async function timeline(db: VigilDatabase, query: TimelineQuery): Promise
 }
 
 /** Per service: totals, open alerts, severities and the latest detection; most alerts first. */
-export async function summarizeServices(db: VigilDatabase, range?: TimeRange): Promise<ServiceSummary[]> {
+export async function summarizeServices(db: VigilDatabase, range?: StatsRange): Promise<ServiceSummary[]> {
   const rows = await db
     .select({
       service: alerts.service,
@@ -124,7 +135,9 @@ export async function summarizeServices(db: VigilDatabase, range?: TimeRange): P
       lastMs: epochMs(sql`max(${alerts.detectedAt})`),
     })
     .from(alerts)
-    .where(and(isNotNull(alerts.service), ...rangeConditions(parseRange(range))))
+    .where(
+      and(isNotNull(alerts.service), ...rangeConditions(parseRange(range)), ...scopeConditions(range?.scope)),
+    )
     .groupBy(alerts.service, alerts.severity);
   const byService = new Map<string, ServiceSummary & { lastMs: number }>();
   for (const row of rows) {

@@ -1,5 +1,6 @@
 import type {
   Alert,
+  AlertFilter,
   AlertPage,
   AlertStatus,
   AlertSummary,
@@ -54,10 +55,17 @@ export interface AlertQuery extends TimeRange {
   cursor?: string;
 }
 
+/** A time range for statistics, optionally narrowed to what an API token's scope lets it see. */
+export interface StatsRange extends TimeRange {
+  /** Only alerts passing this filter count (absent or empty fields: all). */
+  scope?: AlertFilter;
+}
+
 export interface TimelineQuery {
   bucket: TimelineBucketSize;
   from: Instant;
   to: Instant;
+  scope?: AlertFilter;
 }
 
 /** Archive object keys that hold an alert's evidence, learned after the alert was stored. */
@@ -81,10 +89,10 @@ export interface AlertStore {
   getAlert(id: string): Promise<Alert | null>;
   /** Keyset pagination: pages stay gap- and duplicate-free while newer alerts are being inserted. */
   queryAlerts(query?: AlertQuery): Promise<AlertPage>;
-  summary(range?: TimeRange): Promise<AlertSummary>;
+  summary(range?: StatsRange): Promise<AlertSummary>;
   timeline(query: TimelineQuery): Promise<TimelinePoint[]>;
   /** Services with alerts in the range, most alerts first. */
-  services(range?: TimeRange): Promise<ServiceSummary[]>;
+  services(range?: StatsRange): Promise<ServiceSummary[]>;
   /** The updated alert, or null when there is no such id. */
   updateStatus(id: string, status: AlertStatus): Promise<Alert | null>;
   /** Resolves when the database answers a query. */

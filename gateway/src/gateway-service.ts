@@ -10,6 +10,9 @@ import type { Rule } from '@vigil/core/rules';
 import type { AlertStore } from '@vigil/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { GatewayAuth } from './auth/gateway-auth.ts';
+import { type RevocationSweep, startRevocationSweep } from './auth/revocation-sweep.ts';
+import { createWsAdmission, DEFAULT_SOCKET_CAPS, type SocketCaps } from './auth/ws-admission.ts';
 import { createFanout, type Fanout } from './fanout/fanout.ts';
 import { DEFAULT_FANOUT_LIMITS, type FanoutLimits, hardBackpressureLimit } from './fanout/fanout-limits.ts';
 import { type AlertFeed, createAlertFeed } from './feed/alert-feed.ts';
@@ -45,8 +48,10 @@ export interface GatewayServiceOptions {
   health?: Record<string, HealthProbe>;
   eventKey: EventKeyFn;
   staticDir?: string;
-  /** Origins allowed to open /ws; unset: any. */
-  allowedOrigins?: readonly string[];
+  /** Who may do what: identities, credentials, rate limits, allowed hosts and origins, the audit log. */
+  auth: GatewayAuth;
+  /** Caps on open sockets per IP and per credential (defaults in ws-admission.ts). */
+  socketCaps?: Partial<SocketCaps>;
   now?: () => number;
   /** Feed, fan-out and transport limits (defaults in gateway/README.md, "WebSocket: limits"). */
   limits?: {
@@ -95,6 +100,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     now: options.now ?? Date.now,
     eventKey: options.eventKey,
     topicOf: (source) => options.eventTopics[source],
+    auth: options.auth,
   });
   // Two references point backwards and are inherent, not an artefact of the order: the feed delivers to the
   // fan-out while the fan-out reads its history from the feed, and the fan-out publishes through the server
@@ -125,13 +131,17 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     logger,
     now: options.now,
     limits: fanoutLimits,
+    authenticate: async (token) => (await options.auth.authenticator.fromSecret(token, 'frame')).principal,
   });
   server = createUwsServer({
     host: options.host,
     port: options.port,
     http: router,
     ws: fanout,
-    allowedOrigins: options.allowedOrigins,
+    admitUpgrade: createWsAdmission(options.auth, fanout.sockets, {
+      ...DEFAULT_SOCKET_CAPS,
+      ...options.socketCaps,
+    }),
     logger,
     limits: {
       maxBackpressure: hardBackpressureLimit({
@@ -146,15 +156,23 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   });
   const live = { feed, fanout, server };
   let started = false;
+  let sweep: RevocationSweep | undefined;
 
   return {
     ...live,
     async start() {
       await feed.start();
       started = true;
+      sweep = startRevocationSweep({
+        identities: options.auth.identities,
+        sockets: fanout.sockets,
+        logger,
+        now: options.now ?? Date.now,
+      });
       return live.server.start();
     },
     async stop() {
+      sweep?.stop();
       await live.server.stop();
       live.fanout.stop();
       if (started) await feed.stop();

@@ -1,5 +1,13 @@
 // HTTP: REST history, HTTP ingest, static dashboard, OpenAPI (gateway/src/http/).
 
+export { type Authenticator, bearerSecret, SESSION_COOKIE } from './auth/authenticator.ts';
+export { ADMIN_USERNAME, bootstrapIdentities, signInUrl } from './auth/bootstrap.ts';
+export { type AuthConfig, announceSignIn, configureAuth } from './auth/configure-auth.ts';
+export { createGatewayAuth, type GatewayAuth, type GatewayAuthOptions } from './auth/gateway-auth.ts';
+export { hashPassword } from './auth/passwords.ts';
+export { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './auth/rate-limits.ts';
+export { hashSecret, mintSecret } from './auth/secrets.ts';
+export { DEFAULT_SOCKET_CAPS, type SocketCaps } from './auth/ws-admission.ts';
 // Live side: uWS transport, WebSocket fan-out, alert feed (gateway/src/transport, fanout, feed; their shared
 // contracts in live/live-types.ts; composed in gateway-service.ts).
 export type { Connection, WsHandlers } from './fanout/connection.ts';

@@ -1,20 +1,21 @@
 /** Composition root of a stand-alone gateway: `npm run gateway` (distributed mode). */
 import { createBus, createLogger, loadRules, retryTransient, runMain } from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
-import { commonVars, gatewayVars, loadConfig, validators } from '@vigil/core/config';
+import { authVars, commonVars, gatewayVars, loadConfig, validators } from '@vigil/core/config';
 import { openDatabase } from '@vigil/db';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { announceSignIn, configureAuth } from './auth/configure-auth.ts';
 import { createGatewayService } from './gateway-service.ts';
 
 const vars = {
   ...commonVars,
   ...gatewayVars,
+  ...authVars,
   RULES_FILE: validators.str({
     default: undefined,
     desc: 'rules shown by GET /api/rules (as the processors use)',
   }),
   EVENT_PARTITIONS: validators.num({ default: 6, desc: 'partitions per event topic when Vigil creates it' }),
-  ALLOWED_ORIGINS: validators.list({ default: undefined, desc: 'origins allowed to open /ws; unset: any' }),
   STATIC_DIR: validators.str({ default: undefined, desc: 'built dashboard to serve; default ui/build' }),
 };
 
@@ -33,6 +34,13 @@ runMain('gateway', async () => {
   const database = await wait('database.open', () =>
     openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger }),
   );
+  // Several gateways share one PostgreSQL: their rate limits are counted there, together.
+  const { auth, signInSecret } = await configureAuth({
+    config,
+    database,
+    logger,
+    shared: config.DATABASE_URL !== undefined,
+  });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const gateway = createGatewayService({
@@ -49,10 +57,12 @@ runMain('gateway', async () => {
     eventTopics: topicNames(config.TOPIC_PREFIX).events,
     eventKey: partitionKey,
     staticDir: config.STATIC_DIR,
-    allowedOrigins: config.ALLOWED_ORIGINS,
+    auth,
   });
   const { port } = await gateway.start();
-  logger.info({ url: `http://${config.HOST}:${port}` }, 'gateway listening');
+  const url = `http://${config.HOST}:${port}`;
+  logger.info({ url }, 'gateway listening');
+  announceSignIn(url, signInSecret);
   return {
     async stop() {
       await gateway.stop();

@@ -82,6 +82,42 @@ export const gatewayVars = {
   HOST: str({ default: '127.0.0.1', desc: 'gateway bind address' }),
 };
 
+/** Who may use a gateway (gateway/README.md, "Security"); read by `npm run gateway` and `npm start`. */
+export const authVars = {
+  VIGIL_ADMIN_PASSWORD: str({
+    default: undefined,
+    desc: 'at start, create or update user "admin" with this password (at least 12 characters)',
+  }),
+  VIGIL_ADMIN_TOKEN: str({
+    default: undefined,
+    desc: 'at start, ensure an admin API token with exactly this secret (32–128 printable ASCII characters)',
+  }),
+  ALLOWED_HOSTS: list({
+    default: undefined,
+    desc: 'Host names the gateway answers to besides localhost/127.0.0.1/[::1] (DNS-rebinding defence); * for any',
+  }),
+  ALLOWED_ORIGINS: list({
+    default: undefined,
+    desc: "browser origins allowed besides the dashboard's own (API writes with the cookie, /ws)",
+  }),
+  METRICS_PUBLIC: bool({
+    default: false,
+    desc: 'serve /metrics without credentials (for scrapers without a token)',
+  }),
+  SECURE_COOKIES: bool({
+    default: false,
+    desc: 'mark the session cookie Secure (set it when served over HTTPS)',
+  }),
+  SESSION_TTL_HOURS: nonNegative({ default: 12, desc: 'how long a sign-in lasts' }),
+  RATE_LIMITS: bool({
+    default: true,
+    desc: 'rate limits per IP and per credential (false: off, e.g. for a benchmark)',
+  }),
+  RATE_LIMIT_API: nonNegative({ default: 200, desc: 'REST requests per second per token or session' }),
+  RATE_LIMIT_IP: nonNegative({ default: 400, desc: 'REST requests per second per client IP' }),
+  RATE_LIMIT_INGEST: nonNegative({ default: 100, desc: 'ingest requests per second per token' }),
+};
+
 export const simulatorVars = {
   SIMULATOR_RATE: nonNegative({ default: 50, desc: 'events/s of the built-in simulator; 0 turns it off' }),
 };
@@ -93,7 +129,7 @@ export const processorVars = {
   }),
 };
 
-export const allVars = { ...commonVars, ...gatewayVars, ...simulatorVars, ...processorVars };
+export const allVars = { ...commonVars, ...gatewayVars, ...authVars, ...simulatorVars, ...processorVars };
 
 // Re-exported so runnables can declare their own extra variables with the same validators.
 export const validators = { bool, num, port, str, url, list, hostPortList, nonNegative };

@@ -1,11 +1,14 @@
 import type { Alert, Severity } from '../alerts/alert.ts';
+import type { TokenRole } from '../auth/roles.ts';
 import type { Source } from '../events/sources.ts';
 
 /** Path of the WebSocket endpoint on the gateway. */
 export const WS_PATH = '/ws';
 
-export const CLIENT_OPS = ['subscribe', 'unsubscribe', 'ping'] as const;
-export const SERVER_OPS = ['subscribed', 'unsubscribed', 'alert', 'pong', 'error'] as const;
+export const CLIENT_OPS = ['subscribe', 'unsubscribe', 'ping', 'auth'] as const;
+export const SERVER_OPS = ['subscribed', 'unsubscribed', 'alert', 'pong', 'error', 'authenticated'] as const;
+/** How long a socket opened without credentials may take to send its `auth` frame. */
+export const WS_AUTH_TIMEOUT_MS = 5_000;
 export type ClientOp = (typeof CLIENT_OPS)[number];
 export type ServerOp = (typeof SERVER_OPS)[number];
 
@@ -13,6 +16,9 @@ export type ServerOp = (typeof SERVER_OPS)[number];
 export const WS_ERROR_CODES = {
   badRequest: 'bad_request',
   unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  /** Too many subscribes on one connection: wait a second. */
+  tooManyRequests: 'too_many_requests',
   tooLarge: 'too_large',
   cursorExpired: 'cursor_expired',
   tooManyValues: 'too_many_values',
@@ -44,6 +50,12 @@ export const WS_CLOSE_CODES = {
    * answers cursor_expired when the bus no longer has them. (Not 4009: that was once `idleTimeout`.)
    */
   resumeRequired: 4010,
+  /** No valid credentials (none within 5 s, a bad `auth` frame, or another frame first): sign in, then reconnect. */
+  unauthorized: 4001,
+  /** Valid credentials whose role may not subscribe (an ingest token). */
+  forbidden: 4003,
+  /** The session or token was revoked, expired or its user disabled while the socket was open. */
+  credentialsRevoked: 4011,
 } as const;
 // An idle socket (no frame or pong for 120 s) and a frame over the size limit are closed by uWebSockets.js
 // itself, which the client sees as 1006 (abnormal closure): reconnect and resume from the last cursor.
@@ -58,11 +70,13 @@ export interface AlertFilter {
 export type ClientFrame =
   | { op: 'subscribe'; filter?: AlertFilter; since?: string }
   | { op: 'unsubscribe' }
-  | { op: 'ping' };
+  | { op: 'ping' }
+  | { op: 'auth'; token: string };
 
 export type ServerFrame =
   | { op: 'subscribed'; filter: AlertFilter; cursor: string }
   | { op: 'unsubscribed' }
   | { op: 'alert'; cursor: string; alert: Alert }
   | { op: 'pong' }
+  | { op: 'authenticated'; name: string; role: TokenRole; scope: AlertFilter | null }
   | { op: 'error'; code: WsErrorCode; message: string };

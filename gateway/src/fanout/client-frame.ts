@@ -13,6 +13,8 @@ import { MAX_CURSOR_LENGTH } from '../live/live-types.ts';
 export const MAX_VALUES_PER_FIELD = 50;
 /** Values over all fields of one filter. */
 export const MAX_VALUES_TOTAL = 200;
+/** Longest token an `auth` frame may carry (Vigil's are 48 characters, VIGIL_ADMIN_TOKEN at most 128). */
+export const MAX_TOKEN_LENGTH = 256;
 /** Longest service or ruleId value: names, not documents. */
 export const MAX_VALUE_LENGTH = 200;
 
@@ -87,6 +89,11 @@ export function parseClientFrame(text: string): ParsedFrame {
       return { ok: true, frame: { op: 'ping' } };
     case 'unsubscribe':
       return { ok: true, frame: { op: 'unsubscribe' } };
+    case 'auth':
+      if (typeof raw.token !== 'string' || raw.token.length === 0 || raw.token.length > MAX_TOKEN_LENGTH) {
+        return bad(`auth needs "token": an API token (1–${MAX_TOKEN_LENGTH} characters)`);
+      }
+      return { ok: true, frame: { op: 'auth', token: raw.token } };
     case 'subscribe': {
       let filter: AlertFilter | undefined;
       if (raw.filter !== undefined && raw.filter !== null) {

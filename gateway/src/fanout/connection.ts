@@ -2,8 +2,14 @@
  * The small view of one WebSocket that the fan-out works against. The uWS transport implements it;
  * unit tests pass fakes, so fan-out logic is tested without sockets.
  */
+import type { Principal } from '@vigil/core';
+
 export interface Connection {
   readonly id: number;
+  /** The peer's address, for per-IP limits and logs. */
+  readonly ip: string;
+  /** Who the upgrade request authenticated as (cookie or Bearer); null: the socket must send an `auth` frame. */
+  readonly principal: Principal | null;
   /** True once the socket closed; every method is then a no-op. */
   readonly closed: boolean;
   /** Queues one text frame; false when it was not queued (socket closed, or dropped at the hard limit). */
@@ -29,6 +35,12 @@ export interface WsHandlers {
   /** uWS dropped a frame at its hard backpressure limit (the fan-out's own cut-off should come first). */
   dropped(conn: Connection): void;
 }
+
+/** The transport's question before upgrading: may this request open a socket, and as whom? */
+export type UpgradeVerdict =
+  | { ok: true; principal: Principal | null }
+  | { ok: false; status: number; message: string };
+export type AdmitUpgrade = (headers: Readonly<Record<string, string>>, ip: string) => Promise<UpgradeVerdict>;
 
 /** Publishes one frame to every socket subscribed to a topic (uWS `app.publish`). */
 export type Publish = (topic: string, frame: string) => void;

@@ -16,6 +16,13 @@ export interface FanoutLimits {
   drainTimeoutMs: number;
   /** How long a cursor from a gateway ahead of this one may wait for this one to catch up. */
   aheadWaitTimeoutMs: number;
+  /** A socket opened without credentials has this long to send its `auth` frame (DESIGN.md: 5 s). */
+  authTimeoutMs: number;
+  /**
+   * Subscribes one connection may send per second: each may start a replay, so a flood of them from one
+   * socket is refused (`too_many_requests`) instead of queueing work for everyone.
+   */
+  subscribesPerSecond: number;
 }
 
 export const DEFAULT_FANOUT_LIMITS: Readonly<FanoutLimits> = Object.freeze({
@@ -24,6 +31,8 @@ export const DEFAULT_FANOUT_LIMITS: Readonly<FanoutLimits> = Object.freeze({
   checkIntervalMs: 100,
   drainTimeoutMs: 10_000,
   aheadWaitTimeoutMs: 10_000,
+  authTimeoutMs: 5_000,
+  subscribesPerSecond: 10,
 });
 
 /**

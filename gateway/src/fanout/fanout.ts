@@ -1,9 +1,10 @@
+import type { Principal } from '@vigil/core';
 import type { Logger } from 'pino';
 import type { AlertHistory, AlertSink, LiveMetrics } from '../live/live-types.ts';
 import type { Publish, WsHandlers } from './connection.ts';
 import { createDelivery } from './delivery.ts';
 import { DEFAULT_FANOUT_LIMITS, type FanoutLimits } from './fanout-limits.ts';
-import { createSessions } from './sessions.ts';
+import { createSessions, type Sessions } from './sessions.ts';
 
 export interface FanoutOptions {
   history: AlertHistory;
@@ -13,6 +14,8 @@ export interface FanoutOptions {
   logger: Logger;
   now?: () => number;
   limits?: Partial<FanoutLimits>;
+  /** Resolves the token of an `auth` frame (sockets opened without credentials); null: not valid. */
+  authenticate: (token: string) => Promise<Principal | null>;
   /**
    * Runs the slow-client check: with delayMs 0 after uWS has flushed this turn's publishes (default
    * setImmediate), else after a timer.
@@ -29,6 +32,8 @@ export interface FanoutStats {
 
 export interface Fanout extends WsHandlers, AlertSink {
   stats(): FanoutStats;
+  /** Per-IP and per-credential socket counts, the credentials in use, and closing them (sessions.ts). */
+  readonly sockets: Pick<Sessions, 'countByIp' | 'countByCredential' | 'credentials' | 'closeCredentials'>;
   /** Cancels replays and waits; sockets are closed by the transport. */
   stop(): void;
 }
@@ -56,7 +61,15 @@ export function createFanout(options: FanoutOptions): Fanout {
         else setTimeout(task, delayMs).unref();
       }),
   });
-  const sessions = createSessions({ history, delivery, metrics, logger, limits });
+  const sessions = createSessions({
+    history,
+    delivery,
+    metrics,
+    logger,
+    limits,
+    authenticate: options.authenticate,
+    now: options.now ?? Date.now,
+  });
 
   return {
     open: (conn) => sessions.open(conn),
@@ -64,6 +77,12 @@ export function createFanout(options: FanoutOptions): Fanout {
     drain: (conn) => sessions.drain(conn),
     close: (conn, code, reason) => sessions.close(conn, code, reason),
     dropped: (conn) => sessions.dropped(conn),
+    sockets: {
+      countByIp: (ip) => sessions.countByIp(ip),
+      countByCredential: (id) => sessions.countByCredential(id),
+      credentials: () => sessions.credentials(),
+      closeCredentials: (ids, reason) => sessions.closeCredentials(ids, reason),
+    },
     deliver: (entries) => delivery.deliver(entries),
     lost: (range) => delivery.lost(range),
     stats: () => ({

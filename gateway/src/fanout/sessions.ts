@@ -1,4 +1,13 @@
-import { type ServerFrame, WS_ERROR_CODES, type WsErrorCode } from '@vigil/core';
+import {
+  type AlertFilter,
+  decide,
+  intersectFilters,
+  type Principal,
+  type ServerFrame,
+  WS_CLOSE_CODES,
+  WS_ERROR_CODES,
+  type WsErrorCode,
+} from '@vigil/core';
 import type { Logger } from 'pino';
 import type { AlertHistory, LiveMetrics } from '../live/live-types.ts';
 import { parseClientFrame } from './client-frame.ts';
@@ -16,10 +25,20 @@ export interface SessionsOptions {
   metrics: LiveMetrics;
   logger: Logger;
   limits: FanoutLimits;
+  /** Resolves the token of an `auth` frame; null when it is not valid. */
+  authenticate: (token: string) => Promise<Principal | null>;
+  now: () => number;
 }
 
 /** The protocol side of every open socket: the transport's callbacks, plus what stats() and stop() read. */
 export interface Sessions extends WsHandlers {
+  /** Open sockets from an address, and authenticated with a credential: the per-IP and per-token caps. */
+  countByIp(ip: string): number;
+  countByCredential(credentialId: string): number;
+  /** Credential ids of the authenticated sockets, for the revocation sweep. */
+  credentials(): string[];
+  /** Closes every socket of these credentials with 4011; returns how many. */
+  closeCredentials(ids: readonly string[], reason: string): number;
   readonly connections: number;
   readonly subscriptions: number;
   readonly replaying: number;
@@ -29,6 +48,12 @@ export interface Sessions extends WsHandlers {
 
 interface Client {
   readonly conn: Connection;
+  principal: Principal | null;
+  /** Pending until the `auth` frame (sockets opened without credentials). */
+  authTimer: ReturnType<typeof setTimeout> | null;
+  authenticating: boolean;
+  /** Fixed one-second window of subscribes (a counter, not a limiter library: frames must stay in order). */
+  subscribeWindow: { start: number; count: number };
   subscribed: boolean;
   group: Group | null;
   replay: AbortController | null;
@@ -42,9 +67,34 @@ interface Client {
  * error frame. Frames go out through the delivery, which cuts off a socket that does not keep up.
  */
 export function createSessions(options: SessionsOptions): Sessions {
-  const { history, delivery, metrics, logger, limits } = options;
+  const { history, delivery, metrics, logger, limits, now } = options;
   const clients = new Map<Connection, Client>();
+  const byIp = new Map<string, number>();
+  const byCredential = new Map<string, Set<Client>>();
   let subscriptions = 0;
+
+  const bump = (ip: string, by: number) => {
+    const count = (byIp.get(ip) ?? 0) + by;
+    if (count <= 0) byIp.delete(ip);
+    else byIp.set(ip, count);
+  };
+  const bindPrincipal = (client: Client, principal: Principal) => {
+    client.principal = principal;
+    let set = byCredential.get(principal.credentialId);
+    if (!set) byCredential.set(principal.credentialId, (set = new Set()));
+    set.add(client);
+  };
+  const unbindPrincipal = (client: Client) => {
+    const id = client.principal?.credentialId;
+    if (id === undefined) return;
+    const set = byCredential.get(id);
+    set?.delete(client);
+    if (set?.size === 0) byCredential.delete(id);
+  };
+  const refuse = (client: Client, code: WsErrorCode, message: string, closeCode: number) => {
+    sendError(client, code, message);
+    client.conn.close(closeCode, message.slice(0, 120));
+  };
 
   const send = (client: Client, frame: string, op: ServerFrame['op']): boolean =>
     delivery.send(client.conn, frame, op);
@@ -136,7 +186,67 @@ export function createSessions(options: SessionsOptions): Sessions {
     });
   };
 
-  const subscribe = (client: Client, filterIn: Parameters<typeof canonicalFilter>[0], since?: string) => {
+  const overSubscribeRate = (client: Client): boolean => {
+    const at = now();
+    const window = client.subscribeWindow;
+    if (at - window.start >= 1_000) {
+      window.start = at;
+      window.count = 0;
+    }
+    window.count += 1;
+    return window.count > limits.subscribesPerSecond;
+  };
+
+  const authenticateFrame = (client: Client, token: string) => {
+    if (client.principal !== null || client.authenticating) {
+      return sendError(client, WS_ERROR_CODES.badRequest, 'this connection is already authenticated');
+    }
+    client.authenticating = true;
+    options.authenticate(token).then(
+      (principal) => {
+        client.authenticating = false;
+        if (client.conn.closed) return;
+        if (client.authTimer) clearTimeout(client.authTimer);
+        client.authTimer = null;
+        if (principal === null) {
+          return refuse(
+            client,
+            WS_ERROR_CODES.unauthorized,
+            'the token is expired, revoked or unknown',
+            WS_CLOSE_CODES.unauthorized,
+          );
+        }
+        if (decide(principal, 'viewer') !== 'allowed') {
+          return refuse(
+            client,
+            WS_ERROR_CODES.forbidden,
+            `a ${principal.role} token may not subscribe`,
+            WS_CLOSE_CODES.forbidden,
+          );
+        }
+        bindPrincipal(client, principal);
+        const frame: ServerFrame = {
+          op: 'authenticated',
+          name: principal.name,
+          role: principal.role,
+          scope: principal.scope,
+        };
+        send(client, JSON.stringify(frame), 'authenticated');
+      },
+      (err: unknown) => {
+        client.authenticating = false;
+        logger.warn({ err, connId: client.conn.id }, 'could not check an auth frame');
+        refuse(
+          client,
+          WS_ERROR_CODES.internal,
+          'could not check credentials, reconnect and retry',
+          WS_CLOSE_CODES.internalError,
+        );
+      },
+    );
+  };
+
+  const subscribe = (client: Client, filterIn: AlertFilter | undefined, since?: string) => {
     let next: number | undefined;
     if (since !== undefined) {
       const decoded = history.decodeCursor(since);
@@ -149,8 +259,15 @@ export function createSessions(options: SessionsOptions): Sessions {
       next = decoded.next;
     }
     endSubscription(client);
-    const filter = canonicalFilter(filterIn);
+    // The token's scope is ANDed in here, server-side: live alerts and replays both go by this filter.
+    const effective = intersectFilters(client.principal?.scope ?? null, filterIn);
     beginSubscription(client);
+    if (effective === null) {
+      // The scope and the request exclude each other: a subscription that can never deliver anything.
+      announce(client, canonicalFilter(filterIn));
+      return;
+    }
+    const filter = canonicalFilter(effective);
     if (next === undefined) {
       // subscribed, then join, in one tick: the first live alert is the one after the head announced.
       if (announce(client, filter)) goLive(client, filter);
@@ -161,15 +278,36 @@ export function createSessions(options: SessionsOptions): Sessions {
 
   return {
     open(conn) {
-      clients.set(conn, {
+      const client: Client = {
         conn,
+        principal: null,
+        authTimer: null,
+        authenticating: false,
+        subscribeWindow: { start: 0, count: 0 },
         subscribed: false,
         group: null,
         replay: null,
         onDrain: null,
         droppedByUws: false,
-      });
+      };
+      clients.set(conn, client);
+      bump(conn.ip, 1);
       metrics.connections.inc();
+      if (conn.principal) bindPrincipal(client, conn.principal);
+      else {
+        client.authTimer = setTimeout(() => {
+          client.authTimer = null;
+          if (client.principal === null && !conn.closed) {
+            refuse(
+              client,
+              WS_ERROR_CODES.unauthorized,
+              `authenticate within ${limits.authTimeoutMs} ms: send {"op":"auth","token":"..."}`,
+              WS_CLOSE_CODES.unauthorized,
+            );
+          }
+        }, limits.authTimeoutMs);
+        client.authTimer.unref?.();
+      }
     },
 
     message(conn, text) {
@@ -180,10 +318,27 @@ export function createSessions(options: SessionsOptions): Sessions {
       const parsed = parseClientFrame(text);
       if (!parsed.ok) return sendError(client, parsed.code, parsed.message);
       const frame = parsed.frame;
+      if (frame.op === 'auth') return authenticateFrame(client, frame.token);
+      if (client.principal === null) {
+        if (client.authenticating)
+          return sendError(client, WS_ERROR_CODES.unauthorized, 'wait for the answer to your auth frame');
+        return refuse(
+          client,
+          WS_ERROR_CODES.unauthorized,
+          'authenticate first: send {"op":"auth","token":"..."} or connect with credentials',
+          WS_CLOSE_CODES.unauthorized,
+        );
+      }
       if (frame.op === 'ping') send(client, '{"op":"pong"}', 'pong');
       else if (frame.op === 'unsubscribe') {
         endSubscription(client);
         send(client, '{"op":"unsubscribed"}', 'unsubscribed');
+      } else if (overSubscribeRate(client)) {
+        sendError(
+          client,
+          WS_ERROR_CODES.tooManyRequests,
+          `at most ${limits.subscribesPerSecond} subscribes per second per connection`,
+        );
       } else subscribe(client, frame.filter, frame.since);
     },
 
@@ -196,7 +351,10 @@ export function createSessions(options: SessionsOptions): Sessions {
       const client = clients.get(conn);
       if (!client) return;
       endSubscription(client);
+      if (client.authTimer) clearTimeout(client.authTimer);
+      unbindPrincipal(client);
       clients.delete(conn);
+      bump(conn.ip, -1);
       metrics.connections.dec();
       // uWS closes on a frame over maxPayloadLength itself, without a close frame (the client sees 1006).
       if (code === 1006 && /too big/i.test(reason)) metrics.errors.inc({ code: WS_ERROR_CODES.tooLarge });
@@ -212,6 +370,20 @@ export function createSessions(options: SessionsOptions): Sessions {
         { connId: conn.id, buffered: conn.bufferedAmount() },
         'uWS dropped a frame at its hard limit',
       );
+    },
+
+    countByIp: (ip) => byIp.get(ip) ?? 0,
+    countByCredential: (id) => byCredential.get(id)?.size ?? 0,
+    credentials: () => [...byCredential.keys()],
+    closeCredentials(ids, reason) {
+      let closed = 0;
+      for (const id of ids) {
+        for (const client of [...(byCredential.get(id) ?? [])]) {
+          closed += 1;
+          client.conn.close(WS_CLOSE_CODES.credentialsRevoked, reason);
+        }
+      }
+      return closed;
     },
 
     get connections() {

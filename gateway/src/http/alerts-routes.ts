@@ -1,6 +1,14 @@
 import { Type } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ERROR_CODES, ValidationError, VigilError } from '@vigil/core';
+import {
+  type Alert,
+  type AlertFilter,
+  ERROR_CODES,
+  intersectFilters,
+  matchesFilter,
+  type Principal,
+  ValidationError,
+  VigilError,
+} from '@vigil/core';
 import type { AlertPage, AlertQuery } from '@vigil/db';
 import { AlertQueryParams, checkRange, NoQueryParams } from './api-params.ts';
 import {
@@ -11,13 +19,12 @@ import {
   UNAVAILABLE_RESPONSE,
 } from './api-schemas.ts';
 import type { HttpAlertStore } from './http-ports.ts';
+import { jsonBodyParser } from './json-body.ts';
 import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
 
 const notFound = { description: 'No alert has this id.', schema: ErrorSchema };
 const idParam = { id: { description: 'The alert id.', schema: Type.String() } };
-
-const statusUpdate = TypeCompiler.Compile(StatusUpdateSchema);
 
 const alertNotFound = (id: string) =>
   new VigilError(ERROR_CODES.notFound, 'alert not found', { details: { id } });
@@ -40,20 +47,26 @@ async function queryAlerts(store: HttpAlertStore, query: AlertQuery): Promise<Al
   }
 }
 
-function parseStatusBody(body: Buffer): { status: 'open' | 'acknowledged' | 'resolved' } {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw new ValidationError('body is not valid JSON', { cause: err, details: { parameter: 'body' } });
-  }
-  if (statusUpdate.Check(value)) return value;
-  const first = statusUpdate.Errors(value).First();
-  throw new ValidationError(
-    'body must be {"status": "open" | "acknowledged" | "resolved"} and nothing else',
-    { details: { parameter: 'body', field: first?.path || '/', reason: first?.message } },
-  );
+/** The query a principal may run: its token scope ANDed in; null when the scope leaves nothing. */
+export function scopedQuery<Q extends AlertFilter>(principal: Principal | null, query: Q): Q | null {
+  if (!principal?.scope) return query;
+  const filter = intersectFilters(principal.scope, {
+    severity: query.severity,
+    source: query.source,
+    service: query.service,
+    ruleId: query.ruleId,
+  });
+  return filter === null ? null : { ...query, ...filter };
 }
+
+/** An alert outside the principal's scope does not exist for it: 404, exactly as an unknown id. */
+const visible = (principal: Principal | null, alert: Alert | null): Alert | null =>
+  alert && (!principal?.scope || matchesFilter(principal.scope, alert)) ? alert : null;
+
+const parseStatusBody = jsonBodyParser(
+  StatusUpdateSchema,
+  '{"status": "open" | "acknowledged" | "resolved"} and nothing else',
+);
 
 export function alertRoutes(store: HttpAlertStore): Route[] {
   return [
@@ -65,14 +78,17 @@ export function alertRoutes(store: HttpAlertStore): Route[] {
       description:
         'Pages stay free of gaps and duplicates while new alerts arrive: walk them with `nextCursor`.',
       tag: 'alerts',
+      permission: 'viewer',
       query: AlertQueryParams,
       responses: {
         200: { description: 'One page of alerts.', schema: AlertPageSchema },
         503: UNAVAILABLE_RESPONSE,
       },
-      async handle({ query }) {
+      async handle({ query, principal }) {
         checkRange(query);
-        return json(200, await queryAlerts(store, query));
+        const scoped = scopedQuery(principal, query);
+        if (scoped === null) return json(200, { items: [], nextCursor: null });
+        return json(200, await queryAlerts(store, scoped));
       },
     }),
     defineRoute({
@@ -81,6 +97,7 @@ export function alertRoutes(store: HttpAlertStore): Route[] {
       operationId: 'getAlert',
       summary: 'One alert',
       tag: 'alerts',
+      permission: 'viewer',
       pathParams: idParam,
       query: NoQueryParams,
       responses: {
@@ -88,9 +105,9 @@ export function alertRoutes(store: HttpAlertStore): Route[] {
         404: notFound,
         503: UNAVAILABLE_RESPONSE,
       },
-      async handle({ params }) {
+      async handle({ params, principal }) {
         const id = params.id ?? '';
-        const alert = await store.getAlert(id);
+        const alert = visible(principal, await store.getAlert(id));
         if (!alert) throw alertNotFound(id);
         return json(200, alert);
       },
@@ -100,8 +117,10 @@ export function alertRoutes(store: HttpAlertStore): Route[] {
       path: '/api/alerts/{id}',
       operationId: 'updateAlertStatus',
       summary: 'Acknowledge, resolve or reopen an alert',
-      description: 'Operators set `status`; every other field of an alert is immutable.',
+      description:
+        'Operators set `status`; every other field of an alert is immutable. Audited (`alert.status`).',
       tag: 'alerts',
+      permission: 'operator',
       pathParams: idParam,
       query: NoQueryParams,
       requestBody: {
@@ -115,11 +134,18 @@ export function alertRoutes(store: HttpAlertStore): Route[] {
         404: notFound,
         503: UNAVAILABLE_RESPONSE,
       },
-      async handle({ params, request }) {
+      async handle({ params, request, principal, audit }) {
         const id = params.id ?? '';
         const { status } = parseStatusBody(request.body);
-        const alert = await store.updateStatus(id, status);
-        if (!alert) throw alertNotFound(id);
+        const before = visible(principal, await store.getAlert(id));
+        const alert = before && (await store.updateStatus(id, status));
+        if (!before || !alert) throw alertNotFound(id);
+        await audit({
+          action: 'alert.status',
+          target: { type: 'alert', id },
+          before: { status: before.status },
+          after: { status: alert.status },
+        });
         return json(200, alert);
       },
     }),

@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { type Source, WS_PATH } from '@vigil/core';
+import { decide, type Principal, type Source, WS_PATH } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { GatewayAuth } from '../auth/gateway-auth.ts';
+import { withSecurityHeaders } from '../auth/security-headers.ts';
 import { alertRoutes } from './alerts-routes.ts';
+import { auditRoutes } from './audit-routes.ts';
+import { authRoutes } from './auth-routes.ts';
 import { errorResponse, HttpError } from './http-errors.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { createHttpMetrics } from './http-metrics.ts';
@@ -13,9 +18,11 @@ import { ingestRoute } from './ingest-route.ts';
 import { buildOpenApiDocument, openApiRoute } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { createResponseCache } from './response-cache.ts';
-import type { Route } from './route.ts';
+import type { AuditInput, Caller, Route } from './route.ts';
 import { createStaticFiles } from './static-files.ts';
 import { statsRoutes } from './stats-routes.ts';
+import { tokenRoutes } from './token-routes.ts';
+import { userRoutes } from './user-routes.ts';
 
 export interface HttpRouterOptions {
   store: HttpAlertStore;
@@ -35,6 +42,8 @@ export interface HttpRouterOptions {
   eventKey?: EventKeyFn;
   /** Topic of each source's events (`topicNames(prefix).events[source]`). */
   topicOf: (source: Source) => string;
+  /** Identities, credentials, limits and the audit log: every route but the public ones needs a principal. */
+  auth: GatewayAuth;
 }
 
 /** The handler, plus the routes it serves (what the OpenAPI document lists). */
@@ -53,14 +62,26 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 /** Paths that are never the dashboard's, so a miss there is a JSON 404, not the SPA page. */
 const NON_UI_PREFIXES = ['/api', '/metrics', WS_PATH];
 const isApiPath = (path: string) => NON_UI_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** A client's X-Request-Id is kept when it looks like an id (it goes into every log line of the request). */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Probed by load balancers and container health checks under whatever Host they use; it tells nothing. */
+const HOST_CHECK_EXEMPT = new Set(['/api/health']);
+
+/** The key cached answers are shared under: principals with the same scope see the same alerts. */
+const scopeKey = (principal: Principal | null) => (principal?.scope ? JSON.stringify(principal.scope) : '*');
 
 /** Builds the whole HTTP side of the gateway as one function from request to response. */
 export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
   const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const logger = options.logger.child({ module: 'http' });
   const metrics = createHttpMetrics(options.registry);
-  const { store, now } = options;
+  const { store, now, auth } = options;
   const routes: Route[] = [
+    ...authRoutes({ auth, now }),
+    ...userRoutes({ auth, now }),
+    ...tokenRoutes({ auth, now }),
+    ...auditRoutes({ audit: auth.audit }),
     ...alertRoutes(store),
     ...statsRoutes({ store, now, maxTimelineBuckets: limits.maxTimelineBuckets }),
     ingestRoute({
@@ -76,21 +97,94 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
       health: options.health,
       healthTimeoutMs: limits.healthTimeoutMs,
       registry: options.registry,
+      metricsPublic: auth.metricsPublic,
     }),
   ];
   routes.push(openApiRoute(() => buildOpenApiDocument(routes)));
   const staticFiles = options.staticDir ? createStaticFiles({ dir: options.staticDir, logger }) : null;
   const cache = createResponseCache({ ttlMs: CACHE_TTL_MS, maxEntries: 1_000, now });
 
+  const audit = (caller: Omit<Caller, 'audit'>) => async (entry: AuditInput) => {
+    const { principal } = caller;
+    await auth.audit.record({
+      at: new Date(now()),
+      actor: principal
+        ? { kind: principal.kind, id: principal.id, name: entry.actorName ?? principal.name }
+        : { kind: 'anonymous', id: null, name: entry.actorName ?? 'anonymous' },
+      action: entry.action,
+      target: entry.target,
+      ip: caller.ip,
+      requestId: caller.requestId,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      outcome: entry.outcome ?? 'success',
+    });
+  };
+
+  /** Credentials, rate limit, permission and CSRF, in that order; answers the caller or throws the refusal. */
+  async function admit(
+    route: Route,
+    request: HttpRequest,
+    method: string,
+    requestId: string,
+  ): Promise<Caller> {
+    const ip = request.remoteAddress;
+    const authentication = await auth.authenticator.fromHeaders(request.headers);
+    const { principal } = authentication;
+    const via = authentication.principal ? authentication.via : null;
+    const rateLimit = route.rateLimit ?? 'api';
+    const extraHeaders: Record<string, string> = {};
+    if (auth.rateLimits && rateLimit !== 'none') {
+      const decision = await auth.rateLimits.check(rateLimit, principal?.credentialId ?? null, ip);
+      if (!decision.allowed) {
+        throw new HttpError(429, 'too many requests', {
+          details: { retryAfterSeconds: decision.retryAfterSeconds },
+          headers: decision.headers,
+        });
+      }
+      Object.assign(extraHeaders, decision.headers);
+    }
+    const decision = decide(principal, route.permission);
+    if (decision === 'unauthenticated') {
+      const presented = authentication.principal === null && authentication.presented;
+      throw new HttpError(401, presented ? 'credentials are expired, revoked or unknown' : 'sign in first', {
+        details: { required: route.permission },
+        headers: { 'www-authenticate': 'Bearer realm="vigil"' },
+      });
+    }
+    if (decision === 'forbidden') {
+      throw new HttpError(403, `forbidden: needs role ${route.permission}`, {
+        details: { required: route.permission, role: principal?.role },
+      });
+    }
+    // A cookie is sent by the browser whatever page asks: a write it authenticates must come from our origin.
+    if (via === 'cookie' && !SAFE_METHODS.has(method) && !auth.origins.sameOrigin(request.headers)) {
+      throw new HttpError(403, 'forbidden: cross-origin request with the session cookie', {
+        details: {
+          origin: request.headers.origin ?? null,
+          secFetchSite: request.headers['sec-fetch-site'] ?? null,
+        },
+      });
+    }
+    const base = { principal, via, requestId, ip };
+    return Object.assign(base, { audit: audit(base), rateHeaders: extraHeaders });
+  }
+
   /** Answers a request; `label` is set to the route template as soon as one matches. */
   async function dispatch(
     request: HttpRequest,
     method: string,
     label: { route: string },
+    requestId: string,
   ): Promise<HttpResponse> {
     const allowed: string[] = [];
     // HEAD is GET without the body (RFC 9110 §9.3.2): the same route answers, the transport drops the body.
     const asMethod = method === 'HEAD' ? 'GET' : method;
+    if (!HOST_CHECK_EXEMPT.has(request.path) && !auth.origins.hostAllowed(request.headers.host)) {
+      throw new HttpError(421, 'this gateway does not answer to that Host (set VIGIL_ALLOWED_HOSTS)', {
+        details: { host: request.headers.host ?? null },
+      });
+    }
     for (const route of routes) {
       const params = route.match(request.path);
       if (!params) continue;
@@ -99,12 +193,19 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
         allowed.push(...(route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]));
         continue;
       }
-      if (asMethod === 'GET' && CACHED_ROUTES.has(route.path)) {
-        return cache.get(`${request.path}?${request.query}`, () => route.handle(request, params));
-      }
-      const response = await route.handle(request, params);
-      if (method === 'PATCH') cache.invalidate(); // a status changed
-      return response;
+      const caller = await admit(route, request, method, requestId);
+      const { rateHeaders } = caller as Caller & { rateHeaders: Record<string, string> };
+      const answer = async () => {
+        if (asMethod === 'GET' && CACHED_ROUTES.has(route.path)) {
+          const key = `${scopeKey(caller.principal)}|${request.path}?${request.query}`;
+          return cache.get(key, () => route.handle(request, params, caller));
+        }
+        const response = await route.handle(request, params, caller);
+        if (!SAFE_METHODS.has(method)) cache.invalidate(); // a status (or who may read what) changed
+        return response;
+      };
+      const response = await answer();
+      return { ...response, headers: { ...rateHeaders, ...response.headers } };
     }
     if (allowed.length > 0) {
       throw new HttpError(405, `method ${method} is not allowed here`, {
@@ -128,13 +229,16 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     const started = performance.now();
     const method = request.method.toUpperCase();
     const label = { route: 'unmatched' };
+    const offered = request.headers['x-request-id'];
+    const requestId = offered !== undefined && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
     let response: HttpResponse;
     try {
-      response = await dispatch(request, method, label);
+      response = await dispatch(request, method, label, requestId);
     } catch (err) {
       response = errorResponse(err, logger, {
         method,
         path: request.path,
+        requestId,
         retryAfterSeconds: limits.retryAfterSeconds,
       });
     }
@@ -145,7 +249,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
       response.status,
       (performance.now() - started) / 1000,
     );
-    return response;
+    return { ...response, headers: { ...withSecurityHeaders(response.headers), 'x-request-id': requestId } };
   };
   return Object.assign(handler, { routes: routes as readonly Route[], invalidate: () => cache.invalidate() });
 }

@@ -29,6 +29,8 @@ export class HttpError extends VigilError {
 export interface ErrorContext {
   method: string;
   path: string;
+  /** Logged with every error, so a user's report (the X-Request-Id they got) finds the log line. */
+  requestId?: string;
   retryAfterSeconds: number;
 }
 
@@ -39,7 +41,7 @@ const body = (error: string, details: unknown) => (details === undefined ? { err
  * or 503 with a message; anything else is a bug, logged with its stack and answered with a bare 500.
  */
 export function errorResponse(err: unknown, logger: Logger, context: ErrorContext): HttpResponse {
-  const { method, path } = context;
+  const { method, path, requestId } = context;
   // Before the code switch: an HttpError's status is more precise than its code.
   if (err instanceof HttpError) return json(err.status, body(err.message, err.details), err.headers);
   if (err instanceof VigilError) {
@@ -54,7 +56,7 @@ export function errorResponse(err: unknown, logger: Logger, context: ErrorContex
       case ERROR_CODES.timeout:
         // An outage is not a bug: a warning without the stack, and a hint when to come back.
         logger.warn(
-          { err: { message: err.message, code: err.code }, method, path },
+          { err: { message: err.message, code: err.code }, method, path, requestId },
           'dependency unavailable',
         );
         // The reason stays in the log: it names internal hosts a client has no business knowing.
@@ -68,6 +70,6 @@ export function errorResponse(err: unknown, logger: Logger, context: ErrorContex
         );
     }
   }
-  logger.error({ err, method, path }, 'request failed');
+  logger.error({ err, method, path, requestId }, 'request failed');
   return json(500, { error: 'internal error' });
 }

@@ -22,6 +22,11 @@ export interface IngestItem {
 const NO_BYTES = Buffer.alloc(0);
 
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson']);
+/**
+ * What ingest accepts. Only types a browser may not send cross-site without a CORS preflight: text/plain,
+ * forms and multipart would let any web page a user visits inject events.
+ */
+export const INGEST_MEDIA_TYPES: ReadonlySet<string> = new Set(['application/json', ...NDJSON_TYPES]);
 
 const tooMany = (count: number, max: number) =>
   new HttpError(413, `the body holds ${count} items, more than ${max}`, { details: { count, max } });

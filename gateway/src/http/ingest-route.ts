@@ -13,9 +13,10 @@ import {
 } from '@vigil/core';
 import { NoQueryParams } from './api-params.ts';
 import { ErrorSchema, IngestResultSchema, UNAVAILABLE_RESPONSE } from './api-schemas.ts';
+import { HttpError } from './http-errors.ts';
 import type { HttpMetrics } from './http-metrics.ts';
 import type { EventKeyFn, EventPublisher } from './http-ports.ts';
-import { checkItem, splitIngestBody } from './ingest-body.ts';
+import { checkItem, INGEST_MEDIA_TYPES, splitIngestBody } from './ingest-body.ts';
 import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
 
@@ -51,12 +52,14 @@ export function ingestRoute(options: IngestRouteOptions): Route {
     operationId: 'ingestEvents',
     summary: 'Ingest events of one source',
     description: [
-      'The body is a JSON array of events, or NDJSON (one event per line; content type',
-      '`application/x-ndjson`, or any body starting with `{`). Each item is validated on its own:',
+      'The body is a JSON array of events (`application/json`), or NDJSON (one event per line;',
+      '`application/x-ndjson`, or a JSON body starting with `{`). Each item is validated on its own:',
       'valid ones are published to the `events.{source}` topic, invalid ones are listed in `rejected`',
       `with their index. At most ${maxItems} items per request. Accepted means durably on the bus.`,
     ].join(' '),
     tag: 'ingest',
+    permission: 'ingest',
+    rateLimit: 'ingest',
     pathParams: {
       source: { description: 'The event source.', schema: Type.Union(SOURCES.map((s) => Type.Literal(s))) },
     },
@@ -72,18 +75,40 @@ export function ingestRoute(options: IngestRouteOptions): Route {
     responses: {
       202: { description: 'Valid items published; invalid ones listed.', schema: IngestResultSchema },
       400: { description: 'The body is empty or neither a JSON array nor NDJSON.', schema: ErrorSchema },
+      403: {
+        description:
+          'The credentials may not ingest, or not this source (an ingest token limited to others).',
+        schema: ErrorSchema,
+      },
       404: { description: 'Unknown source.', schema: ErrorSchema },
+      415: {
+        description:
+          'Content type other than `application/json` or `application/x-ndjson`: a browser sends text, form and multipart bodies cross-site without asking, so they are never accepted.',
+        schema: ErrorSchema,
+      },
       413: { description: `More than ${maxItems} items.`, schema: ErrorSchema },
       503: {
         ...UNAVAILABLE_RESPONSE,
         description: 'The bus is unavailable; nothing was accepted, retry later.',
       },
     },
-    async handle({ params, request }) {
+    async handle({ params, request, principal }) {
       const source = params.source;
       if (!isSource(source)) {
         throw new VigilError(ERROR_CODES.notFound, 'unknown source', {
           details: { source, allowed: SOURCES },
+        });
+      }
+      const sources = principal?.sources ?? null;
+      if (sources !== null && !sources.includes(source)) {
+        throw new HttpError(403, `forbidden: this token may ingest only ${sources.join(', ')}`, {
+          details: { source, allowed: sources },
+        });
+      }
+      const mediaType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!INGEST_MEDIA_TYPES.has(mediaType)) {
+        throw new HttpError(415, 'content type must be application/json or application/x-ndjson', {
+          details: { contentType: request.headers['content-type'] ?? null, allowed: [...INGEST_MEDIA_TYPES] },
         });
       }
       const items = splitIngestBody(request.body, request.headers['content-type'], maxItems);

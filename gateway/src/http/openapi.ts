@@ -15,7 +15,11 @@ export interface OpenApiInfo {
 const DEFAULT_INFO: OpenApiInfo = {
   title: 'Vigil gateway API',
   version: '0.1.0',
-  description: 'Alert history, statistics, HTTP ingest and operations endpoints of a Vigil gateway.',
+  description: [
+    'Alert history, statistics, HTTP ingest, identities and operations endpoints of a Vigil gateway.',
+    'Each operation names the least role it needs in `x-vigil-permission` (public, authenticated, ingest,',
+    'viewer, operator, admin); without credentials every non-public operation answers 401, with too low a role 403.',
+  ].join(' '),
 };
 
 // TypeBox schemas are JSON Schema with symbol-keyed metadata; a JSON round trip leaves the plain schema.
@@ -53,6 +57,25 @@ function response(spec: ResponseSpec): unknown {
   };
 }
 
+/** Schemes a credential can come by (DESIGN.md, "Roles"): an API token, or the dashboard's session cookie. */
+const SECURITY_SCHEMES = {
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (`POST /api/tokens`, or VIGIL_ADMIN_TOKEN): `Authorization: Bearer <secret>`.',
+  },
+  cookieAuth: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'vigil_session',
+    description: "The session `POST /api/auth/login` sets; writes need the dashboard's own Origin.",
+  },
+};
+
+/** Per-operation requirement: none for public routes, else either scheme; the role is `x-vigil-permission`. */
+const security = (route: Route) =>
+  route.permission === 'public' ? [] : [{ bearerAuth: [] }, { cookieAuth: [] }];
+
 function operation(route: Route): unknown {
   const pathParams = Object.entries(route.pathParams ?? {}).map(([name, p]) => ({
     name,
@@ -66,6 +89,8 @@ function operation(route: Route): unknown {
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
+    security: security(route),
+    'x-vigil-permission': route.permission,
     parameters: [...pathParams, ...queryParameters(route)],
     ...(route.requestBody
       ? {
@@ -101,7 +126,11 @@ export function buildOpenApiDocument(
     openapi: '3.1.0',
     info,
     paths,
-    components: { schemas: { Alert: plain(AlertSchema), Error: plain(ErrorSchema) } },
+    security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+    components: {
+      schemas: { Alert: plain(AlertSchema), Error: plain(ErrorSchema) },
+      securitySchemes: SECURITY_SCHEMES,
+    },
   };
 }
 
@@ -114,6 +143,7 @@ export function openApiRoute(document: () => Record<string, unknown>): Route {
     operationId: 'openapi',
     summary: 'This document',
     tag: 'operations',
+    permission: 'authenticated',
     query: NoQueryParams,
     responses: { 200: { description: 'The OpenAPI 3.1 document.', schema: OpenApiDocumentSchema } },
     async handle() {

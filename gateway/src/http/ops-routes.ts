@@ -13,10 +13,18 @@ export interface OpsRoutesOptions {
   health: Readonly<Record<string, HealthProbe>>;
   healthTimeoutMs: number;
   registry: Registry;
+  /** `/metrics` without credentials (for scrapers that cannot send a token). */
+  metricsPublic: boolean;
 }
 
 /** Rules in force, health and Prometheus metrics: what operators and scrapers read. */
-export function opsRoutes({ rules, health, healthTimeoutMs, registry }: OpsRoutesOptions): Route[] {
+export function opsRoutes({
+  rules,
+  health,
+  healthTimeoutMs,
+  registry,
+  metricsPublic,
+}: OpsRoutesOptions): Route[] {
   return [
     defineRoute({
       method: 'GET',
@@ -24,6 +32,7 @@ export function opsRoutes({ rules, health, healthTimeoutMs, registry }: OpsRoute
       operationId: 'listRules',
       summary: 'The rules in force',
       tag: 'operations',
+      permission: 'viewer',
       query: NoQueryParams,
       responses: { 200: { description: 'The rules, as plain JSON.', schema: RulesSchema } },
       async handle() {
@@ -35,6 +44,7 @@ export function opsRoutes({ rules, health, healthTimeoutMs, registry }: OpsRoute
       path: '/api/health',
       operationId: 'health',
       summary: 'Health of the gateway and each dependency',
+      permission: 'public',
       description: `Each component is probed with a ${healthTimeoutMs} ms timeout; one down makes the whole degraded.`,
       tag: 'operations',
       query: NoQueryParams,
@@ -54,6 +64,7 @@ export function opsRoutes({ rules, health, healthTimeoutMs, registry }: OpsRoute
       operationId: 'metrics',
       summary: 'Prometheus metrics of this process',
       tag: 'operations',
+      permission: metricsPublic ? 'public' : 'viewer',
       query: NoQueryParams,
       responses: {
         200: { description: 'The metrics.', schema: PrometheusTextSchema, contentType: 'text/plain' },

@@ -1,10 +1,12 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
-import { ValidationError } from '@vigil/core';
+import { type Permission, type Principal, ValidationError } from '@vigil/core';
+import type { CredentialSource } from '../auth/authenticator.ts';
+import type { LimitKind } from '../auth/rate-limits.ts';
 import { ErrorSchema } from './api-schemas.ts';
 import type { HttpRequest, HttpResponse } from './http-types.ts';
 import { createQueryParser } from './query-params.ts';
 
-export type RouteMethod = 'GET' | 'POST' | 'PATCH';
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface ResponseSpec {
   description: string;
@@ -22,7 +24,28 @@ export interface RequestBodySpec {
   content: Record<string, TSchema>;
 }
 
-export interface RouteContext<Q> {
+/** What an audit record needs beyond what the request already says (actor, time, IP, request id). */
+export interface AuditInput {
+  action: string;
+  target: { type: string; id: string | null };
+  before?: unknown;
+  after?: unknown;
+  outcome?: 'success' | 'failure';
+  /** Overrides the actor, e.g. the username a failed login tried. */
+  actorName?: string;
+}
+
+/** Who is asking and how to record what they did: set by the router before a route runs. */
+export interface Caller {
+  /** Null only on public routes. */
+  principal: Principal | null;
+  via: CredentialSource | null;
+  requestId: string;
+  ip: string;
+  audit(entry: AuditInput): Promise<void>;
+}
+
+export interface RouteContext<Q> extends Caller {
   request: HttpRequest;
   /** Path parameters, percent-decoded. */
   params: Record<string, string>;
@@ -38,6 +61,13 @@ export interface RouteDefinition<Q extends TObject> {
   summary: string;
   description?: string;
   tag: string;
+  /**
+   * Who may call it (core's `decide`): declared here, shown in the OpenAPI document, enforced by the router
+   * before the route runs; the route × role test walks every route with every role.
+   */
+  permission: Permission;
+  /** Which limiter counts it; default `api`. Login has its own failure-based limits. */
+  rateLimit?: LimitKind | 'none';
   pathParams?: Record<string, { description: string; schema: TSchema }>;
   query: Q;
   requestBody?: RequestBodySpec;
@@ -50,7 +80,7 @@ export interface Route extends Omit<RouteDefinition<TObject>, 'handle'> {
   /** Path parameters when the path fits the template (method not considered), else null. */
   match(path: string): Record<string, string> | null;
   /** Parses the query (400 on bad or unknown parameters), then answers. */
-  handle(request: HttpRequest, params: Record<string, string>): Promise<HttpResponse>;
+  handle(request: HttpRequest, params: Record<string, string>, caller: Caller): Promise<HttpResponse>;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -92,22 +122,45 @@ const BAD_REQUEST: ResponseSpec = {
   schema: ErrorSchema,
 };
 
+const UNAUTHENTICATED: Record<number, ResponseSpec> = {
+  401: {
+    description: 'No credentials, or credentials that are expired, revoked or unknown.',
+    schema: ErrorSchema,
+  },
+};
+const FORBIDDEN: Record<number, ResponseSpec> = {
+  403: { description: 'The credentials are valid but their role may not do this.', schema: ErrorSchema },
+};
+const RATE_LIMITED: Record<number, ResponseSpec> = {
+  429: {
+    description:
+      'Rate limit reached: `Retry-After` says when to come back (`RateLimit-*` headers on every answer).',
+    schema: ErrorSchema,
+  },
+};
+
 export function defineRoute<Q extends TObject>(definition: RouteDefinition<Q>): Route {
   const { regex, names } = compileTemplate(definition.path);
   const parseQuery = createQueryParser(definition.query);
   return {
     ...definition,
-    responses: { 400: BAD_REQUEST, ...definition.responses },
+    responses: {
+      400: BAD_REQUEST,
+      ...(definition.permission === 'public' ? {} : UNAUTHENTICATED),
+      ...(definition.permission === 'public' || definition.permission === 'authenticated' ? {} : FORBIDDEN),
+      ...(definition.rateLimit === 'none' ? {} : RATE_LIMITED),
+      ...definition.responses,
+    },
     match(path) {
       const found = regex.exec(path);
       if (!found) return null;
       return Object.fromEntries(names.map((name, i) => [name, found[i + 1] ?? '']));
     },
-    async handle(request, rawParams) {
+    async handle(request, rawParams, caller) {
       const params = Object.fromEntries(
         Object.entries(rawParams).map(([name, raw]) => [name, decodeParam(name, raw)]),
       );
-      return definition.handle({ request, params, query: parseQuery(request.query) });
+      return definition.handle({ ...caller, request, params, query: parseQuery(request.query) });
     },
   };
 }

@@ -75,14 +75,15 @@ export function statsRoutes({ store, now, maxTimelineBuckets }: StatsRoutesOptio
       summary: 'Alert counts by severity, source, service and rule',
       description: 'Over the whole history unless `from`/`to` narrow it.',
       tag: 'stats',
+      permission: 'viewer',
       query: RangeQueryParams,
       responses: {
         200: { description: 'The counts.', schema: SummaryBodySchema },
         503: UNAVAILABLE_RESPONSE,
       },
-      async handle({ query }) {
+      async handle({ query, principal }) {
         checkRange(query);
-        const summary = await store.summary(query);
+        const summary = await store.summary({ ...query, scope: principal?.scope ?? undefined });
         return json(200, {
           from: query.from ?? null,
           to: query.to ?? null,
@@ -97,16 +98,17 @@ export function statsRoutes({ store, now, maxTimelineBuckets }: StatsRoutesOptio
       summary: 'Alert counts per time bucket and severity',
       description: `Default range: the hour before now. At most ${maxTimelineBuckets} buckets per request.`,
       tag: 'stats',
+      permission: 'viewer',
       query: TimelineQueryParams,
       responses: {
         200: { description: 'The buckets.', schema: TimelineBodySchema },
         503: UNAVAILABLE_RESPONSE,
       },
-      async handle({ query }) {
+      async handle({ query, principal }) {
         const bucket = query.bucket ?? '1m';
         const range = timelineRange(query, now());
         checkBucketCount(bucket, range, maxTimelineBuckets);
-        const points = await store.timeline({ bucket, ...range });
+        const points = await store.timeline({ bucket, ...range, scope: principal?.scope ?? undefined });
         return json(200, { bucket, ...range, points } satisfies TimelineBody);
       },
     }),
@@ -116,14 +118,16 @@ export function statsRoutes({ store, now, maxTimelineBuckets }: StatsRoutesOptio
       operationId: 'listServices',
       summary: 'Per-service alert summary, most alerts first',
       tag: 'stats',
+      permission: 'viewer',
       query: RangeQueryParams,
       responses: {
         200: { description: 'One entry per service.', schema: ServicesBodySchema },
         503: UNAVAILABLE_RESPONSE,
       },
-      async handle({ query }) {
+      async handle({ query, principal }) {
         checkRange(query);
-        return json(200, { items: await store.services(query) } satisfies ServicesBody);
+        const items = await store.services({ ...query, scope: principal?.scope ?? undefined });
+        return json(200, { items } satisfies ServicesBody);
       },
     }),
   ];

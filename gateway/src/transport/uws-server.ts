@@ -2,9 +2,10 @@
 // Connection interface (fanout/connection.ts), so a uWS upgrade or swap stays in this file.
 import * as uws from 'uWebSockets.js';
 import { STATUS_CODES } from 'node:http';
+import type { Principal } from '@vigil/core';
 import { WS_CLOSE_CODES, WS_PATH } from '@vigil/core';
 import type { Logger } from 'pino';
-import type { Connection, WsHandlers } from '../fanout/connection.ts';
+import type { AdmitUpgrade, Connection, WsHandlers } from '../fanout/connection.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/http-types.ts';
 import { createFramingGuard } from './framing-guard.ts';
 import { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from './transport-limits.ts';
@@ -15,8 +16,8 @@ export interface UwsServerOptions {
   port: number;
   http: HttpHandler;
   ws: WsHandlers;
-  /** Origins allowed to open /ws (exact match, e.g. `https://vigil.example`); unset: any. */
-  allowedOrigins?: readonly string[];
+  /** Decides each upgrade (origin, credentials, caps) before the socket exists; may take a database read. */
+  admitUpgrade: AdmitUpgrade;
   limits?: Partial<TransportLimits>;
   logger: Logger;
 }
@@ -32,6 +33,8 @@ export interface UwsServer {
 
 interface SocketData {
   id: number;
+  ip: string;
+  principal: Principal | null;
   conn?: WsConnection;
 }
 
@@ -49,10 +52,12 @@ interface Exchange {
 const text = (buffer: ArrayBuffer): string => Buffer.from(buffer).toString('utf8');
 const statusLine = (status: number) => `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
 
-function wrapSocket(ws: uws.WebSocket<SocketData>, id: number): WsConnection {
+function wrapSocket(ws: uws.WebSocket<SocketData>, data: SocketData): WsConnection {
   let closed = false;
   return {
-    id,
+    id: data.id,
+    ip: data.ip,
+    principal: data.principal,
     get closed() {
       return closed;
     },
@@ -81,7 +86,7 @@ function wrapSocket(ws: uws.WebSocket<SocketData>, id: number): WsConnection {
 export function createUwsServer(options: UwsServerOptions): UwsServer {
   const limits = { ...DEFAULT_TRANSPORT_LIMITS, ...options.limits };
   const logger = options.logger.child({ module: 'uws-server' });
-  const { ws: handlers, allowedOrigins } = options;
+  const { ws: handlers, admitUpgrade } = options;
   const app = uws.App();
   const framing = createFramingGuard();
   const sockets = new Set<WsConnection>();
@@ -219,29 +224,56 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
     // Safety net only: the fan-out closes slow clients with 4008 well before this limit.
     closeOnBackpressureLimit: true,
     upgrade(res, req, context) {
-      const origin = req.getHeader('origin');
       if (stopping) {
         res.writeStatus(statusLine(503)).end('shutting down');
         return;
       }
-      // No Origin header: not a browser (bench, CLI), which cross-site WebSocket hijacking cannot use.
-      if (allowedOrigins && origin !== '' && !allowedOrigins.includes(origin)) {
-        logger.info({ origin }, 'WebSocket upgrade refused: origin not allowed');
-        res.writeStatus(statusLine(403)).end('origin not allowed');
-        return;
-      }
-      nextId += 1;
-      res.upgrade<SocketData>(
-        { id: nextId },
-        req.getHeader('sec-websocket-key'),
-        req.getHeader('sec-websocket-protocol'),
-        req.getHeader('sec-websocket-extensions'),
-        context,
+      // req is valid only in this synchronous call; the verdict may need the database (a session lookup).
+      const headers = Object.create(null) as Record<string, string>;
+      req.forEach((name, value) => {
+        headers[name] = value;
+      });
+      const ip = text(res.getRemoteAddressAsText());
+      let aborted = false;
+      res.onAborted(() => {
+        aborted = true;
+      });
+      const refuse = (status: number, message: string) => {
+        if (!aborted) res.cork(() => res.writeStatus(statusLine(status)).end(message));
+      };
+      admitUpgrade(headers, ip).then(
+        (verdict) => {
+          if (aborted) return;
+          if (stopping) return refuse(503, 'shutting down');
+          if (!verdict.ok) {
+            logger.info(
+              { ip, origin: headers.origin, status: verdict.status },
+              `WebSocket upgrade refused: ${verdict.message}`,
+            );
+            return refuse(verdict.status, verdict.message);
+          }
+          nextId += 1;
+          const data: SocketData = { id: nextId, ip, principal: verdict.principal };
+          res.cork(() =>
+            res.upgrade<SocketData>(
+              data,
+              headers['sec-websocket-key'] ?? '',
+              headers['sec-websocket-protocol'] ?? '',
+              headers['sec-websocket-extensions'] ?? '',
+              context,
+            ),
+          );
+        },
+        (err: unknown) => {
+          // An outage of the database behind sessions: the client may retry; nothing about it is a bug.
+          logger.warn({ err, ip }, 'WebSocket upgrade could not be decided');
+          refuse(503, 'could not check credentials, retry later');
+        },
       );
     },
     open(ws) {
       const data = ws.getUserData();
-      const conn = wrapSocket(ws, data.id);
+      const conn = wrapSocket(ws, data);
       data.conn = conn;
       sockets.add(conn);
       guard(conn, () => handlers.open(conn));

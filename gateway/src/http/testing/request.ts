@@ -1,10 +1,18 @@
 import type { HttpRequest } from '../http-types.ts';
+import { TEST_SECRETS, type TestIdentity } from './test-tokens.ts';
 
-/** A request as the transport would hand it over: `target` may carry a query string. */
+/**
+ * A request as the transport would hand it over: `target` may carry a query string. It carries a Host the
+ * gateway answers to and, unless `as` says otherwise, the test admin token (test-tokens.ts).
+ */
 export function request(
   method: string,
   target: string,
-  options: { body?: string | Buffer | unknown; headers?: Record<string, string> } = {},
+  options: {
+    body?: string | Buffer | unknown;
+    headers?: Record<string, string>;
+    as?: TestIdentity | 'none';
+  } = {},
 ): HttpRequest {
   // Split by hand: URL would normalise `..` away, and traversal tests need the raw path.
   const at = target.indexOf('?');
@@ -21,7 +29,11 @@ export function request(
     method,
     path,
     query,
-    headers: options.headers ?? {},
+    headers: {
+      host: '127.0.0.1:8080',
+      ...(options.as === 'none' ? {} : { authorization: `Bearer ${TEST_SECRETS[options.as ?? 'admin']}` }),
+      ...options.headers,
+    },
     body,
     remoteAddress: '127.0.0.1',
   };

@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { createHttpRouter, type HttpRouterOptions } from '../create-http-router.ts';
 import { createRecordingBus } from './recording-bus.ts';
 import { seededStore } from './test-alert-store.ts';
+import { testAuth } from './test-auth.ts';
 
 /** Fixed wall clock of the unit tests: 2030-01-01T12:00:00Z. */
 export const NOW = Date.UTC(2030, 0, 1, 12);
@@ -22,6 +23,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
     logger: pino({ level: 'silent' }),
     now: () => NOW,
     topicOf: (source) => topicNames().events[source],
+    auth: options.auth ?? testAuth({ now: () => NOW }),
     ...options,
     store,
   });

@@ -3,6 +3,7 @@ import { type Database, openDatabase, schema } from '@vigil/db';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import type { HttpAlertStore } from '../http-ports.ts';
+import { seedTestTokens } from './test-tokens.ts';
 
 // The routes' unit tests run against the real store on an in-memory PGlite, not a fake that would have to
 // copy its validation, text search and aggregation. Starting PGlite takes seconds, so one database is shared
@@ -10,10 +11,15 @@ import type { HttpAlertStore } from '../http-ports.ts';
 // reach the store.
 
 let database: Promise<Database> | undefined;
-const open = () => {
-  database ??= openDatabase({ logger: pino({ level: 'silent' }) });
+/** The file's database, opened once, with the test tokens of test-auth.ts in it. */
+export const openTestDatabase = (): Promise<Database> => {
+  database ??= openDatabase({ logger: pino({ level: 'silent' }) }).then(async (db) => {
+    await seedTestTokens(db.identities);
+    return db;
+  });
   return database;
 };
+const open = openTestDatabase;
 
 /**
  * Opens the file's database before its tests (call at the top of a test file that reaches the store): start

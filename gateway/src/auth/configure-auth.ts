@@ -1,0 +1,79 @@
+import { type Database, schema } from '@vigil/db';
+import type { Logger } from 'pino';
+import { bootstrapIdentities, signInUrl } from './bootstrap.ts';
+import { createGatewayAuth, type GatewayAuth } from './gateway-auth.ts';
+
+/** The values of core's `authVars`, as loadConfig returns them. */
+export interface AuthConfig {
+  VIGIL_ADMIN_PASSWORD?: string;
+  VIGIL_ADMIN_TOKEN?: string;
+  ALLOWED_HOSTS?: string[];
+  ALLOWED_ORIGINS?: string[];
+  METRICS_PUBLIC: boolean;
+  SECURE_COOKIES: boolean;
+  SESSION_TTL_HOURS: number;
+  RATE_LIMITS: boolean;
+  RATE_LIMIT_API: number;
+  RATE_LIMIT_IP: number;
+  RATE_LIMIT_INGEST: number;
+}
+
+/**
+ * The gateway's auth from configuration: limits kept in memory for one gateway (embedded), in the shared
+ * database when several gateways run (`shared`); then the start-up identities (bootstrap.ts).
+ */
+export async function configureAuth(options: {
+  config: AuthConfig;
+  database: Database;
+  logger: Logger;
+  shared: boolean;
+  now?: () => number;
+}): Promise<{ auth: GatewayAuth; signInSecret: string | null }> {
+  const { config, database, logger } = options;
+  const now = options.now ?? Date.now;
+  const auth = createGatewayAuth({
+    identities: database.identities,
+    audit: database.audit,
+    logger,
+    now,
+    rateLimits: config.RATE_LIMITS
+      ? {
+          apiPerCredential: config.RATE_LIMIT_API,
+          apiPerIp: config.RATE_LIMIT_IP,
+          ingestPerCredential: config.RATE_LIMIT_INGEST,
+        }
+      : false,
+    rateLimitStore: options.shared
+      ? { kind: 'database', db: database.db, table: schema.rateLimits }
+      : { kind: 'memory' },
+    allowedHosts: config.ALLOWED_HOSTS,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+    sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000,
+    secureCookie: config.SECURE_COOKIES,
+    metricsPublic: config.METRICS_PUBLIC,
+  });
+  const { signInSecret } = await bootstrapIdentities({
+    identities: database.identities,
+    audit: database.audit,
+    logger,
+    now,
+    adminPassword: config.VIGIL_ADMIN_PASSWORD,
+    adminToken: config.VIGIL_ADMIN_TOKEN,
+  });
+  return { auth, signInSecret };
+}
+
+/**
+ * Prints the first-run sign-in URL on stdout, beside the dashboard URL. Not through the logger: its
+ * redaction would (rightly) hide the secret in the query string.
+ */
+export function announceSignIn(
+  baseUrl: string,
+  secret: string | null,
+  write = (line: string) => process.stdout.write(line),
+): void {
+  if (secret === null) return;
+  write(
+    `\n  Vigil is running at ${baseUrl}\n  Sign in as admin (this link works once, for 24 hours):\n\n      ${signInUrl(baseUrl, secret)}\n\n  Then set a password on the Account page, or start with VIGIL_ADMIN_PASSWORD set.\n\n`,
+  );
+}
