@@ -47,23 +47,27 @@ export function forbiddenText(details: unknown): string {
   return 'Your role cannot do this.';
 }
 
+const problemLine = (item: unknown): string | null => {
+  if (typeof item === 'string') return item;
+  if (typeof item !== 'object' || item === null) return null;
+  const { field, path, reason, message } = item as Record<string, unknown>;
+  const text = typeof reason === 'string' ? reason : typeof message === 'string' ? message : null;
+  const where = typeof field === 'string' ? field : typeof path === 'string' ? path : '';
+  if (text === null) return null;
+  return where !== '' && where !== '/' ? `${where}: ${text}` : text;
+};
+
 /**
- * The lines a form shows for a failed call: a 400's listed problems (`details` as strings or
- * `{path?, message}` items) when there are any, otherwise the error's message.
+ * The lines a form shows for a failed call: a 400's listed problems (the gateway's
+ * `details.problems: [{field, reason}]`, or a bare list) when there are any; for another 4xx the gateway's
+ * own words (a 403 worded for people); otherwise the error's message.
  */
 export function problemsOf(err: unknown): string[] {
-  if (err instanceof ApiError && Array.isArray(err.details)) {
-    const lines = err.details
-      .map((d: unknown) => {
-        if (typeof d === 'string') return d;
-        if (typeof d !== 'object' || d === null) return null;
-        const { path, message } = d as { path?: unknown; message?: unknown };
-        if (typeof message !== 'string') return null;
-        return typeof path === 'string' && path !== '' ? `${path}: ${message}` : message;
-      })
-      .filter((line): line is string => line !== null);
-    if (lines.length > 0) return lines;
-  }
-  if (err instanceof ApiError && err.status === 409) return [err.serverMessage];
-  return [(err as Error).message];
+  if (!(err instanceof ApiError)) return [(err as Error).message];
+  const details = err.details as { problems?: unknown } | unknown[] | undefined;
+  const list = Array.isArray(details) ? details : Array.isArray(details?.problems) ? details.problems : [];
+  const lines = list.map(problemLine).filter((line): line is string => line !== null);
+  if (lines.length > 0) return lines;
+  if (err.status >= 400 && err.status < 500 && err.status !== 403) return [err.serverMessage];
+  return [err.message];
 }

@@ -20,12 +20,12 @@ export function createAuthClient(http: Http) {
       return me;
     },
     /**
-     * Sets the signed-in user's own password; `currentPassword` is required once one is set. A wrong
-     * current password answers 400 or 403 from the gateway, never 401 (the session is still valid).
+     * Sets the signed-in user's own password; `currentPassword` is required once one is set (a wrong one
+     * answers 400). The gateway revokes the user's sessions and renews this one's cookie.
      */
     async changePassword(newPassword: string, currentPassword?: string): Promise<void> {
       const body = currentPassword === undefined ? { newPassword } : { currentPassword, newPassword };
-      await http('/api/auth/password', { method: 'POST', body, sessionRequired: false });
+      await http('/api/auth/password', { method: 'POST', body });
     },
   };
 }

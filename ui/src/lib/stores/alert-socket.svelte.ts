@@ -1,5 +1,6 @@
 import type { Alert, AlertFilter } from '@vigil/core';
 import { matchesFilter, WS_PATH } from '@vigil/core';
+import { api } from '../api/api.ts';
 import { toLogin } from '../auth/to-login.ts';
 import { createFrameBatcher } from '../batching/frame-batcher.ts';
 import { type FeedItem, mergeLoaded, prependBatch } from '../feed/feed-list.ts';
@@ -7,6 +8,7 @@ import { LatencyWindow } from '../format/latency.ts';
 import { type AlertStream, createAlertStream } from '../stream/alert-stream.ts';
 import type { ConnectionState } from '../stream/connection-state.ts';
 import { browserSocket, sameOriginWsUrl } from '../stream/socket-like.ts';
+import { session } from './session.svelte.ts';
 
 type BatchListener = (batch: readonly FeedItem[]) => void;
 
@@ -33,6 +35,8 @@ class AlertSocket {
 
   #stream: AlertStream | null = null;
   #listening = false;
+  /** A refused socket was followed by a successful /api/auth/me and a new socket that is not live yet. */
+  #rechecked = false;
   #listeners = new Set<BatchListener>();
   #resyncListeners = new Set<() => void>();
   #receivedAt = new Map<string, number>();
@@ -57,7 +61,10 @@ class AlertSocket {
       onAlert: (alert, receivedAt) => this.#batcher.push({ alert, receivedAt }),
       onState: (state) => {
         this.state = state;
-        if (state.status === 'live') this.problem = null;
+        if (state.status === 'live') {
+          this.problem = null;
+          this.#rechecked = false;
+        }
       },
       onResync: () => {
         for (const listener of this.#resyncListeners) listener();
@@ -67,10 +74,10 @@ class AlertSocket {
         this.problem = problem.code ? `${problem.code}: ${problem.message}` : problem.message;
         console.warn('vigil websocket', problem);
       },
-      // 4001/4011: the stream has stopped; a reconnect would be refused again, so sign in.
+      // 4001/4003/4011: the stream has stopped; a reconnect with the same credentials would be refused.
       onSignedOut: () => {
         this.#stream = null;
-        toLogin();
+        void this.#recheck();
       },
     });
     this.#listen();
@@ -85,6 +92,27 @@ class AlertSocket {
     this.#stream?.stop();
     this.#stream = null;
     this.feed = [];
+  }
+
+  /**
+   * Whether the session really ended: a password change renews the cookie but revokes the session the
+   * open socket was admitted with (4011), so ask once; signed in still, open a new socket. A second
+   * refusal before that socket went live means the credentials cannot subscribe: sign in again.
+   */
+  async #recheck(): Promise<void> {
+    if (this.#rechecked) {
+      toLogin();
+      return;
+    }
+    this.#rechecked = true;
+    try {
+      session.signedIn(await api.auth.me());
+      this.start();
+    } catch (err) {
+      // A 401 has already opened the sign-in page; anything else leaves no way to tell, so sign in too.
+      console.warn('vigil websocket refused and /api/auth/me failed', err);
+      toLogin();
+    }
   }
 
   #listen(): void {
