@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS = [
   'auth.login_failed',
   'auth.logout',
   'auth.sign_in_link',
+  'auth.sign_in_link_created',
   'auth.password',
   'user.create',
   'user.update',
