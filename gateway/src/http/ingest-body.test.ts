@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkItem, splitIngestBody } from './ingest-body.ts';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
+import { useTestDatabase } from './testing/test-alert-store.ts';
 
 const log = (n: number) => ({
   ts: '2030-01-01T00:00:00Z',
@@ -12,6 +13,8 @@ const log = (n: number) => ({
 });
 const deepArray = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 const deepObject = (levels: number) => `${'{"n":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+useTestDatabase();
 
 // One item nested 10,000 levels deep once overflowed JSON.stringify and failed the whole body with a 500.
 describe('ingest body nesting bound', () => {
@@ -41,7 +44,9 @@ describe('ingest body nesting bound', () => {
   it('answers 202 with the deep item rejected by index and the valid ones published', async () => {
     const { router, bus } = makeRouter();
     const body = `[${JSON.stringify(log(0))},${deepArray(10_000)},${JSON.stringify(log(2))}]`;
-    const response = await router(request('POST', '/api/events/logs', { body }));
+    const response = await router(
+      request('POST', '/api/events/logs', { body, headers: { 'content-type': 'application/json' } }),
+    );
     expect(response.status).toBe(202);
     expect(bodyJson(response)).toEqual({
       accepted: 2,

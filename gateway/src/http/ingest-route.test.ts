@@ -2,6 +2,7 @@ import { EVENT_LIMITS, INGESTED_AT_HEADER, UnavailableError, VigilError } from '
 import { describe, expect, it } from 'vitest';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter, NOW } from './testing/router-fixture.ts';
+import { useTestDatabase } from './testing/test-alert-store.ts';
 
 const ts = '2030-01-01T00:00:00Z';
 const log = (n: number, extra = {}) => ({
@@ -15,16 +16,24 @@ const ndjson = (items: unknown[]) =>
   items.map((i) => (typeof i === 'string' ? i : JSON.stringify(i))).join('\n');
 const decode = (value: Uint8Array | string) => JSON.parse(Buffer.from(value).toString('utf8'));
 
+/** Posts `body` as `application/json` unless `headers` name another content type. */
 async function post(
   source: string,
   body: string,
   headers: Record<string, string> = {},
   fixture = makeRouter(),
 ) {
-  const response = await fixture.router(request('POST', `/api/events/${source}`, { body, headers }));
+  const response = await fixture.router(
+    request('POST', `/api/events/${source}`, {
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    }),
+  );
   // biome-ignore lint/suspicious/noExplicitAny: bodies are checked field by field
   return { ...fixture, response, status: response.status, body: bodyJson(response) as any };
 }
+
+useTestDatabase();
 
 describe('POST /api/events/{source}', () => {
   describe('a JSON array', () => {
@@ -135,6 +144,25 @@ describe('POST /api/events/{source}', () => {
       expect(status).toBe(400);
       expect(body.error).toMatch(/^body must be a JSON array or NDJSON/);
       expect(bus.calls).toHaveLength(0);
+    });
+
+    // A browser sends these cross-site without a CORS preflight: any web page could inject events.
+    it.each([
+      ['text/plain', 'text/plain;charset=UTF-8'],
+      ['a form', 'application/x-www-form-urlencoded'],
+      ['multipart', 'multipart/form-data; boundary=x'],
+      ['no content type', undefined],
+    ])('415 for %s, publishing nothing', async (_, contentType) => {
+      const fixture = makeRouter();
+      const headers = contentType === undefined ? {} : { 'content-type': contentType };
+      const response = await fixture.router(
+        request('POST', '/api/events/logs', { body: JSON.stringify([log(0)]), headers }),
+      );
+      expect(response.status).toBe(415);
+      expect(bodyJson(response)).toMatchObject({
+        details: { allowed: ['application/json', 'application/x-ndjson', 'application/ndjson'] },
+      });
+      expect(fixture.bus.calls).toHaveLength(0);
     });
 
     it('404 for an unknown source', async () => {

@@ -1,13 +1,20 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_CSP } from '../auth/security-headers.ts';
 import { safeRelativePath } from './static-files.ts';
 import { request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
 
+// The Content-Security-Policy spec's own example: the hash of this script's text.
+const HELLO = "alert('Hello, world.');";
+const HELLO_HASH = 'qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng=';
+
 const FILES: Record<string, string> = {
   'index.html': '<html>index</html>',
+  'scripts.html': `<html><head><script>${HELLO}</script><script type="module" src="/_app/a.js"></script></head><body><SCRIPT defer>\r\n  go();\r\n</SCRIPT ></body></html>`,
   '200.html': '<html>spa</html>',
   'about.html': '<html>about</html>',
   'docs/index.html': '<html>docs</html>',
@@ -39,7 +46,7 @@ const text = (body: string | Uint8Array) => Buffer.from(body).toString('utf8');
 
 async function get(path: string, headers: Record<string, string> = {}, method = 'GET', dir = build) {
   const { router } = makeRouter({ staticDir: dir });
-  const response = await router({ ...request(method, '/'), path, headers });
+  const response = await router({ ...request(method, '/', { headers }), path });
   return { ...response, text: text(response.body) };
 }
 
@@ -158,6 +165,41 @@ describe('static dashboard', () => {
     const response = await get('/index.html', {}, 'POST');
     expect(response.status).toBe(405);
     expect(response.headers?.allow).toBe('GET, HEAD');
+  });
+
+  describe('Content-Security-Policy', () => {
+    const policy = (response: { headers?: Record<string, string> }) =>
+      response.headers?.['content-security-policy'] ?? '';
+
+    it('gives an HTML page the dashboard policy allowing exactly its inline scripts, by hash', async () => {
+      const response = await get('/scripts.html');
+      expect(response.status).toBe(200);
+      const scriptSrc = policy(response)
+        .split('; ')
+        .find((d) => d.startsWith('script-src '));
+      // The external module script needs no hash ('self'); CRLF is hashed as the HTML parser leaves it: LF.
+      const crlfHash = `sha256-${createHash('sha256').update('\n  go();\n').digest('base64')}`;
+      expect(scriptSrc).toBe(`script-src 'self' 'sha256-${HELLO_HASH}' '${crlfHash}'`);
+      expect(policy(response)).toContain("frame-ancestors 'none'");
+      expect(policy(response)).toContain("connect-src 'self'");
+    });
+
+    it('keeps it on the SPA fallback, on 304 and on HEAD', async () => {
+      const page = await get('/alerts/abc');
+      expect(policy(page)).toMatch(/^default-src 'self'; script-src 'self'(;|$)/);
+      expect(policy(await get('/alerts/abc', {}, 'HEAD'))).toBe(policy(page));
+      const etag = page.headers?.etag ?? '';
+      const again = await get('/alerts/abc', { 'if-none-match': etag });
+      expect(again.status).toBe(304);
+      expect(policy(again)).toBe(policy(page));
+    });
+
+    it.each(['/favicon.png', '/_app/immutable/entry/app.B4x9.js', '/robots.txt', '/missing.png'])(
+      "gives %s the API's deny-all policy",
+      async (path) => {
+        expect(policy(await get(path))).toBe(API_CSP);
+      },
+    );
   });
 
   it('reads a file once and serves it from memory afterwards', async () => {

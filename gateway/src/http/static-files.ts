@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
+import { dashboardCsp } from '../auth/security-headers.ts';
 import { contentTypeOf } from './content-types.ts';
 import type { HttpRequest, HttpResponse } from './http-types.ts';
+import { inlineScriptHashes } from './inline-script-hashes.ts';
 import { json } from './json-response.ts';
 
 export interface StaticFilesOptions {
@@ -17,6 +19,8 @@ interface StaticFile {
   etag: string;
   contentType: string;
   cacheControl: string;
+  /** HTML pages only: the dashboard's policy, allowing exactly the page's own inline scripts. */
+  csp?: string;
 }
 
 // Hashed file names change with their content, so they may be cached forever; the rest revalidates by ETag.
@@ -87,11 +91,15 @@ export function createStaticFiles(options: StaticFilesOptions): {
       return null;
     }
     const body = await readFile(real);
+    const contentType = contentTypeOf(relative);
     return {
       body,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
-      contentType: contentTypeOf(relative),
+      contentType,
       cacheControl: relative.startsWith('_app/immutable/') ? IMMUTABLE : REVALIDATE,
+      ...(contentType.startsWith('text/html')
+        ? { csp: dashboardCsp(inlineScriptHashes(body.toString('utf8'))) }
+        : {}),
     };
   }
 
@@ -115,6 +123,8 @@ export function createStaticFiles(options: StaticFilesOptions): {
       'cache-control': file.cacheControl,
       etag: file.etag,
       'x-content-type-options': 'nosniff',
+      // Other files get the router's API policy (they run nothing themselves).
+      ...(file.csp ? { 'content-security-policy': file.csp } : {}),
     };
     if (notModified(request, file.etag)) return { status: 304, headers, body: '' };
     return { status: 200, headers, body: request.method === 'HEAD' ? '' : file.body };
