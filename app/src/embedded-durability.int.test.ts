@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { connectClient } from '@vigil/gateway/testing';
-import { waitFor } from '@vigil/harness';
+import { adminHeaders, TEST_ADMIN_TOKEN, waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Embedded, startEmbedded } from './embedded.ts';
@@ -38,7 +38,14 @@ async function startChild(
     Object.entries(process.env).filter(([name]) => !/^(KAFKA_|DATABASE_URL|S3_)/.test(name)),
   );
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...env, DATA_DIR: dataDir, PORT: '0', SIMULATOR_RATE: '0', LOG_LEVEL: 'warn' },
+    env: {
+      ...env,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      SIMULATOR_RATE: '0',
+      LOG_LEVEL: 'warn',
+      VIGIL_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -62,7 +69,7 @@ async function startChild(
 async function post(url: string, source: string, events: unknown[]) {
   const response = await fetch(`${url}/api/events/${source}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: adminHeaders({ 'content-type': 'application/json' }),
     body: JSON.stringify(events),
   });
   return {
@@ -73,7 +80,7 @@ async function post(url: string, source: string, events: unknown[]) {
 }
 
 async function alertsOf(url: string, query: string): Promise<{ id: string; userId: string | null }[]> {
-  const response = await fetch(`${url}/api/alerts?limit=500&${query}`);
+  const response = await fetch(`${url}/api/alerts?limit=500&${query}`, { headers: adminHeaders() });
   return ((await response.json()) as { items: { id: string; userId: string | null }[] }).items;
 }
 
@@ -164,7 +171,9 @@ describe('embedded mode keeps what it accepted', { timeout: 240_000 }, () => {
     );
 
     // The head cursor of this run, to resume from after the next restart.
-    const watcher = await connectClient(`${second.url.replace('http', 'ws')}/ws`);
+    const watcher = await connectClient(`${second.url.replace('http', 'ws')}/ws`, {
+      headers: adminHeaders(),
+    });
     watcher.send({ op: 'subscribe', filter: {} });
     await watcher.until((frames) => frames.some((f) => f.op === 'subscribed'), 'subscribed');
     const headCursor = watcher.frames.find((f) => f.op === 'subscribed')!.cursor!;
@@ -199,7 +208,7 @@ describe('embedded mode keeps what it accepted', { timeout: 240_000 }, () => {
       currency: 'USD',
     };
     expect((await post(third.url, 'transactions', [lateWhale])).status).toBe(202);
-    const resumed = await connectClient(`${third.url.replace('http', 'ws')}/ws`);
+    const resumed = await connectClient(`${third.url.replace('http', 'ws')}/ws`, { headers: adminHeaders() });
     resumed.send({ op: 'subscribe', filter: { ruleId: ['transactions.large-amount'] }, since: headCursor });
     await resumed.until(
       (frames) => frames.some((f) => f.op === 'alert' && f.alert!.userId === lateWhale.userId),
@@ -236,6 +245,7 @@ describe('embedded ingest under a burst', { timeout: 240_000 }, () => {
       dataDir,
       simulatorRate: 0,
       processMetrics: false,
+      auth: { VIGIL_ADMIN_TOKEN: TEST_ADMIN_TOKEN },
       logger: pino({ level: 'silent' }),
       onFatal: (err) => fatal.push(err),
     });

@@ -1,11 +1,18 @@
 /** Composition root of `npm start`: config, logger, then the whole system in one process (built by embedded.ts). */
 import { createLogger, runMain } from '@vigil/adapters';
-import { commonVars, gatewayVars, loadConfig, processorVars, simulatorVars } from '@vigil/core/config';
+import {
+  authVars,
+  commonVars,
+  gatewayVars,
+  loadConfig,
+  processorVars,
+  simulatorVars,
+} from '@vigil/core/config';
 import { startEmbedded } from './embedded.ts';
 
 runMain('embedded', async (fail) => {
   const config = loadConfig(
-    { ...commonVars, ...gatewayVars, ...simulatorVars, ...processorVars },
+    { ...commonVars, ...gatewayVars, ...authVars, ...simulatorVars, ...processorVars },
     process.env,
   );
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'vigil' });
@@ -20,10 +27,15 @@ runMain('embedded', async (fail) => {
     dataDir: config.DATA_DIR,
     simulatorRate: config.SIMULATOR_RATE,
     rulesFile: config.RULES_FILE,
+    auth: config,
     logger,
     onFatal: fail,
   });
   logger.info({ url: system.url }, 'Vigil is running');
-  process.stdout.write(`\n  Vigil dashboard: ${system.url}\n  Ctrl-C stops it.\n\n`);
+  // On stdout, not through the logger: its redaction would (rightly) hide the link's secret.
+  const signIn = system.signInUrl
+    ? `  Sign in as admin with this one-time link (24 hours):\n\n      ${system.signInUrl}\n\n  then set a password on the Account page (or start with VIGIL_ADMIN_PASSWORD).\n`
+    : "  Sign in with your username and password (VIGIL_ADMIN_PASSWORD sets admin's).\n";
+  process.stdout.write(`\n  Vigil dashboard: ${system.url}\n${signIn}  Ctrl-C stops it.\n\n`);
   return system;
 });

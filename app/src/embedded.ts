@@ -2,7 +2,14 @@ import { join } from 'node:path';
 import { createFsArchive, createMemoryBus, loadRules } from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { openDatabase } from '@vigil/db';
-import { createGatewayService } from '@vigil/gateway';
+import {
+  type AuthConfig,
+  configureAuth,
+  createGatewayService,
+  DEFAULT_AUTH_CONFIG,
+  type SocketCaps,
+  signInUrl,
+} from '@vigil/gateway';
 import { createProcessorService, DEFAULT_GROUP_ID } from '@vigil/processor';
 import { createSimulator, SCENARIO_NAMES } from '@vigil/simulator';
 import type { Logger } from 'pino';
@@ -20,6 +27,12 @@ export interface EmbeddedOptions {
   rulesFile?: string;
   staticDir?: string;
   logger: Logger;
+  /**
+   * Identities and limits (core's authVars: VIGIL_ADMIN_PASSWORD, VIGIL_ADMIN_TOKEN, ALLOWED_HOSTS, …);
+   * absent values take their defaults. With neither admin variable, a first start prints a sign-in link.
+   */
+  auth?: Partial<AuthConfig>;
+  socketCaps?: Partial<SocketCaps>;
   /** Extra Node metrics (event loop, GC, memory) on /metrics; off in tests that start several systems. */
   processMetrics?: boolean;
   /**
@@ -32,6 +45,8 @@ export interface EmbeddedOptions {
 export interface Embedded {
   url: string;
   port: number;
+  /** The one-time sign-in URL of a first start (no admin password yet, neither admin variable set); else null. */
+  signInUrl: string | null;
   /** Stops in reverse start order: simulator, gateway (clients get 1001), processor (flush, commit), database, archive, bus. */
   stop(): Promise<void>;
 }
@@ -74,6 +89,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     stops.push(() => archive.stop());
     const database = await openDatabase({ dataDir: options.dataDir, logger });
     stops.push(() => database.close());
+    // One gateway: rate limits are counted in memory.
+    const { auth, signInSecret } = await configureAuth({
+      config: { ...DEFAULT_AUTH_CONFIG, ...options.auth },
+      database,
+      logger,
+      shared: false,
+    });
     const registry = new Registry();
     if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
 
@@ -105,6 +127,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       eventTopics: topics.events,
       eventKey: partitionKey,
       staticDir: options.staticDir,
+      auth,
+      socketCaps: options.socketCaps,
     });
     const { port } = await gateway.start();
     stops.push(() => gateway.stop());
@@ -128,7 +152,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         await simulator.stop();
       });
     }
-    return { url: `http://${options.host ?? '127.0.0.1'}:${port}`, port, stop: stopAll };
+    const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+    return {
+      url,
+      port,
+      signInUrl: signInSecret === null ? null : signInUrl(url, signInSecret),
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

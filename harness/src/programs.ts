@@ -5,8 +5,9 @@
  * Nothing here imports vitest.
  */
 
-// The vitest-free helpers of the main entry, so a program never loads vitest.
 export { createTestDatabase, type TestDatabase } from './helpers/create-test-database.ts';
+// The vitest-free helpers of the main entry, so a program never loads vitest.
+export { adminHeaders, TEST_ADMIN_TOKEN } from './helpers/test-credentials.ts';
 export { uniqueName } from './helpers/unique-name.ts';
 export { type WaitForOptions, waitFor } from './helpers/wait-for.ts';
 export { fetchKafkaJars, kafkaJarsReady, kafkaLibsDir } from './kafka/kafka-jars.ts';

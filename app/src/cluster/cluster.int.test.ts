@@ -6,6 +6,7 @@ import {
   createTestDatabase,
   describeWith,
   services,
+  TEST_ADMIN_TOKEN,
   type TestDatabase,
   uniqueName,
   waitFor,
@@ -89,6 +90,7 @@ describeWith(['kafka', 'postgres', 's3'])('a cluster of two processors and two g
       partitions: PARTITIONS,
       sessionTimeoutMs: 6_000,
       logLevel: 'info',
+      adminToken: TEST_ADMIN_TOKEN,
     });
     // The processors created the topics already; this leaves them as they are.
     await bus.start(vigilTopics(PARTITIONS, `${run}.`));

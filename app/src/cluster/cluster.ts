@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { freePorts, makeTempDir } from '@vigil/harness/programs';
 import { type ClusterServices, gatewayEnv, processorEnv, sharedEnv } from './cluster-env.ts';
@@ -27,6 +28,11 @@ export interface ClusterOptions {
   logLevel?: string;
   /** HOST of the gateways; default 127.0.0.1. */
   host?: string;
+  /**
+   * VIGIL_ADMIN_TOKEN of the gateways (both share one database, so one token works on either); default
+   * the caller's VIGIL_ADMIN_TOKEN, else a fresh random one (printed by `npm run cluster`).
+   */
+  adminToken?: string;
   /** Where each component's log goes; default a fresh temp dir (kept after stop). */
   logDir?: string;
   /** Per component start; default 120 s (four tsx compiles share two cores). */
@@ -116,6 +122,8 @@ export const startCluster = async (options: ClusterOptions = {}): Promise<Cluste
       healthTimeoutMs: options.healthTimeoutMs ?? 120_000,
       stopGraceMs: options.stopGraceMs ?? 30_000,
     };
+    const adminToken =
+      options.adminToken ?? process.env.VIGIL_ADMIN_TOKEN ?? `vgl_${randomBytes(32).toString('base64url')}`;
     const gatewayPorts = await portsFor(options.gateways ?? 2, options.gatewayPorts);
     const metricsPorts = await portsFor(options.processors ?? 2, options.metricsPorts);
     const gateways = gatewayPorts.map((port, i) =>
@@ -123,7 +131,7 @@ export const startCluster = async (options: ClusterOptions = {}): Promise<Cluste
         ...common,
         name: `gateway-${i + 1}`,
         script: 'gateway/src/main.ts',
-        env: gatewayEnv(env, port),
+        env: { ...gatewayEnv(env, port), VIGIL_ADMIN_TOKEN: adminToken },
         logFile: join(logDir, `gateway-${i + 1}.log`),
         healthUrl: `http://127.0.0.1:${port}/api/health`,
       }),
@@ -172,7 +180,7 @@ export const startCluster = async (options: ClusterOptions = {}): Promise<Cluste
         metricsUrl: `http://127.0.0.1:${metricsPorts[i]}/metrics`,
       })),
       simulator,
-      env,
+      env: { ...env, VIGIL_ADMIN_TOKEN: adminToken },
       services,
       logDir,
       components: () => [...all],

@@ -1,3 +1,4 @@
+import { ERROR_CODES, VigilError } from '@vigil/core';
 import { ConfigError } from '@vigil/core/config';
 import type { AuditLog, IdentityStore } from '@vigil/db';
 import type { Logger } from 'pino';
@@ -20,6 +21,19 @@ export const SIGN_IN_LINK_TTL_MS = 24 * 3_600_000;
 export const ADMIN_USERNAME = 'admin';
 
 const system = { kind: 'system' as const, id: null, name: 'system' };
+
+/**
+ * Runs a create that another gateway starting at the same moment may have won (same username, same token
+ * hash): its conflict means the row exists, which is all a start needs. Null when it lost.
+ */
+async function createUnlessRaced<T>(create: () => Promise<T>): Promise<T | null> {
+  try {
+    return await create();
+  } catch (err) {
+    if (err instanceof VigilError && err.code === ERROR_CODES.conflict) return null;
+    throw err;
+  }
+}
 
 /**
  * The identities a start needs (DESIGN.md, VIGIL_ADMIN_PASSWORD / VIGIL_ADMIN_TOKEN). With neither set and
@@ -76,24 +90,27 @@ export async function bootstrapIdentities(
 
   if (adminToken !== undefined) {
     if (!isAcceptableFixedToken(adminToken)) {
-      throw new ConfigError(["VIGIL_ADMIN_TOKEN must be 32–128 printable ASCII characters (no spaces)"]);
+      throw new ConfigError(['VIGIL_ADMIN_TOKEN must be 32–128 printable ASCII characters (no spaces)']);
     }
     const existing = await identities.findTokenBySecretHash(hashSecret(adminToken));
     if (!existing) {
-      const token = await identities.createToken({
-        name: 'VIGIL_ADMIN_TOKEN',
-        role: 'admin',
-        sources: null,
-        scope: null,
-        secretHash: hashSecret(adminToken),
-        createdBy: 'system',
-        expiresAt: null,
-      });
-      await record('token.create', 'token', token.id, {
-        name: token.name,
-        role: 'admin',
-        source: 'VIGIL_ADMIN_TOKEN',
-      });
+      const token = await createUnlessRaced(() =>
+        identities.createToken({
+          name: 'VIGIL_ADMIN_TOKEN',
+          role: 'admin',
+          sources: null,
+          scope: null,
+          secretHash: hashSecret(adminToken),
+          createdBy: 'system',
+          expiresAt: null,
+        }),
+      );
+      if (token)
+        await record('token.create', 'token', token.id, {
+          name: token.name,
+          role: 'admin',
+          source: 'VIGIL_ADMIN_TOKEN',
+        });
     } else if (existing.revokedAt !== null || existing.role !== 'admin') {
       // An admin revoked it on purpose: a restart must not undo that. Choose a new secret.
       logger.warn(

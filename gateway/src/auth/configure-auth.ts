@@ -18,6 +18,17 @@ export interface AuthConfig {
   RATE_LIMIT_INGEST: number;
 }
 
+/** authVars' defaults (core/src/config/config-vars.ts), for programs that build the config themselves. */
+export const DEFAULT_AUTH_CONFIG: AuthConfig = {
+  METRICS_PUBLIC: false,
+  SECURE_COOKIES: false,
+  SESSION_TTL_HOURS: 12,
+  RATE_LIMITS: true,
+  RATE_LIMIT_API: 200,
+  RATE_LIMIT_IP: 400,
+  RATE_LIMIT_INGEST: 100,
+};
+
 /**
  * The gateway's auth from configuration: limits kept in memory for one gateway (embedded), in the shared
  * database when several gateways run (`shared`); then the start-up identities (bootstrap.ts).

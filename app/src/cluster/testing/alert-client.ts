@@ -1,6 +1,6 @@
 import type { AlertFilter, ServerFrame } from '@vigil/core';
 import { WS_PATH } from '@vigil/core';
-import { waitFor } from '@vigil/harness';
+import { adminHeaders, waitFor } from '@vigil/harness';
 import WebSocket from 'ws';
 
 /** A real `ws` client on one gateway, subscribed once, recording every alert frame in arrival order. */
@@ -25,7 +25,8 @@ export const connectAlertClient = async (
   gatewayUrl: string,
   options: ConnectOptions = {},
 ): Promise<AlertClient> => {
-  const ws = new WebSocket(`${gatewayUrl.replace(/^http/, 'ws')}${WS_PATH}`);
+  // The cluster's gateways know the harness's test admin token (the test passes it as VIGIL_ADMIN_TOKEN).
+  const ws = new WebSocket(`${gatewayUrl.replace(/^http/, 'ws')}${WS_PATH}`, { headers: adminHeaders() });
   const alerts: { id: string; cursor: string }[] = [];
   const problems: string[] = [];
   let subscribed = false;
