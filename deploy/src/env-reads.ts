@@ -1,10 +1,11 @@
-import { allVars, commonVars, gatewayVars, processorVars, simulatorVars } from '@vigil/core/config';
+import { allVars, authVars, commonVars, gatewayVars, processorVars, simulatorVars } from '@vigil/core/config';
 import { reachableFiles, readRepoFile } from './repo.ts';
 
 /** core's shared variable groups: a workspace whose sources name a group reads every key in it. */
 export const CORE_VAR_GROUPS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   commonVars,
   gatewayVars,
+  authVars,
   simulatorVars,
   processorVars,
   allVars,

@@ -100,6 +100,10 @@ export const authVars = {
     default: undefined,
     desc: "browser origins allowed besides the dashboard's own (API writes with the cookie, /ws)",
   }),
+  TRUST_PROXY: bool({
+    default: false,
+    desc: 'behind a reverse proxy only: take the client address from its X-Real-IP / X-Forwarded-For',
+  }),
   METRICS_PUBLIC: bool({
     default: false,
     desc: 'serve /metrics without credentials (for scrapers without a token)',

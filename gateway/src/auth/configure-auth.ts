@@ -9,6 +9,7 @@ export interface AuthConfig {
   VIGIL_ADMIN_TOKEN?: string;
   ALLOWED_HOSTS?: string[];
   ALLOWED_ORIGINS?: string[];
+  TRUST_PROXY: boolean;
   METRICS_PUBLIC: boolean;
   SECURE_COOKIES: boolean;
   SESSION_TTL_HOURS: number;
@@ -20,6 +21,7 @@ export interface AuthConfig {
 
 /** authVars' defaults (core/src/config/config-vars.ts), for programs that build the config themselves. */
 export const DEFAULT_AUTH_CONFIG: AuthConfig = {
+  TRUST_PROXY: false,
   METRICS_PUBLIC: false,
   SECURE_COOKIES: false,
   SESSION_TTL_HOURS: 12,
@@ -62,14 +64,16 @@ export async function configureAuth(options: {
     sessionTtlMs: config.SESSION_TTL_HOURS * 3_600_000,
     secureCookie: config.SECURE_COOKIES,
     metricsPublic: config.METRICS_PUBLIC,
+    trustProxy: config.TRUST_PROXY,
   });
   const { signInSecret } = await bootstrapIdentities({
     identities: database.identities,
     audit: database.audit,
     logger,
     now,
-    adminPassword: config.VIGIL_ADMIN_PASSWORD,
-    adminToken: config.VIGIL_ADMIN_TOKEN,
+    // Empty means unset: compose passes `${VIGIL_ADMIN_PASSWORD:-}` through when the shell has none.
+    adminPassword: config.VIGIL_ADMIN_PASSWORD || undefined,
+    adminToken: config.VIGIL_ADMIN_TOKEN || undefined,
   });
   return { auth, signInSecret };
 }

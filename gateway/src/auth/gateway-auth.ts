@@ -1,6 +1,7 @@
 import type { AuditLog, IdentityStore } from '@vigil/db';
 import type { Logger } from 'pino';
 import { type Authenticator, createAuthenticator } from './authenticator.ts';
+import { clientIp } from './client-ip.ts';
 import { createOriginPolicy, type OriginPolicy } from './origin-policy.ts';
 import {
   createRateLimits,
@@ -19,8 +20,10 @@ export interface GatewayAuth {
   rateLimits: RateLimits | null;
   origins: OriginPolicy;
   sessions: SessionSettings;
-  /** `GET /metrics` without credentials (VIGIL_METRICS_PUBLIC); default: viewer or higher. */
+  /** `GET /metrics` without credentials (METRICS_PUBLIC); default: viewer or higher. */
   metricsPublic: boolean;
+  /** The client's address (the peer's, or with TRUST_PROXY the proxy's X-Real-IP): see client-ip.ts. */
+  clientIp(headers: Readonly<Record<string, string>>, peer: string): string;
 }
 
 export interface SessionSettings {
@@ -42,6 +45,8 @@ export interface GatewayAuthOptions {
   sessionTtlMs?: number;
   secureCookie?: boolean;
   metricsPublic?: boolean;
+  /** TRUST_PROXY: take the client address and scheme from the reverse proxy's headers. */
+  trustProxy?: boolean;
   /** Authenticator cache; tests of revocation through another gateway shorten it. */
   credentialCacheMs?: number;
 }
@@ -75,5 +80,6 @@ export function createGatewayAuth(options: GatewayAuthOptions): GatewayAuth {
       secureCookie: options.secureCookie ?? false,
     },
     metricsPublic: options.metricsPublic ?? false,
+    clientIp: (headers, peer) => clientIp(headers, peer, options.trustProxy ?? false),
   };
 }

@@ -23,7 +23,8 @@ export function createWsAdmission(
   sockets: Fanout['sockets'],
   caps: SocketCaps,
 ): AdmitUpgrade {
-  return async (headers, ip) => {
+  return async (headers, peer) => {
+    const ip = auth.clientIp(headers, peer);
     if (!auth.origins.hostAllowed(headers.host))
       return { ok: false, status: 421, message: 'host not allowed' };
     if (!auth.origins.originAllowed(headers))
@@ -36,7 +37,7 @@ export function createWsAdmission(
     if (principal === null) {
       return authentication.presented
         ? { ok: false, status: 401, message: 'credentials are expired, revoked or unknown' }
-        : { ok: true, principal: null };
+        : { ok: true, principal: null, ip };
     }
     if (decide(principal, 'viewer') !== 'allowed') {
       return { ok: false, status: 403, message: `a ${principal.role} token may not subscribe` };
@@ -44,6 +45,6 @@ export function createWsAdmission(
     if (sockets.countByCredential(principal.credentialId) >= caps.maxPerCredential) {
       return { ok: false, status: 429, message: `at most ${caps.maxPerCredential} sockets per credential` };
     }
-    return { ok: true, principal };
+    return { ok: true, principal, ip };
   };
 }

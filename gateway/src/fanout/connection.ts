@@ -38,7 +38,8 @@ export interface WsHandlers {
 
 /** The transport's question before upgrading: may this request open a socket, and as whom? */
 export type UpgradeVerdict =
-  | { ok: true; principal: Principal | null }
+  /** `ip`: the client's address as the admission sees it (behind a trusted proxy, not the peer's). */
+  | { ok: true; principal: Principal | null; ip?: string }
   | { ok: false; status: number; message: string };
 export type AdmitUpgrade = (headers: Readonly<Record<string, string>>, ip: string) => Promise<UpgradeVerdict>;
 

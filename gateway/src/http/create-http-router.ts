@@ -128,7 +128,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     method: string,
     requestId: string,
   ): Promise<Caller> {
-    const ip = request.remoteAddress;
+    const ip = auth.clientIp(request.headers, request.remoteAddress);
     const authentication = await auth.authenticator.fromHeaders(request.headers);
     const { principal } = authentication;
     const via = authentication.principal ? authentication.via : null;
