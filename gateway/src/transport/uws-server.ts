@@ -253,7 +253,7 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
             return refuse(verdict.status, verdict.message);
           }
           nextId += 1;
-          const data: SocketData = { id: nextId, ip, principal: verdict.principal };
+          const data: SocketData = { id: nextId, ip: verdict.ip ?? ip, principal: verdict.principal };
           res.cork(() =>
             res.upgrade<SocketData>(
               data,
