@@ -1,4 +1,4 @@
-import type { Alert } from '@vigil/core';
+import type { Alert, Principal } from '@vigil/core';
 import { waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -7,13 +7,25 @@ import { makeAlert } from '../feed/testing/alerts.ts';
 import { createLiveMetrics } from '../live/live-metrics.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import type { FanoutLimits } from './fanout-limits.ts';
-import { type FakeConnection, fakeConnection, fakePubSub } from './testing/fake-connection.ts';
+import {
+  type FakeConnection,
+  type FakeConnectionOptions,
+  fakeConnection,
+  fakePubSub,
+} from './testing/fake-connection.ts';
 import { fakeHistory } from './testing/fake-history.ts';
+import { fakeAuthenticate } from './testing/principals.ts';
 
 const logger = pino({ level: 'silent' });
 const MAX = 1000;
 
-function setup(options: { ringMaxAlerts?: number; limits?: Partial<FanoutLimits> } = {}) {
+function setup(
+  options: {
+    ringMaxAlerts?: number;
+    limits?: Partial<FanoutLimits>;
+    tokens?: Record<string, Principal>;
+  } = {},
+) {
   const history = fakeHistory({ ringMaxAlerts: options.ringMaxAlerts });
   const pubsub = fakePubSub();
   const registry = new Registry();
@@ -25,13 +37,14 @@ function setup(options: { ringMaxAlerts?: number; limits?: Partial<FanoutLimits>
     metrics: createLiveMetrics(registry),
     logger,
     limits: { maxBufferedBytes: MAX, drainTimeoutMs: 5_000, ...options.limits },
+    authenticate: fakeAuthenticate(options.tokens).authenticate,
     schedule: (task, delayMs) => {
       scheduled.push(task);
       delays.push(delayMs);
     },
   });
-  const connect = (): FakeConnection => {
-    const conn = fakeConnection(() => fanout);
+  const connect = (connection?: FakeConnectionOptions): FakeConnection => {
+    const conn = fakeConnection(() => fanout, connection);
     pubsub.connections.add(conn);
     fanout.open(conn);
     return conn;

@@ -10,6 +10,7 @@ import { gappyBus } from '../feed/testing/gappy-bus.ts';
 import { createLiveMetrics } from '../live/live-metrics.ts';
 import { createFanout, type Fanout } from './fanout.ts';
 import { type FakeConnection, fakeConnection, fakePubSub } from './testing/fake-connection.ts';
+import { fakeAuthenticate } from './testing/principals.ts';
 
 const logger = pino({ level: 'silent' });
 const TOPIC = 'alerts';
@@ -42,7 +43,13 @@ describe('live subscribers after the alert feed lost a gap', () => {
       metrics,
       logger,
     });
-    fanout = createFanout({ history: feed, publish: pubsub.publish, metrics, logger });
+    fanout = createFanout({
+      history: feed,
+      publish: pubsub.publish,
+      metrics,
+      logger,
+      authenticate: fakeAuthenticate().authenticate,
+    });
     await feed.start();
     cleanup.push(async () => {
       fanout.stop();

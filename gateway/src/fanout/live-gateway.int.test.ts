@@ -6,12 +6,14 @@ import {
   alertRange,
   type BusEnv,
   kafkaEnv,
+  logger,
   memoryEnv,
   metricValue,
   mixedAlert,
   publishAlerts,
   startGateway,
 } from './testing/live-env.ts';
+import { type AuthFixture, authFor, bearer, openIdentityDatabase } from './testing/test-identities.ts';
 
 const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `alert-${from + i}`);
 
@@ -21,12 +23,20 @@ function liveSuite(makeEnv: () => BusEnv) {
   let topic: string;
   const gateways: GatewayService[] = [];
   const clients: TestClient[] = [];
+  let identities: Awaited<ReturnType<typeof openIdentityDatabase>>;
+  let fixture: AuthFixture;
+  /** Every socket of this suite authenticates on the upgrade as a viewer tool would. */
+  let viewer: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     env = makeEnv();
-  });
+    identities = await openIdentityDatabase(logger, 'gateway-live');
+    fixture = await authFor(identities.database, { logger });
+    viewer = (await fixture.createToken('viewer')).secret;
+  }, 120_000);
   afterAll(async () => {
     await env.stop();
+    await identities?.close();
   });
   beforeEach(async () => {
     topic = uniqueName('alerts');
@@ -37,13 +47,13 @@ function liveSuite(makeEnv: () => BusEnv) {
     for (const gateway of gateways.splice(0)) await gateway.stop();
   });
 
-  const start = async (extra?: Parameters<typeof startGateway>[2]) => {
-    const started = await startGateway(env, topic, extra);
+  const start = async (extra: Omit<Parameters<typeof startGateway>[2], 'auth'> = {}) => {
+    const started = await startGateway(env, topic, { auth: fixture.auth, ...extra });
     gateways.push(started.gateway);
     return started;
   };
   const connect = async (url: string) => {
-    const client = await connectClient(url);
+    const client = await connectClient(url, { headers: bearer(viewer) });
     clients.push(client);
     return client;
   };

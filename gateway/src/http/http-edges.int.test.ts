@@ -2,11 +2,10 @@ import { connect } from 'node:net';
 import { makeAlert } from '@vigil/db/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WsHandlers } from '../fanout/connection.ts';
+import { noWebSockets, refuseUpgrades } from '../fanout/testing/no-websockets.ts';
 import { createUwsServer, type UwsServer } from '../transport/uws-server.ts';
 import { makeRouter } from './testing/router-fixture.ts';
-
-const noWebSockets: WsHandlers = { open() {}, message() {}, drain() {}, close() {}, dropped() {} };
+import { TEST_SECRETS } from './testing/test-tokens.ts';
 
 interface Exchange {
   /** Everything the server sent, as text. */
@@ -16,6 +15,9 @@ interface Exchange {
   /** Whether the server closed the connection. */
   closed: boolean;
 }
+
+/** A Host this gateway answers to (DNS-rebinding check) and the test admin token (test-tokens.ts). */
+const HEADERS = `Host: 127.0.0.1\r\nAuthorization: Bearer ${TEST_SECRETS.admin}\r\n`;
 
 const statusesOf = (text: string) => [...text.matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((m) => Number(m[1]));
 
@@ -89,6 +91,7 @@ describe('HTTP edges over raw TCP', () => {
       port: 0,
       http: fixture.router,
       ws: noWebSockets,
+      admitUpgrade: refuseUpgrades,
       logger: pino({ level: 'silent' }),
     });
     port = (await server.start()).port;
@@ -98,12 +101,12 @@ describe('HTTP edges over raw TCP', () => {
   });
 
   it('answers HEAD on an API route like GET, headers and length, without a body', async () => {
-    const get = await exchange(port, ['GET /api/alerts HTTP/1.1\r\nHost: x\r\n\r\n']);
+    const get = await exchange(port, [`GET /api/alerts HTTP/1.1\r\n${HEADERS}\r\n`]);
     // HEAD then GET on one keep-alive connection: a body after the HEAD answer would be read as the next
     // response, and uWS's endWithoutBody(length) dropped the connection at the next request.
     const both = await exchange(port, [
-      'HEAD /api/alerts HTTP/1.1\r\nHost: x\r\n\r\n',
-      'GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n',
+      `HEAD /api/alerts HTTP/1.1\r\n${HEADERS}\r\n`,
+      `GET /api/health HTTP/1.1\r\n${HEADERS}\r\n`,
     ]);
     expect(both.statuses).toEqual([200, 200]);
     expect(both.closed).toBe(false);
@@ -119,14 +122,14 @@ describe('HTTP edges over raw TCP', () => {
     // would be read as a second request: here an ingest the proxy never saw.
     const event = JSON.stringify([{ ts: '2030-01-01T00:00:00Z', service: 's', level: 'INFO', message: 'm' }]);
     const smuggled =
-      `POST /api/events/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+      `POST /api/events/logs HTTP/1.1\r\n${HEADERS}Content-Type: application/json\r\n` +
       `Content-Length: ${event.length}\r\n\r\n${event}`;
     const body = `[]${smuggled}`;
     const calls = fixture.bus.calls.length;
     const result = await exchange(
       port,
       [
-        `POST /api/events/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `POST /api/events/logs HTTP/1.1\r\n${HEADERS}Content-Type: application/json\r\n` +
           `Content-Length: 2\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
       ],
       { untilClosed: true },
@@ -138,13 +141,13 @@ describe('HTTP edges over raw TCP', () => {
     expect(result.text).toContain('conflicting Content-Length headers');
     expect(fixture.bus.calls.length).toBe(calls);
     // The quarantine ends with the loop turn: the next connection is served.
-    expect((await exchange(port, ['GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n'])).statuses).toEqual([200]);
+    expect((await exchange(port, [`GET /api/health HTTP/1.1\r\n${HEADERS}\r\n`])).statuses).toEqual([200]);
   });
 
   it('accepts a repeated identical Content-Length (RFC 9110 §8.6)', async () => {
     const event = JSON.stringify([{ ts: '2030-01-01T00:00:00Z', service: 's', level: 'INFO', message: 'm' }]);
     const result = await exchange(port, [
-      `POST /api/events/logs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+      `POST /api/events/logs HTTP/1.1\r\n${HEADERS}Content-Type: application/json\r\n` +
         `Content-Length: ${event.length}\r\nContent-Length: ${event.length}\r\n\r\n${event}`,
     ]);
     expect(result.statuses).toEqual([202]);

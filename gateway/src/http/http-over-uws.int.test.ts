@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { makeAlert } from '@vigil/db/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WsHandlers } from '../fanout/connection.ts';
+import { noWebSockets, refuseUpgrades } from '../fanout/testing/no-websockets.ts';
+import { bearer } from '../fanout/testing/test-identities.ts';
 import { createUwsServer, type UwsServer } from '../transport/uws-server.ts';
 import { makeRouter } from './testing/router-fixture.ts';
+import { TEST_SECRETS } from './testing/test-tokens.ts';
 
-const noWebSockets: WsHandlers = { open() {}, message() {}, drain() {}, close() {}, dropped() {} };
+/** As a viewer's tool: every call carries its token (the admin's for ingest, which a viewer may not do). */
+const viewer = { headers: bearer(TEST_SECRETS.viewer) };
 
 // The router behind the real uWebSockets.js transport, over real sockets: what a browser or curl sees.
 describe('HTTP router over uWebSockets.js', () => {
@@ -31,6 +34,7 @@ describe('HTTP router over uWebSockets.js', () => {
       port: 0,
       http: fixture.current.router,
       ws: noWebSockets,
+      admitUpgrade: refuseUpgrades,
       logger: pino({ level: 'silent' }),
     });
     const { port } = await server.start();
@@ -42,17 +46,17 @@ describe('HTTP router over uWebSockets.js', () => {
   });
 
   it('answers REST queries with JSON', async () => {
-    const response = await fetch(`${base}/api/alerts?severity=high,critical`);
+    const response = await fetch(`${base}/api/alerts?severity=high,critical`, viewer);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(((await response.json()) as { items: { id: string }[] }).items.map((a) => a.id)).toEqual(['a1']);
   });
 
   it('answers 400 naming the parameter and 405 with Allow', async () => {
-    const bad = await fetch(`${base}/api/alerts?limit=9999`);
+    const bad = await fetch(`${base}/api/alerts?limit=9999`, viewer);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ details: { parameter: 'limit' } });
-    const wrong = await fetch(`${base}/api/alerts`, { method: 'DELETE' });
+    const wrong = await fetch(`${base}/api/alerts`, { method: 'DELETE', ...viewer });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET, HEAD');
   });
@@ -61,7 +65,7 @@ describe('HTTP router over uWebSockets.js', () => {
     const event = { ts: '2030-01-01T00:00:00Z', service: 'payments', level: 'ERROR', message: 'x' };
     const response = await fetch(`${base}/api/events/logs`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-ndjson' },
+      headers: bearer(TEST_SECRETS.ingest, { 'content-type': 'application/x-ndjson' }),
       body: `${JSON.stringify(event)}\n{"nope":1}\n`,
     });
     expect(response.status).toBe(202);
@@ -84,7 +88,7 @@ describe('HTTP router over uWebSockets.js', () => {
   });
 
   it('serves Prometheus metrics with the registry content type', async () => {
-    const response = await fetch(`${base}/metrics`);
+    const response = await fetch(`${base}/metrics`, viewer);
     expect(response.headers.get('content-type')).toBe(fixture.current?.registry.contentType);
     expect(await response.text()).toContain(
       'vigil_http_request_duration_seconds_count{method="GET",route="/api/alerts"',

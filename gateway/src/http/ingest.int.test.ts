@@ -69,7 +69,11 @@ describeWith(['kafka'])('HTTP ingest into Kafka', () => {
       .map((e) => JSON.stringify(e))
       .join('\n');
     const response = await router(
-      request('POST', '/api/events/logs', { body, headers: { 'content-type': 'application/x-ndjson' } }),
+      request('POST', '/api/events/logs', {
+        body,
+        headers: { 'content-type': 'application/x-ndjson' },
+        as: 'ingest',
+      }),
     );
     expect(response.status).toBe(202);
     expect(bodyJson(response)).toEqual({
@@ -104,7 +108,11 @@ describeWith(['kafka'])('HTTP ingest into Kafka', () => {
     });
     const { router } = makeRouter({ bus });
     const response = await router(
-      request('POST', '/api/events/transactions', { body: [tx(5), tx(-1), tx(20_000)] }),
+      request('POST', '/api/events/transactions', {
+        body: [tx(5), tx(-1), tx(20_000)],
+        headers: { 'content-type': 'application/json' },
+        as: 'ingest',
+      }),
     );
     expect(bodyJson(response)).toMatchObject({ accepted: 2, rejected: [{ index: 1 }] });
     const ours = (await readToEnd('events.transactions')).filter((m) =>
@@ -130,6 +138,8 @@ describeWith(['kafka'])('HTTP ingest into Kafka', () => {
       const response = await router(
         request('POST', '/api/events/logs', {
           body: [{ ts: '2030-01-01T00:00:00Z', service: 's', level: 'INFO', message: 'm' }],
+          headers: { 'content-type': 'application/json' },
+          as: 'ingest',
         }),
       );
       expect(response.status).toBe(503);

@@ -4,9 +4,11 @@ import { makeAlert, windowAllocator } from '@vigil/db/testing';
 import { createTestDatabase, describeWith, services, type TestDatabase } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { authFor } from '../fanout/testing/test-identities.ts';
 import type { HttpRouter } from './create-http-router.ts';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
+import { seedTestTokens } from './testing/test-tokens.ts';
 
 interface Page {
   items: Alert[];
@@ -24,7 +26,14 @@ describeWith(['postgres'])('REST API over PostgreSQL', () => {
   beforeAll(async () => {
     testDb = await createTestDatabase(services().postgres!.url, 'gateway-http');
     database = await openDatabase({ url: testDb.url, logger });
-    router = makeRouter({ store: database.store, health: { database: () => database.store.ping() } }).router;
+    // The real auth over the same database, holding the tokens request() sends (test-tokens.ts).
+    await seedTestTokens(database.identities);
+    const { auth } = await authFor(database, { logger });
+    router = makeRouter({
+      store: database.store,
+      auth,
+      health: { database: () => database.store.ping() },
+    }).router;
   });
   afterAll(async () => {
     await database?.close();

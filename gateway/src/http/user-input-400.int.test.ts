@@ -2,11 +2,10 @@ import { type Database, openDatabase } from '@vigil/db';
 import { createTestDatabase, describeWith, services, type TestDatabase } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { WsHandlers } from '../fanout/connection.ts';
+import { noWebSockets, refuseUpgrades } from '../fanout/testing/no-websockets.ts';
+import { authFor, bearer } from '../fanout/testing/test-identities.ts';
 import { createUwsServer, type UwsServer } from '../transport/uws-server.ts';
 import { makeRouter } from './testing/router-fixture.ts';
-
-const noWebSockets: WsHandlers = { open() {}, message() {}, drain() {}, close() {}, dropped() {} };
 
 /** A cursor as the store encodes one (base64url of `[detectedAt ISO, id]`), with any content. */
 const cursor = (iso: string, id = 'a1') => Buffer.from(JSON.stringify([iso, id])).toString('base64url');
@@ -43,12 +42,23 @@ describeWith(['postgres'])('user input never gets a 500 (gateway over PostgreSQL
   let database: Database;
   let server: UwsServer;
   let base: string;
+  let viewer: { headers: Record<string, string> };
 
   beforeAll(async () => {
     testDb = await createTestDatabase(services().postgres!.url, 'gateway-input');
     database = await openDatabase({ url: testDb.url, logger });
-    const { router } = makeRouter({ store: database.store });
-    server = createUwsServer({ host: '127.0.0.1', port: 0, http: router, ws: noWebSockets, logger });
+    // The real auth over the same database: requests carry a viewer token made through the identity store.
+    const fixture = await authFor(database, { logger });
+    viewer = { headers: bearer((await fixture.createToken('viewer')).secret) };
+    const { router } = makeRouter({ store: database.store, auth: fixture.auth });
+    server = createUwsServer({
+      host: '127.0.0.1',
+      port: 0,
+      http: router,
+      ws: noWebSockets,
+      admitUpgrade: refuseUpgrades,
+      logger,
+    });
     base = `http://127.0.0.1:${(await server.start()).port}`;
   });
   afterAll(async () => {
@@ -58,7 +68,7 @@ describeWith(['postgres'])('user input never gets a 500 (gateway over PostgreSQL
   });
 
   it.each(CASES)('GET %s → 400 naming %s', async (target, parameter) => {
-    const response = await fetch(`${base}${target}`);
+    const response = await fetch(`${base}${target}`, viewer);
     const body = (await response.json()) as { error: string; details?: { parameter?: string } };
     expect(response.status).toBe(400);
     expect(body.details?.parameter).toBe(parameter);

@@ -2,19 +2,25 @@ import { request as httpRequest } from 'node:http';
 import { waitFor } from '@vigil/harness';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Connection, WsHandlers } from '../fanout/connection.ts';
+import WebSocket from 'ws';
+import type { AdmitUpgrade, Connection, WsHandlers } from '../fanout/connection.ts';
+import { testPrincipal } from '../fanout/testing/principals.ts';
 import type { HttpHandler, HttpRequest } from '../http/http-types.ts';
 import { connectClient, refusedUpgrade } from './testing/ws-client.ts';
 import { createUwsServer, type UwsServer } from './uws-server.ts';
 
 const logger = pino({ level: 'silent' });
 
-/** An echo protocol: answers every text frame with {"op":"echo"}, and remembers close codes. */
+/** An echo protocol: answers every text frame with {"op":"echo"}, and remembers connections and close codes. */
 function echoHandlers() {
   const closes: { code: number; reason: string }[] = [];
   const open = new Set<Connection>();
+  const opened: Connection[] = [];
   const handlers: WsHandlers = {
-    open: (conn) => void open.add(conn),
+    open: (conn) => {
+      open.add(conn);
+      opened.push(conn);
+    },
     message: (conn, text) => void conn.send(JSON.stringify({ op: 'echo', text })),
     drain: () => undefined,
     close: (conn, code, reason) => {
@@ -23,8 +29,11 @@ function echoHandlers() {
     },
     dropped: () => undefined,
   };
-  return { handlers, closes, open };
+  return { handlers, closes, open, opened };
 }
+
+/** Lets every upgrade through, unauthenticated: the echo protocol has no auth of its own. */
+const admitAll: AdmitUpgrade = async () => ({ ok: true, principal: null });
 
 /** Raw HTTP with full control over headers (fetch would add its own). */
 function rawRequest(
@@ -73,14 +82,17 @@ describe('uWS server (real sockets)', () => {
     for (const server of servers.splice(0)) await server.stop();
   });
 
-  async function start(http: HttpHandler, extra: { allowedOrigins?: string[]; maxBodyBytes?: number } = {}) {
+  async function start(
+    http: HttpHandler,
+    extra: { admitUpgrade?: AdmitUpgrade; maxBodyBytes?: number } = {},
+  ) {
     const echo = echoHandlers();
     const server = createUwsServer({
       host: '127.0.0.1',
       port: 0,
       http,
       ws: echo.handlers,
-      allowedOrigins: extra.allowedOrigins,
+      admitUpgrade: extra.admitUpgrade ?? admitAll,
       limits: { maxBodyBytes: extra.maxBodyBytes ?? 1024, maxPayloadLength: 1024 },
       logger,
     });
@@ -193,15 +205,73 @@ describe('uWS server (real sockets)', () => {
       client.close();
     });
 
-    it('refuses an upgrade from an origin not on the allowlist with 403', async () => {
-      const { ws } = await start(async () => ({ status: 404, body: '' }), {
-        allowedOrigins: ['https://ok.example'],
+    it('asks the admission about each upgrade: a refusal is its HTTP status, an admission carries the IP and principal', async () => {
+      const principal = testPrincipal();
+      const seen: { headers: Record<string, string>; ip: string }[] = [];
+      const { ws, opened } = await start(async () => ({ status: 404, body: '' }), {
+        // Decided after a turn of the event loop, as a database lookup would be.
+        admitUpgrade: async (headers, ip) => {
+          seen.push({ headers: { ...headers }, ip });
+          await new Promise((resolve) => setImmediate(resolve));
+          if (headers.authorization === 'Bearer good') return { ok: true, principal };
+          return { ok: false, status: 401, message: 'credentials are expired, revoked or unknown' };
+        },
       });
-      expect(await refusedUpgrade(ws, { origin: 'https://evil.example' })).toBe(403);
-      const ok = await connectClient(ws, { origin: 'https://ok.example' });
-      ok.close();
-      const noOrigin = await connectClient(ws); // not a browser
-      noOrigin.close();
+      expect(await refusedUpgrade(ws, { headers: { authorization: 'Bearer bad' } })).toBe(401);
+      expect(opened).toHaveLength(0);
+      const client = await connectClient(ws, {
+        origin: 'http://127.0.0.1',
+        headers: { authorization: 'Bearer good' },
+      });
+      await waitFor(() => opened.length === 1, { message: 'open handler called' });
+      expect(opened[0]).toMatchObject({ principal, ip: expect.stringMatching(/127\.0\.0\.1/) });
+      expect(seen.at(-1)?.headers).toMatchObject({
+        authorization: 'Bearer good',
+        origin: 'http://127.0.0.1',
+      });
+      expect(seen.at(-1)?.headers.host).toMatch(/^127\.0\.0\.1:\d+$/);
+      client.close();
+    });
+
+    it('answers 503 when the admission cannot decide (its database is down) and keeps serving', async () => {
+      let failing = true;
+      const { ws } = await start(async () => ({ status: 404, body: '' }), {
+        admitUpgrade: async () => {
+          if (failing) throw new Error('connection refused');
+          return { ok: true, principal: null };
+        },
+      });
+      expect(await refusedUpgrade(ws)).toBe(503);
+      failing = false;
+      const client = await connectClient(ws);
+      client.close();
+    });
+
+    it('survives a client that left before the admission answered, leaving no socket open for it', async () => {
+      let release: (() => void) | undefined;
+      const { ws, opened, closes } = await start(async () => ({ status: 404, body: '' }), {
+        // The first upgrade waits for the test; later ones are admitted at once.
+        admitUpgrade: () =>
+          release
+            ? Promise.resolve({ ok: true, principal: null })
+            : new Promise((resolve) => {
+                release = () => resolve({ ok: true, principal: null });
+              }),
+      });
+      const gone = new WebSocket(ws);
+      gone.on('error', () => undefined); // terminated on purpose below
+      await waitFor(() => release, { message: 'admission asked' });
+      gone.terminate();
+      await new Promise((resolve) => gone.once('close', resolve));
+      release!(); // writing to an aborted response would crash uWS: it must be dropped
+      const next = await connectClient(ws);
+      // Either uWS saw the abort first (no socket) or it upgraded then saw the peer gone (open, then 1006):
+      // never a socket left open for a client that left.
+      await waitFor(() => opened.filter((conn) => !conn.closed).length === 1, {
+        message: 'only the next one open',
+      });
+      expect(closes.every((c) => c.code === 1006)).toBe(true);
+      next.close();
     });
 
     it('closes a socket that sends a frame over maxPayloadLength (client sees 1006) and keeps serving others', async () => {

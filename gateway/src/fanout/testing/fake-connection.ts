@@ -1,4 +1,6 @@
+import type { Principal } from '@vigil/core';
 import type { Connection, Publish, WsHandlers } from '../connection.ts';
+import { testPrincipal } from './principals.ts';
 
 /** A Connection that records what it was sent; `buffered` is set by the test to simulate a slow reader. */
 export interface FakeConnection extends Connection {
@@ -12,11 +14,26 @@ export interface FakeConnection extends Connection {
 
 let nextId = 0;
 
-/** `handlers` gets the close callback synchronously, as uWS calls it from inside end(). */
-export function fakeConnection(handlers?: () => WsHandlers): FakeConnection {
+export interface FakeConnectionOptions {
+  /** Default 127.0.0.1. */
+  ip?: string;
+  /** Who the upgrade authenticated as; default an unscoped viewer token; null: must send an `auth` frame. */
+  principal?: Principal | null;
+}
+
+/**
+ * `handlers` gets the close callback synchronously, as uWS calls it from inside end(). By default the socket
+ * is authenticated as on an upgrade with a viewer's Bearer token, so protocol tests need no `auth` frame.
+ */
+export function fakeConnection(
+  handlers?: () => WsHandlers,
+  options: FakeConnectionOptions = {},
+): FakeConnection {
   nextId += 1;
   const conn: FakeConnection = {
     id: nextId,
+    ip: options.ip ?? '127.0.0.1',
+    principal: options.principal === undefined ? testPrincipal() : options.principal,
     closed: false,
     frames: [],
     topics: new Set(),

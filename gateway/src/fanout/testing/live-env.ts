@@ -94,14 +94,15 @@ export function kafkaEnv(brokers: string[]): BusEnv {
 }
 
 /**
- * A gateway on port 0 as createGatewayService builds it, with its own registry, and its ws:// URL. The live
- * suite never calls REST, so the store's in-memory database is never opened.
+ * A gateway on port 0 as createGatewayService builds it, with its own registry, its ws:// URL and its
+ * http:// base. The live suite never calls the alert routes, so the store's in-memory database is never
+ * opened; `auth` is the real thing over the suite's database (test-identities.ts).
  */
 export async function startGateway(
   env: BusEnv,
   topic: string,
-  extra: Partial<Pick<GatewayServiceOptions, 'limits' | 'allowedOrigins'>> = {},
-): Promise<{ gateway: GatewayService; url: string; registry: Registry; bus: Bus }> {
+  extra: Pick<GatewayServiceOptions, 'auth'> & Partial<Pick<GatewayServiceOptions, 'limits' | 'socketCaps'>>,
+): Promise<{ gateway: GatewayService; url: string; base: string; registry: Registry; bus: Bus }> {
   const bus = await env.gatewayBus();
   const registry = new Registry();
   const gateway = createGatewayService({
@@ -120,7 +121,7 @@ export async function startGateway(
     ...extra,
   });
   const { port } = await gateway.start();
-  return { gateway, url: `ws://127.0.0.1:${port}/ws`, registry, bus };
+  return { gateway, url: `ws://127.0.0.1:${port}/ws`, base: `http://127.0.0.1:${port}`, registry, bus };
 }
 
 export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}) {

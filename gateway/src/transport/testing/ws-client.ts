@@ -24,8 +24,14 @@ export interface TestClient {
   close(): void;
 }
 
-export async function connectClient(url: string, options: { origin?: string } = {}): Promise<TestClient> {
-  const ws = new WebSocket(url, { origin: options.origin });
+/** What the upgrade request carries: a browser's Origin, and headers such as `Authorization: Bearer …`. */
+export interface UpgradeOptions {
+  origin?: string;
+  headers?: Record<string, string>;
+}
+
+export async function connectClient(url: string, options: UpgradeOptions = {}): Promise<TestClient> {
+  const ws = new WebSocket(url, { origin: options.origin, headers: options.headers });
   const frames: Frame[] = [];
   ws.on('message', (data) => frames.push(JSON.parse(data.toString()) as Frame));
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -51,9 +57,9 @@ export async function connectClient(url: string, options: { origin?: string } = 
 }
 
 /** Resolves with the HTTP status of a refused upgrade. */
-export function refusedUpgrade(url: string, options: { origin?: string } = {}): Promise<number> {
+export function refusedUpgrade(url: string, options: UpgradeOptions = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { origin: options.origin });
+    const ws = new WebSocket(url, { origin: options.origin, headers: options.headers });
     ws.on('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();

@@ -1,0 +1,34 @@
+import type { Principal } from '@vigil/core';
+
+let nextCredential = 0;
+
+/** A principal as the authenticator resolves one: by default an unscoped viewer token with its own credential. */
+export function testPrincipal(overrides: Partial<Principal> = {}): Principal {
+  nextCredential += 1;
+  return {
+    kind: 'token',
+    id: `token-${nextCredential}`,
+    name: `test token ${nextCredential}`,
+    role: 'viewer',
+    credentialId: `token-${nextCredential}`,
+    expiresAt: null,
+    scope: null,
+    sources: null,
+    ...overrides,
+  };
+}
+
+/**
+ * The fan-out's `authenticate` over a fixed table of secrets: what an `auth` frame resolves to without a
+ * database. `calls` records the secrets asked about.
+ */
+export function fakeAuthenticate(tokens: Record<string, Principal> = {}) {
+  const calls: string[] = [];
+  return {
+    calls,
+    authenticate: async (token: string): Promise<Principal | null> => {
+      calls.push(token);
+      return tokens[token] ?? null;
+    },
+  };
+}
