@@ -95,6 +95,7 @@ export function createClientPool() {
         },
       },
       CONNECT_TIMEOUT_MS,
+      request.headers,
     );
     state.close = () => ws.terminate();
     if (request.protocol === 'vigil') {

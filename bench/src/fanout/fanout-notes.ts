@@ -1,3 +1,4 @@
+import { WS_AUTH_NOTE } from '../lib/bench-auth.ts';
 import { ceilingCause, OTHERS_PERCENT } from './ceiling-cause.ts';
 import { type FanoutOutcome, fmtInt, fmtMs, fmtRate, neverSaturated, peakRow } from './fanout-outcome.ts';
 import { SERVER_LABELS } from './fanout-protocol.ts';
@@ -81,8 +82,9 @@ export function fanoutNotes(outcome: FanoutOutcome): string[] {
       "into one shared buffer (Node's per-read 64 KiB allocation had doubled the clients' CPU in earlier runs). Server " +
       'and clients run in separate processes on the same 2 cores, so a step saturating the machine measures server and ' +
       'clients together (see the CPU columns).',
-    'Vigil RSS includes the in-process bus (≤ 50,000 retained alerts) and the gateway resume ring (up to 100,000 alerts) — ' +
-      'memory a Kafka deployment moves out of the gateway only for the bus.',
+    'Vigil RSS includes the in-process bus (≤ 50,000 retained alerts), the gateway resume ring (up to 100,000 alerts) — ' +
+      'memory a Kafka deployment moves out of the gateway only for the bus — and the in-memory PGlite holding its identities.',
+    WS_AUTH_NOTE,
   );
   const others = outcome.rows.map((r) => r.otherCpuPercent);
   const meanOthers = others.length ? others.reduce((a, b) => a + b, 0) / others.length : 0;

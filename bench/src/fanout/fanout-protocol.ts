@@ -56,6 +56,8 @@ export interface ConnectRequest {
   group: string;
   url: string;
   protocol: ClientProtocol;
+  /** Sent on every upgrade (Vigil's `Authorization: Bearer`); the baselines get none. */
+  headers?: Record<string, string>;
   count: number;
   /** Every n-th connection of the process samples latency; the others only count frames. */
   sampleClientEvery: number;

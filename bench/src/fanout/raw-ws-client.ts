@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import { upgradeRequest } from './upgrade-request.ts';
 import { createFrameParser, OPCODE } from './ws-frame-parser.ts';
 
 const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -43,8 +44,14 @@ function clientFrame(opcode: number, payload: Buffer): Buffer {
  * frames without copying them), pong replies and close codes. The fan-out clients use it instead of the
  * `ws` library, whose per-message cost (≈ 3 µs here) made the clients, not the servers, the ceiling.
  */
-export function openRawWebSocket(url: string, handlers: RawWsHandlers, timeoutMs: number): Promise<RawWs> {
-  const { hostname, port, pathname } = new URL(url);
+export function openRawWebSocket(
+  url: string,
+  handlers: RawWsHandlers,
+  timeoutMs: number,
+  /** Sent on the upgrade (Vigil: `Authorization: Bearer`). */
+  headers: Readonly<Record<string, string>> = {},
+): Promise<RawWs> {
+  const { hostname, port } = new URL(url);
   const key = randomBytes(16).toString('base64');
   const accept = createHash('sha1')
     .update(key + WS_GUID)
@@ -86,10 +93,7 @@ export function openRawWebSocket(url: string, handlers: RawWsHandlers, timeoutMs
       terminate: () => socket.destroy(),
     };
     socket.on('connect', () => {
-      socket.write(
-        `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-      );
+      socket.write(upgradeRequest({ url, key, headers }));
     });
     const feed = (chunk: Buffer) => {
       handlers.chunk();

@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { benchAuthHeaders } from '../lib/bench-auth.ts';
 import { nowMs } from '../lib/clock.ts';
 
 interface Frame {
@@ -11,6 +12,10 @@ interface Frame {
 
 const parse = (data: Buffer) => JSON.parse(data.toString('utf8')) as Frame;
 
+/** A Vigil socket authenticated as a tool is: the admin token as `Authorization: Bearer` on the upgrade. */
+const openSocket = (url: string) =>
+  new WebSocket(url, { perMessageDeflate: false, headers: benchAuthHeaders() });
+
 export interface LiveClient {
   /** Cursor of the last alert received (the `subscribed` head before any). */
   readonly cursor: string;
@@ -22,15 +27,18 @@ export interface LiveClient {
 /** A Vigil client subscribed to everything from now on, remembering its last cursor. */
 export function openLiveClient(url: string): Promise<LiveClient> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = openSocket(url);
     let cursor = '';
     let lastSeq = 0;
     let waiter: { seq: number; done: () => void } | null = null;
     ws.on('error', reject);
+    // Settles nothing once subscribed; before, a refusal (`unauthorized`, `forbidden`) must not hang the suite.
+    ws.on('close', (code) => reject(new Error(`the gateway closed the live client (code ${code})`)));
     ws.on('open', () => ws.send('{"op":"subscribe","filter":{}}'));
     ws.on('message', (data: Buffer) => {
       const frame = parse(data);
-      if (frame.op === 'subscribed') {
+      if (frame.op === 'error') reject(new Error(`subscribe refused: ${frame.code}: ${frame.message}`));
+      else if (frame.op === 'subscribed') {
         cursor = frame.cursor ?? '';
         resolve(client);
       } else if (frame.op === 'alert') {
@@ -97,7 +105,7 @@ export function resumeFrom(url: string, since: string, afterSeq: number, count: 
     const seen = new Set<number>();
     let duplicates = 0;
     let outOfOrder = 0;
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = openSocket(url);
     const finish = (complete: boolean) => {
       clearTimeout(timer);
       const end = nowMs();

@@ -1,3 +1,4 @@
+import { benchAuthHeaders } from '../lib/bench-auth.ts';
 import type { ProfileEntry } from '../lib/cpu-profile.ts';
 import { type NodeChild, spawnNode } from '../lib/spawn-node.ts';
 import { fmtInt, fmtMs } from './fanout-outcome.ts';
@@ -82,6 +83,7 @@ export async function openSession(
             group: plan.kind,
             url,
             protocol: CLIENT_PROTOCOL[plan.kind],
+            headers: plan.kind === 'vigil' ? benchAuthHeaders() : undefined,
             count: Math.max(0, Math.min(perProcess, plan.clients - i * perProcess)),
             sampleClientEvery: SAMPLE_CLIENT_EVERY,
             concurrency: CONNECT_CONCURRENCY,

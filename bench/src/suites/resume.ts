@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BurstResult, ServerReady } from '../fanout/fanout-protocol.ts';
 import { openLiveClient, type ResumeTiming, resumeFrom } from '../fanout/resume-client.ts';
+import { WS_AUTH_NOTE } from '../lib/bench-auth.ts';
 import { percentileOf } from '../lib/latency-histogram.ts';
 import { describeMachine } from '../lib/machine.ts';
 import { sampleProcess } from '../lib/proc-stats.ts';
@@ -119,6 +120,7 @@ async function run(context: SuiteContext): Promise<SuiteResult> {
           `${median(rows, 'clientCpuMs')} ms during a resume of ${median(rows, 'totalMs')} ms; the rest of the wall time is waiting ` +
           "(socket buffers, the replay's drain waits, and the other processes sharing the 2 cores).",
       ),
+      WS_AUTH_NOTE,
     ],
     highlights: measured.map(({ path, rows }) => {
       const totals = rows.map((r) => r.totalMs);

@@ -2,7 +2,7 @@ import { UnavailableError } from '@vigil/core';
 import type { AlertStore } from '@vigil/db';
 
 const absent = async (): Promise<never> => {
-  throw new UnavailableError('the fan-out bench runs the gateway without a database');
+  throw new UnavailableError('the fan-out bench stores no alerts');
 };
 
 /**

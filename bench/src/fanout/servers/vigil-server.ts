@@ -1,18 +1,33 @@
 import { createMemoryBus } from '@vigil/adapters';
 import { partitionKey, topicNames } from '@vigil/core';
-import { createGatewayService, DEFAULT_FEED_LIMITS } from '@vigil/gateway';
+import { openDatabase } from '@vigil/db';
+import {
+  configureAuth,
+  createGatewayService,
+  DEFAULT_AUTH_CONFIG,
+  DEFAULT_FEED_LIMITS,
+} from '@vigil/gateway';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { BENCH_ADMIN_TOKEN, BENCH_RATE_LIMIT } from '../../lib/bench-auth.ts';
 import { waitFor } from '../../lib/clock.ts';
 import { createAlertSource } from '../bench-alerts.ts';
 import type { BenchServer, BenchServerOptions } from './bench-server.ts';
 import { nullAlertStore } from './null-alert-store.ts';
 
 /**
+ * Sockets per IP and per credential: every bench client connects from 127.0.0.1 with one token, up to
+ * 10,000 of them (the full sweep), so the defaults (2,000 / 1,000) would refuse most; the caps stay on.
+ */
+const BENCH_SOCKET_CAPS = { maxPerIp: 50_000, maxPerCredential: 50_000 };
+
+/**
  * The real gateway, as `npm run gateway` builds it (createGatewayService: uWS transport, fan-out, alert
  * feed, HTTP router), over the in-process bus. The driver publishes to the alerts topic like the
  * processor does, so every alert takes the full Vigil path: bus → feed (decode, validate, dedupe,
- * ring, frame serialized once) → filter groups → uWS publish.
+ * ring, frame serialized once) → filter groups → uWS publish. Every socket is admitted as in production:
+ * its upgrade's Bearer token is checked against the identities of an in-memory PGlite database, where
+ * the gateway's own bootstrap created it from VIGIL_ADMIN_TOKEN.
  */
 export async function startVigilServer(
   options: BenchServerOptions & { logger: Logger },
@@ -22,6 +37,20 @@ export async function startVigilServer(
   const topic = topics.alerts;
   const bus = createMemoryBus({ logger, retention: options.retention });
   await bus.start([{ topic, partitions: 1 }]);
+  // No url, no dataDir: PGlite in memory, holding only the identities and the audit log.
+  const database = await openDatabase({ logger });
+  const { auth } = await configureAuth({
+    config: {
+      ...DEFAULT_AUTH_CONFIG,
+      VIGIL_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+      RATE_LIMIT_API: BENCH_RATE_LIMIT,
+      RATE_LIMIT_IP: BENCH_RATE_LIMIT,
+      RATE_LIMIT_INGEST: BENCH_RATE_LIMIT,
+    },
+    database,
+    logger,
+    shared: false,
+  });
   const gateway = createGatewayService({
     bus,
     store: nullAlertStore,
@@ -34,6 +63,8 @@ export async function startVigilServer(
     alertsTopic: topic,
     eventTopics: topics.events,
     eventKey: partitionKey,
+    auth,
+    socketCaps: BENCH_SOCKET_CAPS,
     // A small ring sends resumes older than it to the bus (the resume suite measures both paths).
     limits:
       options.ringMaxAlerts === undefined
@@ -69,6 +100,7 @@ export async function startVigilServer(
     async stop() {
       await gateway.stop();
       await bus.stop();
+      await database.close();
     },
   };
 }
