@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { authVars } from '@vigil/core/config';
 import { spawnGuarded, tailFile, waitFor } from '@vigil/harness/programs';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -25,6 +26,8 @@ const VIGIL_VARS = [
   'S3_ENDPOINT',
   'PROCESSOR_GROUP_ID',
   'NODE_OPTIONS',
+  // Who may use the gateway and how fast: the bench sets its own (lib/bench-auth.ts), never the shell's.
+  ...Object.keys(authVars),
 ];
 
 export interface ServiceProcessOptions {
@@ -48,10 +51,15 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+/** The parent's environment without Vigil's variables, then the child's own (LOG_LEVEL warn unless given). */
+export function childEnv(parent: NodeJS.ProcessEnv, own: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...parent };
   for (const name of VIGIL_VARS) delete env[name];
-  Object.assign(env, { LOG_LEVEL: 'warn', ...options.env });
+  return Object.assign(env, { LOG_LEVEL: 'warn', ...own });
+}
+
+export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
+  const env = childEnv(process.env, options.env);
   const spawnedAt = performance.now();
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const child = spawnGuarded({

@@ -1,6 +1,7 @@
 /** The real gateway and processor as child processes, configured by env vars exactly as in production. */
 import { join } from 'node:path';
 import { freePorts } from '@vigil/harness/programs';
+import { BENCH_GATEWAY_AUTH_ENV } from '../lib/bench-auth.ts';
 import { type ServiceProcess, startServiceProcess } from './service-process.ts';
 
 export interface GatewayChild extends ServiceProcess {
@@ -33,13 +34,17 @@ function commonEnv(options: RunnableOptions): Record<string, string> {
   return env;
 }
 
-/** `npm run gateway` on a free loopback port; resolves once /api/health answers 200. */
+/**
+ * `npm run gateway` on a free loopback port; resolves once /api/health (public) answers 200. It starts
+ * with the bench's admin token and rate limits far above the bench's rates (lib/bench-auth.ts): clients
+ * must send `benchAuthHeaders()`.
+ */
 export async function startGateway(options: RunnableOptions & { name?: string }): Promise<GatewayChild> {
   const [port] = (await freePorts(1)) as [number];
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = await startServiceProcess({
     runnable: 'gateway',
-    env: { ...commonEnv(options), HOST: '127.0.0.1', PORT: String(port) },
+    env: { ...BENCH_GATEWAY_AUTH_ENV, ...commonEnv(options), HOST: '127.0.0.1', PORT: String(port) },
     logFile: join(options.logDir, `${options.name ?? 'gateway'}-${port}.log`),
     readyUrl: `${baseUrl}/api/health`,
     cpuProfileDir: options.cpuProfileDir,

@@ -1,4 +1,5 @@
 /** The REST history requests the suite measures, with their parameters fixed before the load starts. */
+import { benchAuthHeaders } from '../lib/bench-auth.ts';
 
 export interface Endpoint {
   name: string;
@@ -16,7 +17,7 @@ export async function deepCursor(baseUrl: string, pages: number): Promise<{ curs
   let depth = 0;
   for (; depth < pages; depth++) {
     const query: string = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-    const response = await fetch(`${baseUrl}/api/alerts${query}`);
+    const response = await fetch(`${baseUrl}/api/alerts${query}`, { headers: benchAuthHeaders() });
     if (!response.ok) throw new Error(`GET /api/alerts${query} answered ${response.status}`);
     const page = (await response.json()) as Page;
     if (!page.nextCursor) break;

@@ -19,6 +19,7 @@ import { type LatencyStep, runLatencyStep } from '../e2e/latency-step.ts';
 import { startLivePipeline } from '../e2e/live-pipeline.ts';
 import { loadAverage1m } from '../e2e/load-average.ts';
 import { measurePolling, pushRow } from '../e2e/polling-model.ts';
+import { AUTH_NOTE } from '../lib/bench-auth.ts';
 import { describeMachine } from '../lib/machine.ts';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.ts';
 
@@ -129,6 +130,7 @@ async function run(context: SuiteContext): Promise<SuiteResult> {
         });
       }
       const notes = e2eNotes({ quick: context.quick, steps, throughput, cores: cpus().length });
+      notes.push(AUTH_NOTE);
       if (profiled?.profile) {
         notes.push(
           describeProfile(

@@ -10,6 +10,7 @@ import { startBenchServices } from '../e2e/bench-services.ts';
 import { loadAverage1m } from '../e2e/load-average.ts';
 import { startGateway } from '../e2e/start-runnables.ts';
 import { formatNumber } from '../e2e/stats.ts';
+import { AUTH_NOTE } from '../lib/bench-auth.ts';
 import { describeMachine } from '../lib/machine.ts';
 import { type IngestRow, loadIngest } from '../rest/ingest-load.ts';
 import { describeCpu } from '../rest/rest-load.ts';
@@ -92,6 +93,7 @@ async function run(context: SuiteContext): Promise<SuiteResult> {
         `(p99 ${memory.latencyMs.p99} ms); CPU ${describeCpu(memory.cpuCores, cpus().length)}.`,
       'A 202 means the events are durably on the bus (Kafka: acknowledged by the broker, idempotent producer, ' +
         'acks=all); every request is one bus.publish of the whole valid batch.',
+      AUTH_NOTE,
     ],
   };
 }

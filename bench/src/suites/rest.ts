@@ -18,6 +18,7 @@ import {
 import { loadAverage1m } from '../e2e/load-average.ts';
 import { startGateway } from '../e2e/start-runnables.ts';
 import { formatNumber } from '../e2e/stats.ts';
+import { AUTH_NOTE } from '../lib/bench-auth.ts';
 import { describeMachine } from '../lib/machine.ts';
 import { runLoad } from '../rest/autocannon-run.ts';
 import { deepCursor, restEndpoints } from '../rest/rest-endpoints.ts';
@@ -152,7 +153,7 @@ async function run(context: SuiteContext): Promise<SuiteResult> {
       const first = results[0]!;
       const targets = targetsOf(first, seed);
       notes.push(`First page under load: CPU ${describeCpu(first.cpuCores, cpus().length)}.`);
-      notes.push(costNote(first), ...endpointNotes(results));
+      notes.push(costNote(first), ...endpointNotes(results), AUTH_NOTE);
       let profile: ProfileSummary | null = null;
       if (targets.some((t) => !t.met)) {
         context.log('[rest] a target was missed: profiling the gateway on the first page for 5 s');
