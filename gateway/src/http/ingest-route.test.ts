@@ -154,7 +154,8 @@ describe('POST /api/events/{source}', () => {
       ['no content type', undefined],
     ])('415 for %s, publishing nothing', async (_, contentType) => {
       const fixture = makeRouter();
-      const headers = contentType === undefined ? {} : { 'content-type': contentType };
+      const headers: Record<string, string> =
+        contentType === undefined ? {} : { 'content-type': contentType };
       const response = await fixture.router(
         request('POST', '/api/events/logs', { body: JSON.stringify([log(0)]), headers }),
       );

@@ -1,41 +1,57 @@
 import { Value } from '@sinclair/typebox/value';
-import { UnavailableError } from '@vigil/core';
-import { makeAlert } from '@vigil/db/testing';
+import { decide, type Principal, type TokenRole, UnavailableError } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
 import { RulesSchema } from './api-schemas.ts';
 import type { HttpRouterOptions } from './create-http-router.ts';
 import type { HttpRequest, HttpResponse } from './http-types.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { Route } from './route.ts';
+import { EXAMPLE_ALERT, EXAMPLE_PASSWORD, OPERATION_EXAMPLES } from './testing/operation-examples.ts';
 import { bodyJson, request } from './testing/request.ts';
-import { makeRouter } from './testing/router-fixture.ts';
+import { makeRouter, NOW } from './testing/router-fixture.ts';
 import { sampleRules } from './testing/sample-rules.ts';
 import { failingStore, useTestDatabase } from './testing/test-alert-store.ts';
+import { testAuth } from './testing/test-auth.ts';
+import { freshUser, NO_CREDENTIAL, type TestCredential, tokenCredential } from './testing/test-identities.ts';
 
-const alert = makeAlert({ id: 'a1', detectedAt: '2030-01-01T11:30:00.000Z' });
 const log = { ts: '2030-01-01T00:00:00Z', service: 'payments', level: 'ERROR', message: 'failed' };
-const ndjsonHeaders = { 'content-type': 'application/x-ndjson' };
+const jsonHeaders = { 'content-type': 'application/json' };
 
 const downStore = () => failingStore(new UnavailableError('database down'));
 
 interface Example {
-  request: HttpRequest;
+  /** The request, or what makes it (and the target it needs) when the test runs. */
+  request: HttpRequest | (() => Promise<HttpRequest>);
   options?: Partial<HttpRouterOptions>;
-  setup?: (fixture: ReturnType<typeof makeRouter>) => void;
+  setup?: (fixture: ReturnType<typeof makeRouter>) => unknown;
 }
 
-/** One request per documented operation and status; the test fails if a documented answer has none. */
+/** The credential of the documented successes: an admin signed in by cookie may call every operation. */
+let admin: Promise<TestCredential> | undefined;
+const adminUser = () => {
+  admin ??= freshUser('admin').then((u) => u.credential);
+  return admin;
+};
+
+/** The success example of an operation (testing/operation-examples.ts) made for `as`. */
+const exampleAs = (operation: string, as: () => Promise<TestCredential>) => async () => {
+  const factory = OPERATION_EXAMPLES[operation];
+  if (!factory) throw new Error(`no example request for ${operation} in testing/operation-examples.ts`);
+  return (await factory(await as())).request;
+};
+
+const post = (target: string, body: unknown, headers: Record<string, string> = jsonHeaders) =>
+  request('POST', target, { body, headers });
+
+/**
+ * One request per documented operation and status beyond what `derived` makes for every operation (its
+ * success, 400 for an unknown parameter, 401, 403 and 429); the test fails if a documented answer has none.
+ */
 const EXAMPLES: Record<string, Example> = {
-  'GET /api/alerts 200': { request: request('GET', '/api/alerts?severity=high&limit=10') },
   'GET /api/alerts 400': { request: request('GET', '/api/alerts?limit=0') },
   'GET /api/alerts 503': { request: request('GET', '/api/alerts'), options: { store: downStore() } },
-  'GET /api/alerts/{id} 200': { request: request('GET', '/api/alerts/a1') },
-  'GET /api/alerts/{id} 400': { request: request('GET', '/api/alerts/a1?x=1') },
   'GET /api/alerts/{id} 404': { request: request('GET', '/api/alerts/none') },
   'GET /api/alerts/{id} 503': { request: request('GET', '/api/alerts/a1'), options: { store: downStore() } },
-  'PATCH /api/alerts/{id} 200': {
-    request: request('PATCH', '/api/alerts/a1', { body: { status: 'resolved' } }),
-  },
   'PATCH /api/alerts/{id} 400': { request: request('PATCH', '/api/alerts/a1', { body: { status: 'gone' } }) },
   'PATCH /api/alerts/{id} 404': {
     request: request('PATCH', '/api/alerts/none', { body: { status: 'open' } }),
@@ -44,50 +60,126 @@ const EXAMPLES: Record<string, Example> = {
     request: request('PATCH', '/api/alerts/a1', { body: { status: 'open' } }),
     options: { store: downStore() },
   },
-  'GET /api/stats/summary 200': { request: request('GET', '/api/stats/summary') },
   'GET /api/stats/summary 400': { request: request('GET', '/api/stats/summary?from=x') },
   'GET /api/stats/summary 503': {
     request: request('GET', '/api/stats/summary'),
     options: { store: downStore() },
   },
-  'GET /api/stats/timeline 200': { request: request('GET', '/api/stats/timeline?bucket=5m') },
   'GET /api/stats/timeline 400': { request: request('GET', '/api/stats/timeline?bucket=7m') },
   'GET /api/stats/timeline 503': {
     request: request('GET', '/api/stats/timeline'),
     options: { store: downStore() },
   },
-  'GET /api/services 200': { request: request('GET', '/api/services') },
   'GET /api/services 400': { request: request('GET', '/api/services?to=later') },
   'GET /api/services 503': { request: request('GET', '/api/services'), options: { store: downStore() } },
-  'POST /api/events/{source} 202': {
-    request: request('POST', '/api/events/logs', {
-      body: `${JSON.stringify(log)}\n{}`,
-      headers: ndjsonHeaders,
-    }),
-  },
-  'POST /api/events/{source} 400': { request: request('POST', '/api/events/logs', { body: '' }) },
-  'POST /api/events/{source} 404': { request: request('POST', '/api/events/tweets', { body: [log] }) },
+  'POST /api/events/{source} 400': { request: post('/api/events/logs', '') },
+  'POST /api/events/{source} 404': { request: post('/api/events/tweets', [log]) },
   'POST /api/events/{source} 413': {
-    request: request('POST', '/api/events/logs', { body: [log, log] }),
+    request: post('/api/events/logs', [log, log]),
     options: { limits: { maxIngestItems: 1 } },
   },
+  'POST /api/events/{source} 415': {
+    request: post('/api/events/logs', JSON.stringify([log]), { 'content-type': 'text/plain' }),
+  },
   'POST /api/events/{source} 503': {
-    request: request('POST', '/api/events/logs', { body: [log] }),
+    request: post('/api/events/logs', [log]),
     setup: (fixture) => fixture.bus.failWith(new UnavailableError('bus down')),
   },
-  'GET /api/rules 200': { request: request('GET', '/api/rules') },
-  'GET /api/rules 400': { request: request('GET', '/api/rules?all=1') },
-  'GET /api/health 200': { request: request('GET', '/api/health') },
-  'GET /api/health 400': { request: request('GET', '/api/health?deep=1') },
   'GET /api/health 503': {
     request: request('GET', '/api/health'),
     options: { health: { database: () => Promise.reject(new Error('down')) } },
   },
-  'GET /metrics 200': { request: request('GET', '/metrics') },
-  'GET /metrics 400': { request: request('GET', '/metrics?name=x') },
-  'GET /api/openapi.json 200': { request: request('GET', '/api/openapi.json') },
-  'GET /api/openapi.json 400': { request: request('GET', '/api/openapi.json?v=2') },
+  'POST /api/auth/login 400': { request: post('/api/auth/login', { username: 'x' }) },
+  'POST /api/auth/login 401': {
+    request: async () => {
+      const { user } = await freshUser('viewer', { password: EXAMPLE_PASSWORD });
+      return post('/api/auth/login', { username: user.username, password: 'not the password' });
+    },
+  },
+  'POST /api/auth/login 403': {
+    request: request('POST', '/api/auth/login', {
+      as: 'none',
+      body: { username: 'admin', password: EXAMPLE_PASSWORD },
+      headers: { ...jsonHeaders, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    }),
+  },
+  'POST /api/auth/login 429': {
+    request: post('/api/auth/login', { username: 'locked-out', password: 'wrong' }),
+    options: { auth: testAuth({ now: () => NOW, rateLimits: { loginFailuresPerUserAndIp: 1 } }) },
+    setup: (fixture) =>
+      fixture.router(post('/api/auth/login', { username: 'locked-out', password: 'wrong' })),
+  },
+  'POST /api/auth/password 400': {
+    request: async () => {
+      const { credential } = await freshUser('viewer');
+      return request('POST', '/api/auth/password', {
+        as: 'none',
+        body: { newPassword: 'short' },
+        headers: credential.headers,
+      });
+    },
+  },
+  'POST /api/users 409': {
+    request: async () => {
+      const { user } = await freshUser('viewer');
+      return post('/api/users', { username: user.username, role: 'viewer', password: EXAMPLE_PASSWORD });
+    },
+  },
+  'PATCH /api/users/{id} 404': { request: request('PATCH', '/api/users/none', { body: { role: 'viewer' } }) },
+  'DELETE /api/users/{id} 404': { request: request('DELETE', '/api/users/none') },
+  'DELETE /api/tokens/{id} 404': { request: request('DELETE', '/api/tokens/none') },
 };
+
+/** What refuses every rate-limited request at once: rate-limiter-flexible refuses the first point of 0. */
+const refuseAll = () =>
+  testAuth({ now: () => NOW, rateLimits: { apiPerIp: 0, apiPerCredential: 0, ingestPerCredential: 0 } });
+
+const TOKEN_ROLES_ASCENDING = ['ingest', 'viewer', 'operator', 'admin'] as const;
+
+/** The answers every operation documents, made from its success example. */
+function derived(route: Route, status: number): Example | undefined {
+  const operation = `${route.method} ${route.path}`;
+  const success = Math.min(
+    ...Object.keys(route.responses)
+      .map(Number)
+      .filter((s) => s < 400),
+  );
+  if (status === success) return { request: exampleAs(operation, adminUser) };
+  if (status === 400) {
+    return {
+      request: async () => {
+        const made = await exampleAs(operation, adminUser)();
+        made.query.append('unexpected', '1');
+        return made;
+      },
+    };
+  }
+  if (status === 401) return { request: exampleAs(operation, async () => NO_CREDENTIAL) };
+  if (status === 403) {
+    // The highest role the permission refuses: a role just below it.
+    const refused = TOKEN_ROLES_ASCENDING.filter(
+      (role) => decide(principalWithRole(role), route.permission) === 'forbidden',
+    ).at(-1);
+    if (!refused) return undefined;
+    return { request: exampleAs(operation, async () => tokenCredential(refused)) };
+  }
+  if (status === 429) return { request: exampleAs(operation, adminUser), options: { auth: refuseAll() } };
+  return undefined;
+}
+
+const principalWithRole = (role: TokenRole): Principal => ({
+  kind: 'token',
+  id: role,
+  name: role,
+  role,
+  credentialId: role,
+  expiresAt: null,
+  scope: null,
+  sources: null,
+});
+
+const exampleFor = (route: Route, status: number): Example | undefined =>
+  EXAMPLES[`${route.method} ${route.path} ${status}`] ?? derived(route, status);
 
 const baseOptions: Partial<HttpRouterOptions> = {
   rules: sampleRules(),
@@ -95,9 +187,10 @@ const baseOptions: Partial<HttpRouterOptions> = {
 };
 
 async function run(example: Example): Promise<HttpResponse> {
-  const fixture = makeRouter({ alerts: [alert], ...baseOptions, ...example.options });
-  example.setup?.(fixture);
-  return fixture.router(example.request);
+  const fixture = makeRouter({ alerts: [EXAMPLE_ALERT], ...baseOptions, ...example.options });
+  await example.setup?.(fixture);
+  const made = typeof example.request === 'function' ? await example.request() : example.request;
+  return fixture.router(made);
 }
 
 const documented = (routes: readonly Route[]) =>
@@ -142,8 +235,8 @@ describe('OpenAPI document', () => {
 
   it('has an example for every documented answer', () => {
     const missing = documented(router.routes)
-      .map((d) => d.key)
-      .filter((key) => !(key in EXAMPLES));
+      .filter(({ route, status }) => !exampleFor(route, Number(status)))
+      .map((d) => d.key);
     expect(missing).toEqual([]);
   });
 
@@ -156,16 +249,16 @@ describe('OpenAPI document', () => {
   describe('every route answers as documented', () => {
     for (const { key, route, status } of documented(router.routes)) {
       it(key, async () => {
-        const example = EXAMPLES[key];
+        const example = exampleFor(route, Number(status));
         if (!example) throw new Error(`no example for ${key}`);
         const response = await run(example);
-        expect(response.status).toBe(Number(status));
+        expect(response.status, Buffer.from(response.body).toString()).toBe(Number(status));
         const spec = route.responses[Number(status)]!;
-        const contentType = spec.contentType ?? 'application/json';
-        expect(response.headers?.['content-type']).toMatch(new RegExp(`^${contentType}`));
         for (const header of Object.keys(spec.headers ?? {}))
           expect(response.headers?.[header]).toBeDefined();
-        if (!spec.schema) return;
+        if (!spec.schema) return; // 204, 303: no body to describe
+        const contentType = spec.contentType ?? 'application/json';
+        expect(response.headers?.['content-type']).toMatch(new RegExp(`^${contentType}`));
         const body =
           contentType === 'application/json' ? bodyJson(response) : Buffer.from(response.body).toString();
         const errors = [...Value.Errors(spec.schema, body)].map((e) => `${e.path}: ${e.message}`);

@@ -1,0 +1,111 @@
+import { makeAlert } from '@vigil/db/testing';
+import type { HttpRequest } from '../http-types.ts';
+import { request } from './request.ts';
+import {
+  freshLike,
+  freshSignInLink,
+  freshToken,
+  freshUser,
+  type TestCredential,
+  uniqueName,
+} from './test-identities.ts';
+
+/** The alert the examples read and change: seed it into the router's store. */
+export const EXAMPLE_ALERT = makeAlert({ id: 'a1', detectedAt: '2030-01-01T11:30:00.000Z' });
+
+const log = { ts: '2030-01-01T00:00:00Z', service: 'payments', level: 'ERROR', message: 'failed' };
+export const EXAMPLE_PASSWORD = 'correct horse battery';
+
+export interface OperationExample {
+  request: HttpRequest;
+  /**
+   * What the operation answers when the permission lets the caller in but the operation does not apply to
+   * it; absent: a 2xx or 3xx. Each use says why.
+   */
+  allowedStatus?: number;
+}
+
+type ExampleFactory = (as: TestCredential) => Promise<OperationExample>;
+
+/** A request carrying exactly `as`'s credentials (request() would add the admin token otherwise). */
+const send = (
+  as: TestCredential,
+  method: string,
+  target: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): OperationExample => ({
+  request: request(method, target, {
+    ...options,
+    as: 'none',
+    headers: { ...as.headers, ...options.headers },
+  }),
+});
+
+/**
+ * A request that succeeds for each documented operation, keyed `METHOD /path/{template}`, made for any
+ * credential: operations that change state make their own target first (a user to delete, a token to
+ * revoke, a session to end), so they can run once per credential. The route × role test and the OpenAPI
+ * test take their requests from here; an operation without an entry fails both.
+ */
+export const OPERATION_EXAMPLES: Record<string, ExampleFactory> = {
+  'POST /api/auth/login': async (as) => {
+    const { user } = await freshUser('viewer', { password: EXAMPLE_PASSWORD });
+    return send(as, 'POST', '/api/auth/login', {
+      body: { username: user.username, password: EXAMPLE_PASSWORD },
+    });
+  },
+  'GET /api/auth/sign-in': async (as) => {
+    const { user } = await freshUser('admin');
+    const secret = await freshSignInLink(user.id);
+    return send(as, 'GET', `/api/auth/sign-in?token=${encodeURIComponent(secret)}`);
+  },
+  // Ends the session: a fresh one, so the caller's own keeps working for the next operations.
+  'POST /api/auth/logout': async (as) => send(await freshLike(as), 'POST', '/api/auth/logout'),
+  'GET /api/auth/me': async (as) => send(as, 'GET', '/api/auth/me'),
+  'POST /api/auth/password': async (as) => {
+    const body = { newPassword: 'a brand new password' };
+    // An API token has no password to change: allowed in (any credential may call it), answered 400.
+    if (as.kind === 'token')
+      return { ...send(as, 'POST', '/api/auth/password', { body }), allowedStatus: 400 };
+    return send(await freshLike(as), 'POST', '/api/auth/password', { body });
+  },
+  'GET /api/users': async (as) => send(as, 'GET', '/api/users'),
+  'POST /api/users': async (as) =>
+    send(as, 'POST', '/api/users', {
+      body: { username: uniqueName('new'), role: 'viewer', password: EXAMPLE_PASSWORD },
+    }),
+  'PATCH /api/users/{id}': async (as) => {
+    const { user } = await freshUser('viewer');
+    return send(as, 'PATCH', `/api/users/${user.id}`, { body: { role: 'operator' } });
+  },
+  'DELETE /api/users/{id}': async (as) => {
+    const { user } = await freshUser('viewer');
+    return send(as, 'DELETE', `/api/users/${user.id}`);
+  },
+  'GET /api/tokens': async (as) => send(as, 'GET', '/api/tokens'),
+  'POST /api/tokens': async (as) =>
+    send(as, 'POST', '/api/tokens', {
+      body: { name: uniqueName('tool'), role: 'viewer', scope: { source: ['security'] } },
+    }),
+  'DELETE /api/tokens/{id}': async (as) => {
+    const { token } = await freshToken('viewer');
+    return send(as, 'DELETE', `/api/tokens/${token.id}`);
+  },
+  'GET /api/audit': async (as) => send(as, 'GET', '/api/audit?limit=5'),
+  'GET /api/alerts': async (as) => send(as, 'GET', '/api/alerts?severity=high&limit=10'),
+  'GET /api/alerts/{id}': async (as) => send(as, 'GET', `/api/alerts/${EXAMPLE_ALERT.id}`),
+  'PATCH /api/alerts/{id}': async (as) =>
+    send(as, 'PATCH', `/api/alerts/${EXAMPLE_ALERT.id}`, { body: { status: 'acknowledged' } }),
+  'GET /api/stats/summary': async (as) => send(as, 'GET', '/api/stats/summary'),
+  'GET /api/stats/timeline': async (as) => send(as, 'GET', '/api/stats/timeline?bucket=5m'),
+  'GET /api/services': async (as) => send(as, 'GET', '/api/services'),
+  'POST /api/events/{source}': async (as) =>
+    send(as, 'POST', '/api/events/logs', {
+      body: `${JSON.stringify(log)}\n${JSON.stringify(log)}`,
+      headers: { 'content-type': 'application/x-ndjson' },
+    }),
+  'GET /api/rules': async (as) => send(as, 'GET', '/api/rules'),
+  'GET /api/health': async (as) => send(as, 'GET', '/api/health'),
+  'GET /metrics': async (as) => send(as, 'GET', '/metrics'),
+  'GET /api/openapi.json': async (as) => send(as, 'GET', '/api/openapi.json'),
+};
