@@ -13,6 +13,11 @@ export interface TransportLimits {
   maxBackpressure: number;
   /** How long stop() waits for HTTP handlers in flight before closing every socket. */
   stopGraceMs: number;
+  /**
+   * Body bytes buffered at once per client address and per credential (the Authorization header), over
+   * all its requests: three full ingest bodies. Past it the request gets 429 and its connection closes.
+   */
+  maxInFlightBodyBytesPerClient: number;
 }
 
 export const DEFAULT_TRANSPORT_LIMITS: Readonly<TransportLimits> = Object.freeze({
@@ -21,4 +26,5 @@ export const DEFAULT_TRANSPORT_LIMITS: Readonly<TransportLimits> = Object.freeze
   idleTimeoutSeconds: 120,
   maxBackpressure: 2 * 1024 * 1024,
   stopGraceMs: 5_000,
+  maxInFlightBodyBytesPerClient: 16 * 1024 * 1024,
 });

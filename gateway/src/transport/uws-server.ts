@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { AdmitUpgrade, Connection, WsHandlers } from '../fanout/connection.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/http-types.ts';
 import { createFramingGuard } from './framing-guard.ts';
+import { createInFlightBytes } from './in-flight-bytes.ts';
 import { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from './transport-limits.ts';
 
 export interface UwsServerOptions {
@@ -47,6 +48,9 @@ interface Exchange {
   aborted: boolean;
   done: boolean;
   settled: boolean;
+  /** Body bytes this request holds against its client's in-flight budget, and under which keys. */
+  held: number;
+  keys: readonly string[];
 }
 
 const text = (buffer: ArrayBuffer): string => Buffer.from(buffer).toString('utf8');
@@ -89,6 +93,7 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
   const { ws: handlers, admitUpgrade } = options;
   const app = uws.App();
   const framing = createFramingGuard();
+  const bodyBytes = createInFlightBytes(limits.maxInFlightBodyBytesPerClient);
   const sockets = new Set<WsConnection>();
   let listenSocket: uws.us_listen_socket | null = null;
   let port = 0;
@@ -134,6 +139,8 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
   const settle = (exchange: Exchange) => {
     if (exchange.settled) return;
     exchange.settled = true;
+    bodyBytes.release(exchange.keys, exchange.held);
+    exchange.held = 0;
     inFlight -= 1;
     if (inFlight === 0) idle?.();
   };
@@ -160,7 +167,7 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
     // A request smuggled behind a conflicting Content-Length (see framing-guard.ts) is never run. It is
     // refused in words rather than by res.close(): closing would also discard the 400 still being sent.
     if (framing.isQuarantined(remoteAddress)) {
-      const refused: Exchange = { aborted: false, done: false, settled: true };
+      const refused: Exchange = { aborted: false, done: false, settled: true, held: 0, keys: [] };
       const answer = jsonError(400, 'refused: follows a framing error from this address');
       respond(res, refused, req.getCaseSensitiveMethod().toUpperCase(), answer, true);
       return;
@@ -178,7 +185,11 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
       headers,
       remoteAddress,
     };
-    const exchange: Exchange = { aborted: false, done: false, settled: false };
+    // The Authorization header as it came (unverified: a budget needs no proof, only a key).
+    const keys = headers.authorization
+      ? [`ip:${remoteAddress}`, `auth:${headers.authorization}`]
+      : [`ip:${remoteAddress}`];
+    const exchange: Exchange = { aborted: false, done: false, settled: false, held: 0, keys };
     inFlight += 1;
     res.onAborted(() => {
       exchange.aborted = true;
@@ -207,6 +218,21 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
       if (exchange.done || exchange.aborted) return;
       size += chunk.byteLength;
       if (size > limits.maxBodyBytes) return tooLarge(); // chunked body without a declared length
+      if (!bodyBytes.take(exchange.keys, chunk.byteLength)) {
+        const answer = jsonError(429, 'too many request bytes in flight from this client; retry later', {
+          limit: limits.maxInFlightBodyBytesPerClient,
+        });
+        respond(
+          res,
+          exchange,
+          request.method,
+          { ...answer, headers: { ...answer.headers, 'retry-after': '1' } },
+          true,
+        );
+        settle(exchange);
+        return;
+      }
+      exchange.held += chunk.byteLength;
       // uWS reuses the chunk's memory after this callback: copy it.
       chunks.push(Buffer.from(new Uint8Array(chunk)));
       if (isLast) void handle(res, exchange, { ...request, body: Buffer.concat(chunks, size) });
