@@ -4,9 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Embedded } from '@vigil/app';
+import type { WebSocket } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, chromiumAvailable, launchBrowser, type TestBrowser } from './e2e-browser.ts';
-import { buildUi, listAlerts, postEvents, slowSamples, startSystem, varietyEvents } from './e2e-system.ts';
+import { CHROMIUM, chromiumAvailable, launchBrowser, signIn, type TestBrowser } from './e2e-browser.ts';
+import {
+  buildUi,
+  E2E_ADMIN,
+  E2E_ADMIN_TOKEN,
+  e2eApi,
+  slowSamples,
+  startSystem,
+  varietyEvents,
+} from './e2e-system.ts';
 import { startTcpRelay, type TcpRelay } from './tcp-relay.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
@@ -24,6 +33,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
   let relay: TcpRelay;
   let browser: TestBrowser;
   let dataDir: string;
+  let gateway: ReturnType<typeof e2eApi>;
   const tag = () => randomUUID().slice(0, 8);
 
   const page = () => browser.page;
@@ -42,7 +52,10 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
     system = await startSystem({ dataDir });
     relay = await startTcpRelay(system.port);
+    gateway = e2eApi(relay.url, E2E_ADMIN_TOKEN);
     browser = await launchBrowser();
+    // Once per browser context, through the real sign-in page: every test below runs signed in.
+    await signIn(browser.page, relay.url, E2E_ADMIN);
   }, 180_000);
 
   afterAll(async () => {
@@ -63,7 +76,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
       (window as unknown as { e2eMarker: boolean }).e2eMarker = true;
     });
     const service = `feed-${tag()}`;
-    await postEvents(url(), 'metrics', slowSamples(service, 2));
+    await gateway.postEvents('metrics', slowSamples(service, 2));
     await expect.poll(() => feedCount(service), WAIT).toBe(2);
     // Same document: the alerts came over the socket, not through a navigation.
     expect(await page().evaluate(() => (window as unknown as { e2eMarker?: boolean }).e2eMarker)).toBe(true);
@@ -78,14 +91,14 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
       );
     const before = await chartTotal();
     const mediumBefore = await medium();
-    await postEvents(url(), 'metrics', slowSamples(`chart-${tag()}`, 5));
+    await gateway.postEvents('metrics', slowSamples(`chart-${tag()}`, 5));
     await expect.poll(chartTotal, WAIT).toBeGreaterThanOrEqual(before + 5);
     await expect.poll(medium, WAIT).toBeGreaterThanOrEqual(mediumBefore + 5);
   });
 
   it('renders the overview in light and dark and the alerts page (screenshots), remembering the theme', async () => {
     const events = varietyEvents();
-    for (const [source, list] of Object.entries(events)) await postEvents(url(), source, list);
+    for (const [source, list] of Object.entries(events)) await gateway.postEvents(source, list);
     await expect.poll(() => feedCount('Large transaction'), WAIT).toBeGreaterThan(0);
     await expect.poll(() => feedCount('Unauthorized'), WAIT).toBeGreaterThan(0);
     await page().screenshot({ path: join(SCREENSHOTS, 'overview-light.png'), fullPage: true });
@@ -114,8 +127,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     const before = await chartTotal();
     const service = `burst-${tag()}`;
     // Spread over hosts (partitions) like real traffic; one request, so they land as one burst.
-    await postEvents(
-      url(),
+    await gateway.postEvents(
       'metrics',
       slowSamples(service, 1_000).map((e, i) => ({ ...e, host: `burst-${i % 8}` })),
     );
@@ -154,8 +166,8 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     const other = `flt-b-${tag()}`;
     // One host: one partition, so the processor handles (and publishes) them in this order.
     const host = { host: `host-${tag()}` };
-    await postEvents(url(), 'metrics', [...slowSamples(other, 2, host), ...slowSamples(wanted, 2, host)]);
-    await expect.poll(async () => (await listAlerts(url(), { service: wanted })).length, WAIT).toBe(2);
+    await gateway.postEvents('metrics', [...slowSamples(other, 2, host), ...slowSamples(wanted, 2, host)]);
+    await expect.poll(async () => (await gateway.listAlerts({ service: wanted })).length, WAIT).toBe(2);
 
     await page().locator('#f-service').fill(wanted);
     await page().locator('#f-service').press('Enter');
@@ -165,7 +177,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     expect(await page().locator('[data-testid=alert-row]', { hasText: other }).count()).toBe(0);
 
     // Live: the unmatched alert is published first; once the matching one shows, the other never will.
-    await postEvents(url(), 'metrics', [...slowSamples(other, 1, host), ...slowSamples(wanted, 1, host)]);
+    await gateway.postEvents('metrics', [...slowSamples(other, 1, host), ...slowSamples(wanted, 1, host)]);
     await expect.poll(() => rows.count(), WAIT).toBe(3);
     expect(await page().locator('[data-testid=alert-row]', { hasText: other }).count()).toBe(0);
 
@@ -180,7 +192,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     const service = `detail-${tag()}`;
     await page().goto(`${url()}/alerts?service=${service}`);
     await waitLive();
-    await postEvents(url(), 'metrics', slowSamples(service, 1));
+    await gateway.postEvents('metrics', slowSamples(service, 1));
     const link = page().locator('[data-testid=alert-row] a').first();
     await link.waitFor(WAIT);
     await link.click();
@@ -199,11 +211,151 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     await page().getByText('No such alert').waitFor(WAIT);
   });
 
+  describe('signed in, by role', () => {
+    // A context of its own, so the shared signed-in one is untouched.
+    const withBrowser = async (run: (other: TestBrowser) => Promise<void>) => {
+      const other = await launchBrowser();
+      try {
+        await run(other);
+        expect(other.pageErrors).toEqual([]);
+      } finally {
+        await other.close();
+      }
+    };
+
+    it('sends a signed-out browser to /login and back; a wrong password shows the error', async () => {
+      await withBrowser(async ({ page: p }) => {
+        await p.goto(`${url()}/alerts?range=1h`);
+        await p.waitForURL(
+          (u) => u.pathname === '/login' && u.searchParams.get('next') === '/alerts?range=1h',
+          WAIT,
+        );
+        await p.getByTestId('login-username').fill(E2E_ADMIN.username);
+        await p.getByTestId('login-password').fill('not-the-password');
+        await p.getByTestId('login-submit').click();
+        await expect
+          .poll(() => p.getByTestId('login-error').textContent(), WAIT)
+          .toBe('Wrong username or password.');
+        expect(new URL(p.url()).pathname).toBe('/login');
+        await p.screenshot({ path: join(SCREENSHOTS, 'login.png') });
+
+        await p.getByTestId('login-password').fill(E2E_ADMIN.password);
+        await p.getByTestId('login-submit').click();
+        await p.waitForURL((u) => u.pathname === '/alerts' && u.searchParams.get('range') === '1h', WAIT);
+        expect(await p.getByTestId('signed-in-name').textContent()).toBe(E2E_ADMIN.username);
+        expect(await p.getByTestId('role-badge').first().getAttribute('data-role')).toBe('admin');
+
+        // Signed out, the cookie no longer opens any page.
+        await p.getByRole('button', { name: 'Sign out' }).click();
+        await p.waitForURL((u) => u.pathname === '/login', WAIT);
+        await p.goto(`${url()}/rules`);
+        await p.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === '/rules', WAIT);
+      });
+    });
+
+    it('shows a viewer no status buttons and no admin pages; an admin acknowledges', async () => {
+      const viewer = { username: `viewer-${tag()}`, password: `viewer-password-${tag()}` };
+      await gateway.createUser({ ...viewer, role: 'viewer' });
+      const service = `roles-${tag()}`;
+      await gateway.postEvents('metrics', slowSamples(service, 1));
+      await expect.poll(async () => (await gateway.listAlerts({ service })).length, WAIT).toBe(1);
+      const [alert] = await gateway.listAlerts({ service });
+
+      await withBrowser(async ({ page: p }) => {
+        await signIn(p, url(), viewer);
+        await p.goto(`${url()}/alerts/${alert?.id}`);
+        await p.getByTestId('alert-detail').waitFor(WAIT);
+        expect(await p.getByTestId('role-badge').first().getAttribute('data-role')).toBe('viewer');
+        expect(await p.getByTestId('status-actions').count()).toBe(0);
+        expect(await p.getByTestId('nav-users').count()).toBe(0);
+        expect(await p.getByTestId('nav-tokens').count()).toBe(0);
+      });
+
+      await page().goto(`${url()}/alerts/${alert?.id}`);
+      await page().getByTestId('status-acknowledge').click();
+      await expect.poll(() => page().getByTestId('alert-status').textContent(), WAIT).toBe('acknowledged');
+      expect((await gateway.listAlerts({ service }))[0]?.status).toBe('acknowledged');
+    });
+
+    it('sends the browser to /login, without a reconnect loop, when its session is revoked', async () => {
+      const user = { username: `gone-${tag()}`, password: `gone-password-${tag()}` };
+      const id = await gateway.createUser({ ...user, role: 'viewer' });
+      await withBrowser(async ({ page: p }) => {
+        await signIn(p, url(), user);
+        await p.goto(`${url()}/alerts`);
+        await expect
+          .poll(() => p.getByTestId('connection-status').getAttribute('data-status'), WAIT)
+          .toBe('live');
+        await gateway.disableUser(id);
+        // Closed 4011: the stream stops instead of reconnecting (which the gateway would refuse forever)
+        // and the page goes to sign in, with no REST call needed to find out.
+        await p.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === '/alerts', WAIT);
+      });
+    });
+
+    it('keeps the browser signed in and live after it changes its own password', async () => {
+      const user = { username: `pw-${tag()}`, password: `first-password-${tag()}` };
+      await gateway.createUser({ ...user, role: 'operator' });
+      await withBrowser(async ({ page: p }) => {
+        const sockets: WebSocket[] = [];
+        p.on('websocket', (ws) => sockets.push(ws));
+        await signIn(p, url(), user);
+        await p.goto(`${url()}/account`);
+        await expect
+          .poll(() => p.getByTestId('connection-status').getAttribute('data-status'), WAIT)
+          .toBe('live');
+        const admitted = sockets.at(-1);
+        const next = `second-password-${tag()}`;
+        await p.getByLabel('Current password').fill(user.password);
+        await p.getByTestId('new-password').fill(next);
+        await p.getByTestId('confirm-password').fill(next);
+        await p.getByRole('button', { name: 'Save password' }).click();
+        await p.getByText('Password saved.').waitFor(WAIT);
+        // The change revoked the session that socket was admitted with, so it closes (the gateway's sweep
+        // or the page); the page stays signed in and a new socket goes live on the renewed cookie.
+        await expect.poll(() => admitted?.isClosed(), WAIT).toBe(true);
+        await expect
+          .poll(() => p.getByTestId('connection-status').getAttribute('data-status'), WAIT)
+          .toBe('live');
+        expect(new URL(p.url()).pathname).toBe('/account');
+        await p.goto(`${url()}/rules`);
+        await p.getByTestId('user-menu').waitFor(WAIT);
+        expect(new URL(p.url()).pathname).toBe('/rules');
+      });
+    });
+
+    it('lets an admin create a token in /admin/tokens and shows its secret once', async () => {
+      const name = `tool-${tag()}`;
+      await page().goto(`${url()}/`);
+      await page().getByTestId('nav-tokens').click();
+      await page().waitForURL((u) => u.pathname === '/admin/tokens');
+      await page().getByTestId('token-name').fill(name);
+      await page().getByTestId('token-role').selectOption('viewer');
+      await page().getByTestId('create-token').click();
+      const secret = (await page().getByTestId('token-secret').textContent({ timeout: 30_000 })) ?? '';
+      expect(secret).toMatch(/^vgl_/);
+      expect(await page().getByTestId('token-secret-panel').textContent()).toContain(
+        'will not be shown again',
+      );
+      await page().screenshot({ path: join(SCREENSHOTS, 'admin-tokens.png') });
+      // The secret works as a viewer's credentials.
+      const response = await fetch(`${url()}/api/alerts?limit=1`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(response.status).toBe(200);
+
+      await page().reload();
+      await page().locator(`[data-testid=token-row][data-name="${name}"]`).waitFor(WAIT);
+      expect(await page().getByTestId('token-secret-panel').count()).toBe(0);
+      expect(await page().content()).not.toContain(secret);
+    });
+  });
+
   it('shows reconnecting while the gateway is down, then resumes without a missed or repeated alert', async () => {
     await page().goto(`${url()}/`);
     await waitLive();
     const service = `restart-${tag()}`;
-    await postEvents(url(), 'metrics', slowSamples(service, 2));
+    await gateway.postEvents('metrics', slowSamples(service, 2));
     await expect.poll(() => feedCount(service), WAIT).toBe(2);
 
     await system!.stop();
@@ -217,10 +369,10 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     system = await startSystem({ dataDir });
     relay.retarget(system.port);
     // Posted at once, most likely before the tab is back: the resume (or REST resync) must bring them.
-    await postEvents(url(), 'metrics', slowSamples(service, 3));
+    await gateway.postEvents('metrics', slowSamples(service, 3));
     await waitLive();
-    await expect.poll(async () => (await listAlerts(url(), { service })).length, WAIT).toBe(5);
-    const expected = (await listAlerts(url(), { service })).map((a) => a.id);
+    await expect.poll(async () => (await gateway.listAlerts({ service })).length, WAIT).toBe(5);
+    const expected = (await gateway.listAlerts({ service })).map((a) => a.id);
     await expect.poll(() => feedCount(service), WAIT).toBe(5);
     const shown = await feedIds();
     for (const id of expected) expect(shown.filter((s) => s === id)).toHaveLength(1);

@@ -46,3 +46,19 @@ export async function launchBrowser(): Promise<TestBrowser> {
     },
   };
 }
+
+/**
+ * Signs the context in through the real sign-in page (its cookie then serves every page and the socket):
+ * opens a page that needs a session, follows the redirect to /login and submits the form.
+ */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: { username: string; password: string },
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByTestId('login-username').fill(user.username);
+  await page.getByTestId('login-password').fill(user.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('user-menu').waitFor({ timeout: 30_000 });
+}

@@ -22,11 +22,17 @@ export async function buildUi(): Promise<void> {
   });
 }
 
+/** The admin every e2e system starts with (VIGIL_ADMIN_PASSWORD); other users are made through the API. */
+export const E2E_ADMIN = { username: 'admin', password: 'e2e-admin-password-1' } as const;
+/** An admin API token (VIGIL_ADMIN_TOKEN) for the test's own REST calls: posting events, listing alerts. */
+export const E2E_ADMIN_TOKEN = `e2e-admin-token-${'x'.repeat(32)}`;
+
 /** The whole system in this process, serving ui/build; no simulator, so every alert comes from the test. */
 export function startSystem(options: { dataDir: string }): Promise<Embedded> {
   return startEmbedded({
     port: 0,
     dataDir: options.dataDir,
+    auth: { VIGIL_ADMIN_PASSWORD: E2E_ADMIN.password, VIGIL_ADMIN_TOKEN: E2E_ADMIN_TOKEN },
     simulatorRate: 0,
     staticDir: BUILD_DIR,
     processMetrics: false,
@@ -83,22 +89,48 @@ export function varietyEvents(): Record<'logs' | 'metrics' | 'transactions' | 's
   };
 }
 
-/** POST /api/events/{source}; throws unless every event was accepted. */
-export async function postEvents(baseUrl: string, source: string, events: unknown[]): Promise<void> {
-  const response = await fetch(`${baseUrl}/api/events/${source}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(events),
-  });
-  const body = (await response.json()) as { accepted?: number; rejected?: unknown[] };
-  if (response.status !== 202 || body.accepted !== events.length) {
-    throw new Error(`ingest ${source}: ${response.status} ${JSON.stringify(body)}`);
-  }
-}
-
-/** GET /api/alerts with the given filters (one page). */
-export async function listAlerts(baseUrl: string, params: Record<string, string>): Promise<Alert[]> {
-  const response = await fetch(`${baseUrl}/api/alerts?${new URLSearchParams(params)}`);
-  if (!response.ok) throw new Error(`GET /api/alerts: ${response.status}`);
-  return ((await response.json()) as { items: Alert[] }).items;
+/** The REST calls the tests make themselves, authenticated by an API token. */
+export function e2eApi(baseUrl: string, token: string) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  return {
+    /** POST /api/events/{source}; throws unless every event was accepted. */
+    async postEvents(source: string, events: unknown[]): Promise<void> {
+      const response = await fetch(`${baseUrl}/api/events/${source}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(events),
+      });
+      const body = (await response.json()) as { accepted?: number; rejected?: unknown[] };
+      if (response.status !== 202 || body.accepted !== events.length) {
+        throw new Error(`ingest ${source}: ${response.status} ${JSON.stringify(body)}`);
+      }
+    },
+    /** GET /api/alerts with the given filters (one page). */
+    async listAlerts(params: Record<string, string>): Promise<Alert[]> {
+      const response = await fetch(`${baseUrl}/api/alerts?${new URLSearchParams(params)}`, { headers });
+      if (!response.ok) throw new Error(`GET /api/alerts: ${response.status}`);
+      return ((await response.json()) as { items: Alert[] }).items;
+    },
+    /** POST /api/users; answers the new user's id. */
+    async createUser(user: { username: string; role: string; password: string }): Promise<string> {
+      const response = await fetch(`${baseUrl}/api/users`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(user),
+      });
+      if (response.status !== 201)
+        throw new Error(`create user: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { id: string }).id;
+    },
+    /** PATCH /api/users/{id} {"disabled": true}: the user's sessions end. */
+    async disableUser(id: string): Promise<void> {
+      const response = await fetch(`${baseUrl}/api/users/${encodeURIComponent(id)}`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ disabled: true }),
+      });
+      if (response.status !== 200)
+        throw new Error(`disable user: ${response.status} ${await response.text()}`);
+    },
+  };
 }
