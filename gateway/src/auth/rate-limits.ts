@@ -134,7 +134,11 @@ export function createRateLimits(config: RateLimitConfig, store: RateLimitStore)
       if (!byIp.allowed || credentialKey === null) return byIp;
       const [byCredential, limit] =
         kind === 'ingest' ? [ingest, config.ingestPerCredential] : [api.credential, config.apiPerCredential];
-      return consume(byCredential, credentialKey, limit);
+      const credential = await consume(byCredential, credentialKey, limit);
+      // The headers describe the limit closer to refusing (RateLimit draft): a client sharing its address
+      // with others must see the address's budget run out, not only its own.
+      const remaining = (d: RateDecision) => Number(d.headers['ratelimit-remaining']);
+      return credential.allowed && remaining(byIp) < remaining(credential) ? byIp : credential;
     },
     async loginVerdict(username, ip) {
       const [byIp, byPair, byUser] = await Promise.all([
