@@ -378,3 +378,47 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     for (const id of expected) expect(shown.filter((s) => s === id)).toHaveLength(1);
   }, 120_000);
 });
+
+describe.skipIf(!chromiumAvailable())('dashboard first run (the one-time sign-in link)', () => {
+  let system: Embedded | null = null;
+  let browser: TestBrowser;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    await buildUi(); // once per process: a no-op after the suite above built it
+    dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-first-'));
+    system = await startSystem({ dataDir, firstRun: true });
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs the browser in by the link once, asks for a password, and refuses the link again', async () => {
+    const link = system?.signInUrl;
+    expect(link).toMatch(/\/api\/auth\/sign-in\?token=/);
+    const p = browser.page;
+    await p.goto(link ?? '');
+    await p.getByTestId('set-password-prompt').waitFor(WAIT);
+    expect(await p.getByTestId('signed-in-name').textContent()).toBe('admin');
+
+    await p.getByText('Set a password now').click();
+    await p.waitForURL((u) => u.pathname === '/account', WAIT);
+    const password = `first-run-password-${randomUUID().slice(0, 8)}`;
+    await p.getByTestId('new-password').fill(password);
+    await p.getByTestId('confirm-password').fill(password);
+    await p.getByRole('button', { name: 'Save password' }).click();
+    await p.getByText('Password saved.').waitFor(WAIT);
+    await p.goto(`${system?.url}/`);
+    await p.getByTestId('user-menu').waitFor(WAIT);
+    expect(await p.getByTestId('set-password-prompt').count()).toBe(0);
+
+    await p.goto(link ?? '');
+    await p.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('error') === 'link', WAIT);
+    expect(await p.getByTestId('link-error').textContent()).toContain('already used or has expired');
+    expect(browser.pageErrors).toEqual([]);
+  });
+});

@@ -12,14 +12,19 @@ const run = promisify(execFile);
 const UI_DIR = fileURLToPath(new URL('../..', import.meta.url));
 export const BUILD_DIR = fileURLToPath(new URL('../../build', import.meta.url));
 
-/** Builds the dashboard the gateway serves, so the test never runs against a stale build. */
-export async function buildUi(): Promise<void> {
-  if (process.env.VIGIL_E2E_SKIP_BUILD === '1') return;
-  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
-  await run(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-    cwd: UI_DIR,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+let built: Promise<void> | null = null;
+
+/** Builds the dashboard the gateway serves (once per test process), so no test runs against a stale build. */
+export function buildUi(): Promise<void> {
+  if (process.env.VIGIL_E2E_SKIP_BUILD === '1') return Promise.resolve();
+  built ??= (async () => {
+    const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
+    await run(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+      cwd: UI_DIR,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  })();
+  return built;
 }
 
 /** The admin every e2e system starts with (VIGIL_ADMIN_PASSWORD); other users are made through the API. */
@@ -27,12 +32,17 @@ export const E2E_ADMIN = { username: 'admin', password: 'e2e-admin-password-1' }
 /** An admin API token (VIGIL_ADMIN_TOKEN) for the test's own REST calls: posting events, listing alerts. */
 export const E2E_ADMIN_TOKEN = `e2e-admin-token-${'x'.repeat(32)}`;
 
-/** The whole system in this process, serving ui/build; no simulator, so every alert comes from the test. */
-export function startSystem(options: { dataDir: string }): Promise<Embedded> {
+/**
+ * The whole system in this process, serving ui/build; no simulator, so every alert comes from the test.
+ * `firstRun`: neither admin variable, as a first `npm start` (the system answers a one-time sign-in URL).
+ */
+export function startSystem(options: { dataDir: string; firstRun?: boolean }): Promise<Embedded> {
   return startEmbedded({
     port: 0,
     dataDir: options.dataDir,
-    auth: { VIGIL_ADMIN_PASSWORD: E2E_ADMIN.password, VIGIL_ADMIN_TOKEN: E2E_ADMIN_TOKEN },
+    auth: options.firstRun
+      ? {}
+      : { VIGIL_ADMIN_PASSWORD: E2E_ADMIN.password, VIGIL_ADMIN_TOKEN: E2E_ADMIN_TOKEN },
     simulatorRate: 0,
     staticDir: BUILD_DIR,
     processMetrics: false,
