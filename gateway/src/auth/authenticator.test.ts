@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { NOW } from '../http/testing/router-fixture.ts';
 import { openTestDatabase, useTestDatabase } from '../http/testing/test-alert-store.ts';
-import { freshToken, freshUser } from '../http/testing/test-identities.ts';
+import { freshToken, freshUser, sessionCredential } from '../http/testing/test-identities.ts';
 import { TEST_SECRETS } from '../http/testing/test-tokens.ts';
 import { bearerSecret, createAuthenticator, SESSION_COOKIE, sessionSecret } from './authenticator.ts';
 
@@ -158,6 +158,22 @@ describe('authenticator', () => {
       });
       await authenticator.fromHeaders(bearer(secret));
       expect(lookups()).toBe(1); // the token's cache entry survived
+    });
+  });
+
+  describe('forgetUser', () => {
+    it("drops every cached session of the user (the store ended them), and no one else's", async () => {
+      const { authenticator, clock, identities } = await setup({ cacheMs: 60_000 });
+      const { user, credential } = await freshUser('admin');
+      const second = await sessionCredential(user.id, 'admin');
+      const bystander = await freshUser('admin');
+      for (const c of [credential, second, bystander.credential])
+        expect((await authenticator.fromHeaders(c.headers)).principal).not.toBeNull();
+      await identities.updateUser(user.id, { role: 'viewer' }, new Date(clock.now));
+      authenticator.forgetUser(user.id);
+      for (const c of [credential, second])
+        expect(await authenticator.fromHeaders(c.headers)).toEqual({ principal: null, presented: true });
+      expect((await authenticator.fromHeaders(bystander.credential.headers)).principal).not.toBeNull();
     });
   });
 

@@ -22,6 +22,11 @@ export interface Authenticator {
   fromSecret(secret: string, via: CredentialSource): Promise<Authentication>;
   /** Drops what this gateway cached of a credential (logout, revocation here): it stops working at once. */
   forget(credentialId: string): void;
+  /**
+   * Drops every cached session of a user whose sessions the store just ended (role, password, disabled,
+   * deleted): a demoted admin must not keep the old role for the cache's lifetime on this gateway.
+   */
+  forgetUser(userId: string): void;
 }
 
 export interface AuthenticatorOptions {
@@ -153,6 +158,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     forget(credentialId) {
       for (const [hash, entry] of cache)
         if (entry.principal.credentialId === credentialId) cache.delete(hash);
+    },
+    forgetUser(userId) {
+      for (const [hash, { principal }] of cache)
+        if (principal.kind === 'user' && principal.id === userId) cache.delete(hash);
     },
   };
 }

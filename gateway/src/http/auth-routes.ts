@@ -254,7 +254,7 @@ export function authRoutes({ auth, now }: AuthRoutesOptions): Route[] {
           { passwordHash: await hashPassword(newPassword) },
           new Date(at),
         );
-        authenticator.forget(p.credentialId);
+        authenticator.forgetUser(user.id);
         const session = await startSession(identities, sessions, updated ?? user, {
           at,
           ip,

@@ -53,7 +53,7 @@ function checkPassword(password: string) {
 
 /** People and their roles (admin): every change audited; an admin cannot lock themselves out. */
 export function userRoutes({ auth, now }: UserRoutesOptions): Route[] {
-  const { identities } = auth;
+  const { identities, authenticator } = auth;
   const common = { tag: 'users', permission: 'admin', query: NoQueryParams } as const;
   return [
     defineRoute({
@@ -133,6 +133,8 @@ export function userRoutes({ auth, now }: UserRoutesOptions): Route[] {
           new Date(now()),
         );
         if (!updated) throw notFound(id);
+        // The store ended the user's sessions on a role, password or disabled change; this gateway's cache too.
+        authenticator.forgetUser(id);
         await audit({
           action: 'user.update',
           target: { type: 'user', id },
@@ -159,6 +161,7 @@ export function userRoutes({ auth, now }: UserRoutesOptions): Route[] {
           throw new HttpError(400, 'an admin cannot delete themselves');
         const before = await identities.getUser(id);
         if (!before || !(await identities.deleteUser(id))) throw notFound(id);
+        authenticator.forgetUser(id);
         await audit({ action: 'user.delete', target: { type: 'user', id }, before: audited(before) });
         return { status: 204, headers: { 'cache-control': 'no-store' }, body: '' };
       },
