@@ -68,6 +68,15 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** Probed by load balancers and container health checks under whatever Host they use; it tells nothing. */
 const HOST_CHECK_EXEMPT = new Set(['/api/health']);
 
+/** What the router learns about one request as it goes: for the metrics label and every answer's headers. */
+interface Exchange {
+  /** The route template once one matched (the metrics label), `static`, or `unmatched`. */
+  route: string;
+  requestId: string;
+  /** `RateLimit-*` of the limiter that counted the request. */
+  rateHeaders: Record<string, string>;
+}
+
 /** The key cached answers are shared under: principals with the same scope see the same alerts. */
 const scopeKey = (principal: Principal | null) => (principal?.scope ? JSON.stringify(principal.scope) : '*');
 
@@ -126,14 +135,14 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     route: Route,
     request: HttpRequest,
     method: string,
-    requestId: string,
+    exchange: Exchange,
   ): Promise<Caller> {
+    const { requestId } = exchange;
     const ip = auth.clientIp(request.headers, request.remoteAddress);
     const authentication = await auth.authenticator.fromHeaders(request.headers);
     const { principal } = authentication;
     const via = authentication.principal ? authentication.via : null;
     const rateLimit = route.rateLimit ?? 'api';
-    const extraHeaders: Record<string, string> = {};
     if (auth.rateLimits && rateLimit !== 'none') {
       const decision = await auth.rateLimits.check(rateLimit, principal?.credentialId ?? null, ip);
       if (!decision.allowed) {
@@ -142,7 +151,8 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
           headers: decision.headers,
         });
       }
-      Object.assign(extraHeaders, decision.headers);
+      // On every answer from here on, refusals included: a client sees its budget however it is answered.
+      Object.assign(exchange.rateHeaders, decision.headers);
     }
     const decision = decide(principal, route.permission);
     if (decision === 'unauthenticated') {
@@ -167,16 +177,11 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
       });
     }
     const base = { principal, via, requestId, ip };
-    return Object.assign(base, { audit: audit(base), rateHeaders: extraHeaders });
+    return { ...base, audit: audit(base) };
   }
 
   /** Answers a request; `label` is set to the route template as soon as one matches. */
-  async function dispatch(
-    request: HttpRequest,
-    method: string,
-    label: { route: string },
-    requestId: string,
-  ): Promise<HttpResponse> {
+  async function dispatch(request: HttpRequest, method: string, exchange: Exchange): Promise<HttpResponse> {
     const allowed: string[] = [];
     // HEAD is GET without the body (RFC 9110 §9.3.2): the same route answers, the transport drops the body.
     const asMethod = method === 'HEAD' ? 'GET' : method;
@@ -188,13 +193,12 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     for (const route of routes) {
       const params = route.match(request.path);
       if (!params) continue;
-      label.route = route.path;
+      exchange.route = route.path;
       if (route.method !== asMethod) {
         allowed.push(...(route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]));
         continue;
       }
-      const caller = await admit(route, request, method, requestId);
-      const { rateHeaders } = caller as Caller & { rateHeaders: Record<string, string> };
+      const caller = await admit(route, request, method, exchange);
       const answer = async () => {
         if (asMethod === 'GET' && CACHED_ROUTES.has(route.path)) {
           const key = `${scopeKey(caller.principal)}|${request.path}?${request.query}`;
@@ -204,8 +208,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
         if (!SAFE_METHODS.has(method)) cache.invalidate(); // a status (or who may read what) changed
         return response;
       };
-      const response = await answer();
-      return { ...response, headers: { ...rateHeaders, ...response.headers } };
+      return answer();
     }
     if (allowed.length > 0) {
       throw new HttpError(405, `method ${method} is not allowed here`, {
@@ -214,7 +217,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
       });
     }
     if (staticFiles && !isApiPath(request.path)) {
-      label.route = 'static';
+      exchange.route = 'static';
       if (method === 'GET' || method === 'HEAD') return staticFiles.serve(request);
       throw new HttpError(405, `method ${method} is not allowed here`, {
         details: { method, allowed: ['GET', 'HEAD'] },
@@ -228,12 +231,12 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     // Durations want a monotonic sub-millisecond clock; `now` is wall-clock time for data.
     const started = performance.now();
     const method = request.method.toUpperCase();
-    const label = { route: 'unmatched' };
     const offered = request.headers['x-request-id'];
     const requestId = offered !== undefined && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
+    const exchange: Exchange = { route: 'unmatched', requestId, rateHeaders: {} };
     let response: HttpResponse;
     try {
-      response = await dispatch(request, method, label, requestId);
+      response = await dispatch(request, method, exchange);
     } catch (err) {
       response = errorResponse(err, logger, {
         method,
@@ -245,11 +248,16 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     // Unknown methods share one label value: clients must not be able to grow the metric's cardinality.
     metrics.observe(
       METHODS.has(method) ? method : 'OTHER',
-      label.route,
+      exchange.route,
       response.status,
       (performance.now() - started) / 1000,
     );
-    return { ...response, headers: { ...withSecurityHeaders(response.headers), 'x-request-id': requestId } };
+    const headers = {
+      ...exchange.rateHeaders,
+      ...withSecurityHeaders(response.headers),
+      'x-request-id': requestId,
+    };
+    return { ...response, headers };
   };
   return Object.assign(handler, { routes: routes as readonly Route[], invalidate: () => cache.invalidate() });
 }

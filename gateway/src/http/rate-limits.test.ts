@@ -41,6 +41,20 @@ describe('rate limits', () => {
       expect((await router(from('10.0.0.2'))).status).toBe(200);
     });
 
+    it('puts RateLimit-* on refusals after the count too (401, 403, 404)', async () => {
+      const { router } = routerWith({ apiPerIp: 10, apiPerCredential: 100 });
+      for (const [as, target, status] of [
+        ['none', '/api/alerts', 401],
+        ['viewer', '/api/users', 403],
+        ['viewer', '/api/alerts/missing', 404],
+      ] as const) {
+        const answer = await router(from('10.0.0.9', as, target));
+        expect(answer.status, target).toBe(status);
+        expect(answer.headers?.['ratelimit-limit'], target).toBeDefined();
+        expect(answer.headers?.['ratelimit-remaining'], target).toBeDefined();
+      }
+    });
+
     it('counts requests without credentials by IP too: a flood of 401s is refused before any lookup', async () => {
       const { router } = routerWith({ apiPerIp: 1 });
       expect((await router(from('10.0.0.3', 'none'))).status).toBe(401);
