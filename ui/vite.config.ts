@@ -9,12 +9,10 @@ export default defineConfig({
   plugins: [tailwindcss(), sveltekit()],
   build: {
     rolldownOptions: {
-      // core compiles its TypeBox validators when a module loads (new Function), which the dashboard's
-      // Content-Security-Policy (no 'unsafe-eval') refuses. The dashboard calls none of them: core's
-      // modules have no side effects the dashboard needs, so unused ones (and their compiles) are dropped.
+      // core's modules have no side effects the dashboard needs (its validators compile on first use, and
+      // the dashboard never validates): the parts it does not import are dropped from the bundle.
       treeshake: {
         moduleSideEffects: [{ test: /[\\/]core[\\/]src[\\/]/, sideEffects: false }],
-        manualPureFunctions: ['TypeCompiler.Compile'],
       },
     },
   },

@@ -50,13 +50,15 @@ export const AlertSchema = Type.Object({
 export type Alert = Static<typeof AlertSchema>;
 export type Evidence = Static<typeof EvidenceSchema>;
 
-const alertChecker = TypeCompiler.Compile(AlertSchema);
+// Compiled on first use, not at import (compiling uses `new Function`; see events/validate-event.ts).
+let compiled: ReturnType<typeof TypeCompiler.Compile<typeof AlertSchema>> | undefined;
+const checker = () => (compiled ??= TypeCompiler.Compile(AlertSchema));
 
 /** True when a value has the shape of an alert (used on the alerts topic, where a bad record is a bug upstream). */
-export const isAlert = (value: unknown): value is Alert => alertChecker.Check(value);
+export const isAlert = (value: unknown): value is Alert => checker().Check(value);
 
 /** The first reason a value is not an alert, or null. */
 export function alertError(value: unknown): string | null {
-  const first = alertChecker.Errors(value).First();
+  const first = checker().Errors(value).First();
   return first ? `${first.path || '/'}: ${first.message}` : null;
 }

@@ -15,8 +15,10 @@ import {
 import { checkRuleSemantics } from './rule-semantics.ts';
 import { validateCondition } from './validate-condition.ts';
 
-const CHECKERS = {} as Record<RuleKind, TypeCheck<TSchema>>;
-for (const kind of RULE_KINDS) CHECKERS[kind] = TypeCompiler.Compile<TSchema>(RULE_SCHEMAS[kind]);
+// Compiled on first use, not at import (compiling uses `new Function`; see events/validate-event.ts).
+const CHECKERS: Partial<Record<RuleKind, TypeCheck<TSchema>>> = {};
+const checkerOf = (kind: RuleKind): TypeCheck<TSchema> =>
+  (CHECKERS[kind] ??= TypeCompiler.Compile<TSchema>(RULE_SCHEMAS[kind]));
 
 // Literal unions make the schema validator say "Expected union value"; these say what is allowed instead.
 const CHOICES: Record<string, readonly string[]> = { source: SOURCES, severity: SEVERITIES, op: COMPARE_OPS };
@@ -73,7 +75,7 @@ function checkRule(item: unknown): string[] {
   }
   const problems: string[] = [];
   const seenPaths = new Set<string>();
-  for (const error of CHECKERS[kind as RuleKind].Errors(item)) {
+  for (const error of checkerOf(kind as RuleKind).Errors(item)) {
     // One message per field, and `where` gets its own, more specific checker below.
     if (seenPaths.has(error.path) || error.path.startsWith('/where/')) continue;
     seenPaths.add(error.path);
