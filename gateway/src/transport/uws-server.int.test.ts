@@ -233,6 +233,24 @@ describe('uWS server (real sockets)', () => {
       client.close();
     });
 
+    it('keeps every socket admitted after an await open, each one served', async () => {
+      const { ws, closes } = await start(async () => ({ status: 404, body: '' }), {
+        admitUpgrade: async () => {
+          await new Promise((resolve) => setImmediate(resolve)); // as a database lookup would
+          return { ok: true, principal: null };
+        },
+      });
+      const clients = [];
+      for (let i = 0; i < 40; i += 1) {
+        const client = await connectClient(ws);
+        clients.push(client);
+        client.send({ n: i });
+        await client.until((f) => f.length === 1, `echo on socket ${i}`, 5_000);
+      }
+      expect(closes).toEqual([]);
+      for (const client of clients) client.close();
+    });
+
     it('answers 503 when the admission cannot decide (its database is down) and keeps serving', async () => {
       let failing = true;
       const { ws } = await start(async () => ({ status: 404, body: '' }), {

@@ -280,14 +280,16 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
           }
           nextId += 1;
           const data: SocketData = { id: nextId, ip: verdict.ip ?? ip, principal: verdict.principal };
-          res.cork(() =>
-            res.upgrade<SocketData>(
-              data,
-              headers['sec-websocket-key'] ?? '',
-              headers['sec-websocket-protocol'] ?? '',
-              headers['sec-websocket-extensions'] ?? '',
-              context,
-            ),
+          // Not inside res.cork: after an await, cork()'s post-handler logic may read the response state from
+          // memory that is now the WebSocket and close the new socket at once (1006 right after open, about
+          // one upgrade in five here; uNetworking/uWebSockets#1928, fixed upstream by #1929). Uncorked, uWS
+          // prints its "writes must be made from within a corked callback" warning once; the 101 is one write.
+          res.upgrade<SocketData>(
+            data,
+            headers['sec-websocket-key'] ?? '',
+            headers['sec-websocket-protocol'] ?? '',
+            headers['sec-websocket-extensions'] ?? '',
+            context,
           );
         },
         (err: unknown) => {
