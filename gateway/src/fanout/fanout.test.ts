@@ -1,73 +1,8 @@
-import type { Alert, Principal } from '@vigil/core';
 import { waitFor } from '@vigil/harness';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { makeAlert } from '../feed/testing/alerts.ts';
-import { createLiveMetrics } from '../live/live-metrics.ts';
-import { createFanout, type Fanout } from './fanout.ts';
-import type { FanoutLimits } from './fanout-limits.ts';
-import {
-  type FakeConnection,
-  type FakeConnectionOptions,
-  fakeConnection,
-  fakePubSub,
-} from './testing/fake-connection.ts';
 import { fakeHistory } from './testing/fake-history.ts';
-import { fakeAuthenticate } from './testing/principals.ts';
-
-const logger = pino({ level: 'silent' });
-const MAX = 1000;
-
-function setup(
-  options: {
-    ringMaxAlerts?: number;
-    limits?: Partial<FanoutLimits>;
-    tokens?: Record<string, Principal>;
-  } = {},
-) {
-  const history = fakeHistory({ ringMaxAlerts: options.ringMaxAlerts });
-  const pubsub = fakePubSub();
-  const registry = new Registry();
-  const scheduled: (() => void)[] = [];
-  const delays: number[] = [];
-  const fanout: Fanout = createFanout({
-    history,
-    publish: pubsub.publish,
-    metrics: createLiveMetrics(registry),
-    logger,
-    limits: { maxBufferedBytes: MAX, drainTimeoutMs: 5_000, ...options.limits },
-    authenticate: fakeAuthenticate(options.tokens).authenticate,
-    schedule: (task, delayMs) => {
-      scheduled.push(task);
-      delays.push(delayMs);
-    },
-  });
-  const connect = (connection?: FakeConnectionOptions): FakeConnection => {
-    const conn = fakeConnection(() => fanout, connection);
-    pubsub.connections.add(conn);
-    fanout.open(conn);
-    return conn;
-  };
-  const feed = (alerts: Alert[]) => {
-    const entries = history.append(alerts);
-    fanout.deliver(entries);
-    return entries;
-  };
-  const say = (conn: FakeConnection, frame: unknown) => fanout.message(conn, JSON.stringify(frame));
-  const sweep = () => {
-    for (const task of scheduled.splice(0)) task();
-  };
-  const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
-  return { history, pubsub, fanout, connect, feed, say, sweep, metric, delays };
-}
-
-const frames = (conn: FakeConnection, op?: string) =>
-  conn.parsed().filter((f) => op === undefined || f.op === op);
-const alertIds = (conn: FakeConnection) => frames(conn, 'alert').map((f) => (f.alert as Alert).id);
-const alerts = (from: number, count: number, overrides: Partial<Alert> = {}) =>
-  Array.from({ length: count }, (_, i) => makeAlert(from + i, overrides));
-const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `alert-${from + i}`);
+import { alertIds, alerts, frames, ids, MAX, setup } from './testing/fanout-fixture.ts';
 
 describe('fan-out', () => {
   describe('frames', () => {

@@ -1,62 +1,25 @@
-import { describeWith, services, uniqueName, waitFor } from '@vigil/harness';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { GatewayService } from '../gateway-service.ts';
-import { connectClient, type TestClient } from '../transport/testing/ws-client.ts';
+import { describeWith, services, waitFor } from '@vigil/harness';
+import { describe, expect, it } from 'vitest';
 import {
   alertRange,
   type BusEnv,
   kafkaEnv,
-  logger,
   memoryEnv,
   metricValue,
   mixedAlert,
   publishAlerts,
-  startGateway,
 } from './testing/live-env.ts';
-import { type AuthFixture, authFor, bearer, openIdentityDatabase } from './testing/test-identities.ts';
+import { useLiveSuite } from './testing/live-suite.ts';
+import { bearer } from './testing/test-identities.ts';
 
 const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `alert-${from + i}`);
 
 /** The live side end to end, real sockets and a real bus; run once per bus flavour. */
 function liveSuite(makeEnv: () => BusEnv) {
-  let env: BusEnv;
-  let topic: string;
-  const gateways: GatewayService[] = [];
-  const clients: TestClient[] = [];
-  let identities: Awaited<ReturnType<typeof openIdentityDatabase>>;
-  let fixture: AuthFixture;
+  const suite = useLiveSuite(makeEnv, 'gateway-live');
+  const start = suite.start;
   /** Every socket of this suite authenticates on the upgrade as a viewer tool would. */
-  let viewer: string;
-
-  beforeAll(async () => {
-    env = makeEnv();
-    identities = await openIdentityDatabase(logger, 'gateway-live');
-    fixture = await authFor(identities.database, { logger });
-    viewer = (await fixture.createToken('viewer')).secret;
-  }, 120_000);
-  afterAll(async () => {
-    await env.stop();
-    await identities?.close();
-  });
-  beforeEach(async () => {
-    topic = uniqueName('alerts');
-    await env.publisher.start([{ topic, partitions: 1 }]);
-  });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.ws.terminate();
-    for (const gateway of gateways.splice(0)) await gateway.stop();
-  });
-
-  const start = async (extra: Omit<Parameters<typeof startGateway>[2], 'auth'> = {}) => {
-    const started = await startGateway(env, topic, { auth: fixture.auth, ...extra });
-    gateways.push(started.gateway);
-    return started;
-  };
-  const connect = async (url: string) => {
-    const client = await connectClient(url, { headers: bearer(viewer) });
-    clients.push(client);
-    return client;
-  };
+  const connect = (url: string) => suite.connect(url, { headers: bearer(suite.viewer) });
   const subscribe = async (url: string, frame: Record<string, unknown> = {}) => {
     const client = await connect(url);
     client.send({ op: 'subscribe', ...frame });
@@ -64,7 +27,7 @@ function liveSuite(makeEnv: () => BusEnv) {
     return client;
   };
   const publish = (from: number, count: number, pad = 0) =>
-    publishAlerts(env.publisher, topic, alertRange(from, count, pad));
+    publishAlerts(suite.env.publisher, suite.topic, alertRange(from, count, pad));
 
   it('delivers exactly the matching alerts to each filter', async () => {
     const { url } = await start();
@@ -74,7 +37,7 @@ function liveSuite(makeEnv: () => BusEnv) {
     });
     const everything = await subscribe(url);
     const alerts = alertRange(0, 60);
-    await publishAlerts(env.publisher, topic, alerts);
+    await publishAlerts(suite.env.publisher, suite.topic, alerts);
     await everything.until((f) => f.filter((x) => x.op === 'alert').length === 60, 'all 60');
     const want = (keep: (a: (typeof alerts)[number]) => boolean) => alerts.filter(keep).map((a) => a.id);
     await critical.until((f) => f.filter((x) => x.op === 'alert').length === 12, 'critical ones');
@@ -152,7 +115,7 @@ function liveSuite(makeEnv: () => BusEnv) {
     await client.until((f) => f.filter((x) => x.op === 'alert').length === 10, 'before the restart');
     const cursor = client.lastCursor();
     await before.gateway.stop();
-    gateways.splice(gateways.indexOf(before.gateway), 1);
+    suite.stopped(before.gateway);
     expect(await client.closed).toEqual({ code: 1001, reason: 'server shutting down' });
     await publish(10, 10); // while no gateway runs
     const after = await start();
@@ -176,7 +139,7 @@ function liveSuite(makeEnv: () => BusEnv) {
     await expect.poll(dropped, { timeout: 20_000 }).toBe(1);
     const rssAfter = process.memoryUsage().rss;
     process.stdout.write(
-      `[slow-consumer ${env.name}] rss before ${(rssBefore / 2 ** 20).toFixed(1)} MiB, after ${(rssAfter / 2 ** 20).toFixed(1)} MiB, bound ${maxBufferedBytes / 1024} KiB\n`,
+      `[slow-consumer ${suite.env.name}] rss before ${(rssBefore / 2 ** 20).toFixed(1)} MiB, after ${(rssAfter / 2 ** 20).toFixed(1)} MiB, bound ${maxBufferedBytes / 1024} KiB\n`,
     );
     expect(reader.alertIds()).toEqual(ids(0, total));
     // The explicit cut-off came first: uWS never had to skip a frame at its own (higher) limit.
@@ -188,7 +151,7 @@ function liveSuite(makeEnv: () => BusEnv) {
     const { code } = await stalled.closed;
     expect([4008, 1006]).toContain(code);
     process.stdout.write(
-      `[slow-consumer ${env.name}] stalled client saw close ${code} after ${stalled.alertIds().length} alerts\n`,
+      `[slow-consumer ${suite.env.name}] stalled client saw close ${code} after ${stalled.alertIds().length} alerts\n`,
     );
     const got = stalled.alertIds();
     expect(got).toEqual(ids(0, got.length));
@@ -232,7 +195,7 @@ function liveSuite(makeEnv: () => BusEnv) {
     expect((await oversized.closed).code).toBe(1006);
     client.send({ op: 'subscribe' });
     await client.until((f) => f.some((x) => x.op === 'subscribed'), 'still serving');
-    await publishAlerts(env.publisher, topic, [mixedAlert(0)]);
+    await publishAlerts(suite.env.publisher, suite.topic, [mixedAlert(0)]);
     await client.until((f) => f.some((x) => x.op === 'alert'), 'an alert');
   });
 }

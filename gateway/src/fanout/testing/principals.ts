@@ -20,15 +20,17 @@ export function testPrincipal(overrides: Partial<Principal> = {}): Principal {
 
 /**
  * The fan-out's `authenticate` over a fixed table of secrets: what an `auth` frame resolves to without a
- * database. `calls` records the secrets asked about.
+ * database (an Error: the lookup fails, as with the database down). `calls` records the secrets asked about.
  */
-export function fakeAuthenticate(tokens: Record<string, Principal> = {}) {
+export function fakeAuthenticate(tokens: Record<string, Principal | Error> = {}) {
   const calls: string[] = [];
   return {
     calls,
     authenticate: async (token: string): Promise<Principal | null> => {
       calls.push(token);
-      return tokens[token] ?? null;
+      const found = tokens[token];
+      if (found instanceof Error) throw found;
+      return found ?? null;
     },
   };
 }
