@@ -87,6 +87,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   };
 
   const metrics = createLiveMetrics(options.registry);
+  const socketCaps = { ...DEFAULT_SOCKET_CAPS, ...options.socketCaps };
   // The router depends on nothing live, so it is built before the feed, whose new alerts invalidate its
   // response cache: the feed's sink calls router.invalidate directly instead of a late-bound onAlerts hook.
   const router = createHttpRouter({
@@ -132,16 +133,14 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     now: options.now,
     limits: fanoutLimits,
     authenticate: async (token) => (await options.auth.authenticator.fromSecret(token, 'frame')).principal,
+    maxSocketsPerCredential: socketCaps.maxPerCredential,
   });
   server = createUwsServer({
     host: options.host,
     port: options.port,
     http: router,
     ws: fanout,
-    admitUpgrade: createWsAdmission(options.auth, fanout.sockets, {
-      ...DEFAULT_SOCKET_CAPS,
-      ...options.socketCaps,
-    }),
+    admitUpgrade: createWsAdmission(options.auth, fanout.sockets, socketCaps),
     logger,
     limits: {
       maxBackpressure: hardBackpressureLimit({
@@ -166,6 +165,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       sweep = startRevocationSweep({
         identities: options.auth.identities,
         sockets: fanout.sockets,
+        forget: (id) => options.auth.authenticator.forget(id),
         logger,
         now: options.now ?? Date.now,
       });

@@ -56,6 +56,8 @@ export const WS_CLOSE_CODES = {
   forbidden: 4003,
   /** The session or token was revoked, expired or its user disabled while the socket was open. */
   credentialsRevoked: 4011,
+  /** The credential of an `auth` frame already has as many sockets open as it may (the upgrade answers 429). */
+  tooManySockets: 4029,
 } as const;
 // An idle socket (no frame or pong for 120 s) and a frame over the size limit are closed by uWebSockets.js
 // itself, which the client sees as 1006 (abnormal closure): reconnect and resume from the last cursor.

@@ -12,7 +12,7 @@ export interface OriginPolicy {
 }
 
 export interface OriginPolicyOptions {
-  /** Host names (no port) besides the loopback ones; VIGIL_ALLOWED_HOSTS. `*` accepts any. */
+  /** Host names (no port) besides the loopback ones; ALLOWED_HOSTS. `*` accepts any. */
   allowedHosts: readonly string[];
   /** Extra origins allowed to use the API and /ws from a browser (e.g. `https://tools.example`); VIGIL_ALLOWED_ORIGINS. */
   allowedOrigins: readonly string[];

@@ -16,6 +16,8 @@ export const REVOCATION_SWEEP_MS = 500;
 export function startRevocationSweep(options: {
   identities: IdentityStore;
   sockets: Fanout['sockets'];
+  /** Drops this gateway's cached credential, so a reconnect with it is refused too (authenticator.forget). */
+  forget: (credentialId: string) => void;
   logger: Logger;
   now: () => number;
   everyMs?: number;
@@ -29,6 +31,7 @@ export function startRevocationSweep(options: {
     try {
       const invalid = await identities.invalidCredentials(ids, new Date(now()));
       if (invalid.length > 0) {
+        for (const id of invalid) options.forget(id);
         const closed = sockets.closeCredentials(invalid, 'credentials revoked or expired');
         logger.info(
           { credentials: invalid.length, sockets: closed },

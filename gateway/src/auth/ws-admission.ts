@@ -1,5 +1,5 @@
 import { decide } from '@vigil/core';
-import type { AdmitUpgrade } from '../fanout/connection.ts';
+import type { AdmitUpgrade, UpgradeVerdict } from '../fanout/connection.ts';
 import type { Fanout } from '../fanout/fanout.ts';
 import type { GatewayAuth } from './gateway-auth.ts';
 
@@ -23,15 +23,31 @@ export function createWsAdmission(
   sockets: Fanout['sockets'],
   caps: SocketCaps,
 ): AdmitUpgrade {
-  return async (headers, peer) => {
-    const ip = auth.clientIp(headers, peer);
+  // Upgrades still being decided, or admitted but not open yet, count against the caps too: a burst of
+  // simultaneous upgrades cannot all pass a check made before any of them opened.
+  const pending = new Map<string, number>();
+  const hold = (key: string, by: number) => {
+    const n = (pending.get(key) ?? 0) + by;
+    if (n <= 0) pending.delete(key);
+    else pending.set(key, n);
+  };
+  const used = (key: string, open: number) => open + (pending.get(key) ?? 0);
+
+  const admitOne = async (
+    headers: Readonly<Record<string, string>>,
+    ip: string,
+    held: string[],
+  ): Promise<UpgradeVerdict> => {
     if (!auth.origins.hostAllowed(headers.host))
       return { ok: false, status: 421, message: 'host not allowed' };
     if (!auth.origins.originAllowed(headers))
       return { ok: false, status: 403, message: 'origin not allowed' };
-    if (sockets.countByIp(ip) >= caps.maxPerIp) {
+    const ipKey = `ip:${ip}`;
+    if (used(ipKey, sockets.countByIp(ip)) >= caps.maxPerIp) {
       return { ok: false, status: 429, message: `at most ${caps.maxPerIp} sockets per address` };
     }
+    hold(ipKey, 1);
+    held.push(ipKey);
     const authentication = await auth.authenticator.fromHeaders(headers);
     const { principal } = authentication;
     if (principal === null) {
@@ -42,9 +58,25 @@ export function createWsAdmission(
     if (decide(principal, 'viewer') !== 'allowed') {
       return { ok: false, status: 403, message: `a ${principal.role} token may not subscribe` };
     }
-    if (sockets.countByCredential(principal.credentialId) >= caps.maxPerCredential) {
+    const credentialKey = `credential:${principal.credentialId}`;
+    if (used(credentialKey, sockets.countByCredential(principal.credentialId)) >= caps.maxPerCredential) {
       return { ok: false, status: 429, message: `at most ${caps.maxPerCredential} sockets per credential` };
     }
+    hold(credentialKey, 1);
+    held.push(credentialKey);
     return { ok: true, principal, ip };
+  };
+
+  return async (headers, peer) => {
+    const held: string[] = [];
+    try {
+      return await admitOne(headers, auth.clientIp(headers, peer), held);
+    } finally {
+      // The transport opens an admitted socket in the same turn as the verdict; from the next turn the
+      // sessions count it, so the hold ends there.
+      setImmediate(() => {
+        for (const key of held) hold(key, -1);
+      });
+    }
   };
 }

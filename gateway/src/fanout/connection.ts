@@ -39,8 +39,7 @@ export interface WsHandlers {
 /** The transport's question before upgrading: may this request open a socket, and as whom? */
 export type UpgradeVerdict =
   /** `ip`: the client's address as the admission sees it (behind a trusted proxy, not the peer's). */
-  | { ok: true; principal: Principal | null; ip?: string }
-  | { ok: false; status: number; message: string };
+  { ok: true; principal: Principal | null; ip?: string } | { ok: false; status: number; message: string };
 export type AdmitUpgrade = (headers: Readonly<Record<string, string>>, ip: string) => Promise<UpgradeVerdict>;
 
 /** Publishes one frame to every socket subscribed to a topic (uWS `app.publish`). */

@@ -16,6 +16,8 @@ export interface FanoutOptions {
   limits?: Partial<FanoutLimits>;
   /** Resolves the token of an `auth` frame (sockets opened without credentials); null: not valid. */
   authenticate: (token: string) => Promise<Principal | null>;
+  /** Sockets one credential may hold, for those that authenticate by frame (default 1,000). */
+  maxSocketsPerCredential?: number;
   /**
    * Runs the slow-client check: with delayMs 0 after uWS has flushed this turn's publishes (default
    * setImmediate), else after a timer.
@@ -68,6 +70,7 @@ export function createFanout(options: FanoutOptions): Fanout {
     logger,
     limits,
     authenticate: options.authenticate,
+    maxSocketsPerCredential: options.maxSocketsPerCredential ?? 1_000,
     now: options.now ?? Date.now,
   });
 

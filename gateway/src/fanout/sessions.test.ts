@@ -99,6 +99,16 @@ describe('sessions', () => {
       await waitFor(() => frames(conn, 'authenticated').length === 1, { message: 'authenticated' });
       expect(conn.closed).toBe(false);
     });
+
+    it('closes with 4029 (`too_many_requests`) when the auth frame names a credential at its socket cap', async () => {
+      const { connect, say } = setup({ tokens, maxSocketsPerCredential: 1 });
+      connect({ principal: viewer });
+      const extra = connect({ principal: null });
+      say(extra, { op: 'auth', token: 'vgl_viewer' });
+      await waitFor(() => extra.closed, { message: 'closed at the cap' });
+      expect(extra.closedWith?.code).toBe(4029);
+      expect(frames(extra).map((f) => f.code)).toEqual(['too_many_requests']);
+    });
   });
 
   describe('a socket authenticated on the upgrade', () => {

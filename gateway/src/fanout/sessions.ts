@@ -27,6 +27,8 @@ export interface SessionsOptions {
   limits: FanoutLimits;
   /** Resolves the token of an `auth` frame; null when it is not valid. */
   authenticate: (token: string) => Promise<Principal | null>;
+  /** Sockets one credential may hold (the upgrade checks its own; this is for `auth` frames). */
+  maxSocketsPerCredential: number;
   now: () => number;
 }
 
@@ -73,6 +75,7 @@ export function createSessions(options: SessionsOptions): Sessions {
   const byCredential = new Map<string, Set<Client>>();
   let subscriptions = 0;
 
+  const byCredentialCount = (id: string) => byCredential.get(id)?.size ?? 0;
   const bump = (ip: string, by: number) => {
     const count = (byIp.get(ip) ?? 0) + by;
     if (count <= 0) byIp.delete(ip);
@@ -224,6 +227,14 @@ export function createSessions(options: SessionsOptions): Sessions {
             WS_CLOSE_CODES.forbidden,
           );
         }
+        if (byCredentialCount(principal.credentialId) >= options.maxSocketsPerCredential) {
+          return refuse(
+            client,
+            WS_ERROR_CODES.tooManyRequests,
+            `at most ${options.maxSocketsPerCredential} sockets per credential`,
+            WS_CLOSE_CODES.tooManySockets,
+          );
+        }
         bindPrincipal(client, principal);
         const frame: ServerFrame = {
           op: 'authenticated',
@@ -373,7 +384,7 @@ export function createSessions(options: SessionsOptions): Sessions {
     },
 
     countByIp: (ip) => byIp.get(ip) ?? 0,
-    countByCredential: (id) => byCredential.get(id)?.size ?? 0,
+    countByCredential: byCredentialCount,
     credentials: () => [...byCredential.keys()],
     closeCredentials(ids, reason) {
       let closed = 0;

@@ -186,7 +186,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     // HEAD is GET without the body (RFC 9110 §9.3.2): the same route answers, the transport drops the body.
     const asMethod = method === 'HEAD' ? 'GET' : method;
     if (!HOST_CHECK_EXEMPT.has(request.path) && !auth.origins.hostAllowed(request.headers.host)) {
-      throw new HttpError(421, 'this gateway does not answer to that Host (set VIGIL_ALLOWED_HOSTS)', {
+      throw new HttpError(421, 'this gateway does not answer to that Host (add it to ALLOWED_HOSTS)', {
         details: { host: request.headers.host ?? null },
       });
     }

@@ -28,6 +28,7 @@ export function setup(
     limits?: Partial<FanoutLimits>;
     tokens?: Record<string, Principal | Error>;
     now?: () => number;
+    maxSocketsPerCredential?: number;
   } = {},
 ) {
   const history = fakeHistory({ ringMaxAlerts: options.ringMaxAlerts });
@@ -44,6 +45,7 @@ export function setup(
     now: options.now,
     limits: { maxBufferedBytes: MAX, drainTimeoutMs: 5_000, ...options.limits },
     authenticate: auth.authenticate,
+    maxSocketsPerCredential: options.maxSocketsPerCredential,
     schedule: (task, delayMs) => {
       scheduled.push(task);
       delays.push(delayMs);
