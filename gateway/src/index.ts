@@ -2,7 +2,12 @@
 
 export { type Authenticator, bearerSecret, SESSION_COOKIE } from './auth/authenticator.ts';
 export { ADMIN_USERNAME, bootstrapIdentities, signInUrl } from './auth/bootstrap.ts';
-export { type AuthConfig, announceSignIn, configureAuth, DEFAULT_AUTH_CONFIG } from './auth/configure-auth.ts';
+export {
+  type AuthConfig,
+  announceSignIn,
+  configureAuth,
+  DEFAULT_AUTH_CONFIG,
+} from './auth/configure-auth.ts';
 export { createGatewayAuth, type GatewayAuth, type GatewayAuthOptions } from './auth/gateway-auth.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './auth/rate-limits.ts';
