@@ -7,10 +7,11 @@ import { unstorableReason } from './storable.ts';
 // at import: compiling builds code with `new Function`, which the dashboard's CSP (no 'unsafe-eval') forbids,
 // and the dashboard imports core without ever validating an event.
 const CHECKERS: { [S in Source]?: TypeCheck<(typeof EVENT_SCHEMAS)[S]> } = {};
-const checkerOf = <S extends Source>(source: S): TypeCheck<(typeof EVENT_SCHEMAS)[S]> =>
-  (CHECKERS[source] ??= TypeCompiler.Compile(EVENT_SCHEMAS[source]) as never) as TypeCheck<
-    (typeof EVENT_SCHEMAS)[S]
-  >;
+function checkerOf<S extends Source>(source: S): TypeCheck<(typeof EVENT_SCHEMAS)[S]> {
+  const checker = CHECKERS[source] ?? TypeCompiler.Compile(EVENT_SCHEMAS[source]);
+  CHECKERS[source] = checker as never;
+  return checker as TypeCheck<(typeof EVENT_SCHEMAS)[S]>;
+}
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; error: string };
 

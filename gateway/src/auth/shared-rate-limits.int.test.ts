@@ -1,7 +1,7 @@
 import { type Database, openDatabase, schema } from '@vigil/db';
 import { createTestDatabase, describeWith, services, type TestDatabase, waitFor } from '@vigil/harness';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRateLimits, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits.ts';
 
 // Two gateways = two RateLimits over one PostgreSQL: what one counts, the other sees.

@@ -25,7 +25,10 @@ function slowAuth() {
         }),
     },
   };
-  return { auth, release: () => waiting.splice(0).forEach((go) => go()) };
+  const release = () => {
+    for (const go of waiting.splice(0)) go();
+  };
+  return { auth, release };
 }
 
 const noSockets: Fanout['sockets'] = {

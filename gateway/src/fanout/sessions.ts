@@ -83,8 +83,8 @@ export function createSessions(options: SessionsOptions): Sessions {
   };
   const bindPrincipal = (client: Client, principal: Principal) => {
     client.principal = principal;
-    let set = byCredential.get(principal.credentialId);
-    if (!set) byCredential.set(principal.credentialId, (set = new Set()));
+    const set = byCredential.get(principal.credentialId) ?? new Set<Client>();
+    byCredential.set(principal.credentialId, set);
     set.add(client);
   };
   const unbindPrincipal = (client: Client) => {

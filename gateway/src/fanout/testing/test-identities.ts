@@ -1,9 +1,10 @@
 import type { AlertFilter, Source, TokenRole } from '@vigil/core';
 import { type Database, openDatabase } from '@vigil/db';
-import { createTestDatabase, services, TEST_ADMIN_TOKEN, uniqueName } from '@vigil/harness';
+import { createTestDatabase, services, TEST_ADMIN_TOKEN } from '@vigil/harness';
 import type { Logger } from 'pino';
 import { createGatewayAuth, type GatewayAuth, type GatewayAuthOptions } from '../../auth/gateway-auth.ts';
-import { hashSecret, mintSecret } from '../../auth/secrets.ts';
+import { hashSecret } from '../../auth/secrets.ts';
+import { storeTestToken } from '../../auth/testing/store-token.ts';
 
 /** The real auth over a test database, and the tokens a test needs, made through the identity store. */
 export interface AuthFixture {
@@ -33,16 +34,7 @@ export async function authFor(
   // The suites' gateways measure behaviour, not the REST rate limits (tested in the router's own suite).
   const auth = createGatewayAuth({ identities, audit: database.audit, rateLimits: false, ...options });
   const createToken: AuthFixture['createToken'] = async (role, extra = {}) => {
-    const secret = mintSecret('token');
-    const token = await identities.createToken({
-      name: uniqueName(`test-${role}`),
-      role,
-      sources: extra.sources ?? null,
-      scope: extra.scope ?? null,
-      secretHash: hashSecret(secret),
-      createdBy: 'test',
-      expiresAt: extra.expiresAt ?? null,
-    });
+    const { token, secret } = await storeTestToken(identities, role, extra);
     return { id: token.id, secret };
   };
   // One admin token per database: the harness's fixed secret is unique, so a second insert would conflict.

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AlertFilter, Source, TokenRole, UserRole } from '@vigil/core';
+import type { TokenRole, UserRole } from '@vigil/core';
 import type { IdentityStore } from '@vigil/db';
 import { SESSION_COOKIE } from '../../auth/authenticator.ts';
 import { hashPassword } from '../../auth/passwords.ts';
 import { hashSecret, mintSecret } from '../../auth/secrets.ts';
+import { storeTestToken, type TestTokenOptions } from '../../auth/testing/store-token.ts';
 import { NOW } from './router-fixture.ts';
 import { openTestDatabase } from './test-alert-store.ts';
 import { TEST_SECRETS, type TestIdentity } from './test-tokens.ts';
@@ -78,20 +79,8 @@ export async function freshUser(role: UserRole, options: { password?: string; us
 }
 
 /** A new API token; its secret as a Bearer credential. */
-export async function freshToken(
-  role: TokenRole,
-  options: { sources?: Source[]; scope?: AlertFilter; expiresAt?: Date } = {},
-) {
-  const secret = mintSecret('token');
-  const token = await (await identities()).createToken({
-    name: uniqueName('token'),
-    role,
-    sources: options.sources ?? null,
-    scope: options.scope ?? null,
-    secretHash: hashSecret(secret),
-    createdBy: 'test',
-    expiresAt: options.expiresAt ?? null,
-  });
+export async function freshToken(role: TokenRole, options: TestTokenOptions = {}) {
+  const { token, secret } = await storeTestToken(await identities(), role, options);
   const credential: TestCredential = {
     label: `${role} token ${token.name}`,
     kind: 'token',
