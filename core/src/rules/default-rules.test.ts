@@ -51,6 +51,7 @@ const RULES_TABLE = [
     threshold: 1000,
   },
   { id: 'metrics.cpu-and-latency', severity: 'critical', kind: 'match' },
+  { id: 'metrics.host-silent', severity: 'high', kind: 'absence', keyBy: ['host'], durationMs: 2 * MIN },
   {
     id: 'transactions.large-amount',
     severity: 'high',
@@ -75,6 +76,23 @@ const RULES_TABLE = [
     threshold: 5,
     windowMs: MIN,
   },
+  {
+    id: 'security.password-spray',
+    severity: 'high',
+    kind: 'distinct',
+    keyBy: ['ip'],
+    field: 'userId',
+    threshold: 10,
+    windowMs: 5 * MIN,
+  },
+  {
+    id: 'security.brute-force-success',
+    severity: 'critical',
+    kind: 'sequence',
+    keyBy: ['userId'],
+    threshold: 5,
+    windowMs: 10 * MIN,
+  },
   { id: 'security.unauthorized-access', severity: 'high', kind: 'match' },
   {
     id: 'security.large-transfer',
@@ -87,7 +105,7 @@ const RULES_TABLE = [
 ];
 
 describe('default-rules.json', () => {
-  it("holds exactly the twelve rules of RULES.md's table, in its order, with its thresholds, windows and severities", () => {
+  it("holds exactly the fifteen rules of RULES.md's table, in its order, with its thresholds, windows and severities", () => {
     const rules = defaultRules();
     expect(rules.map((r) => r.id)).toEqual(RULES_TABLE.map((r) => r.id));
     rules.forEach((rule, i) => {
@@ -116,6 +134,13 @@ describe('default-rules.json', () => {
       eq: 'unauthorized_access',
     });
     expect(byId.get('security.large-transfer')?.where).toEqual({ field: 'action', eq: 'data_transfer' });
+    expect(byId.get('security.password-spray')?.where).toEqual({ field: 'action', eq: 'login_failure' });
+    expect(byId.get('security.brute-force-success')).toMatchObject({
+      first: { field: 'action', eq: 'login_failure' },
+      then: { field: 'action', eq: 'login_success' },
+    });
+    expect(byId.get('security.brute-force-success')?.where).toBeUndefined();
+    expect(byId.get('metrics.host-silent')?.where).toBeUndefined();
     expect(byId.get('transactions.user-frequency')?.where).toBeUndefined();
   });
 });

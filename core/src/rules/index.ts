@@ -6,12 +6,16 @@ export { defaultRules } from './default-rules.ts';
 export { DEFAULT_KEY_FIELD, EVENT_FIELDS, type FieldInfo } from './event-fields.ts';
 export { parseRules } from './parse-rules.ts';
 export {
+  type AbsenceRule,
+  AbsenceRuleSchema,
   COMPARE_OPS,
   type CompareOp,
   type Condition,
   ConditionSchema,
   type CountRule,
   CountRuleSchema,
+  type DistinctRule,
+  DistinctRuleSchema,
   type MatchRule,
   MatchRuleSchema,
   RULE_DEFAULTS,
@@ -21,6 +25,8 @@ export {
   type Rule,
   type RuleKind,
   RulesFileSchema,
+  type SequenceRule,
+  SequenceRuleSchema,
   type SustainedRule,
   SustainedRuleSchema,
   type ThresholdRule,

@@ -71,7 +71,7 @@ describe('parseRules', () => {
   describe('rejects, naming the rule and the field', () => {
     it('an unknown or missing kind', () => {
       expect(problemsOf({ ...base, kind: 'spike' })).toEqual([
-        'rules[0] "r1": kind: unknown kind "spike" (expected one of threshold, match, count, sustained, zscore)',
+        'rules[0] "r1": kind: unknown kind "spike" (expected one of threshold, match, count, sustained, zscore, distinct, sequence, absence)',
       ]);
       expect(problemsOf({ ...base })[0]).toMatch(/^rules\[0\] "r1": kind: missing/);
     });
@@ -202,6 +202,97 @@ describe('parseRules', () => {
       let deep: unknown = { field: 'level', eq: 'INFO' };
       for (let i = 0; i < 9; i++) deep = { not: deep };
       expect(problemsOf(match(deep))[0]).toMatch(/conditions nest deeper than 8 levels/);
+    });
+  });
+
+  describe('the wave-2 kinds, with the same per-field errors', () => {
+    const sec = { ...base, source: 'security' } as const;
+    const distinct = {
+      ...sec,
+      kind: 'distinct',
+      where: { field: 'action', eq: 'login_failure' },
+      keyBy: ['ip'],
+      field: 'userId',
+      threshold: 10,
+      windowMs: 300_000,
+    };
+    const sequence = {
+      ...sec,
+      kind: 'sequence',
+      keyBy: ['userId'],
+      first: { field: 'action', eq: 'login_failure' },
+      threshold: 5,
+      then: { field: 'action', eq: 'login_success' },
+      windowMs: 600_000,
+    };
+    const absence = { ...base, source: 'metrics', kind: 'absence', keyBy: ['host'], durationMs: 120_000 };
+
+    it('accepts each, filling only enabled', () => {
+      expect(parseRules({ rules: [distinct, { ...sequence, id: 'r2' }, { ...absence, id: 'r3' }] })).toEqual([
+        { ...distinct, enabled: true },
+        { ...sequence, id: 'r2', enabled: true },
+        { ...absence, id: 'r3', enabled: true },
+      ]);
+    });
+
+    it('distinct: missing or bad fields, unknown field, counting its own key field', () => {
+      const { field: _, ...noField } = distinct;
+      expect(problemsOf({ ...noField, threshold: 0, windowMs: 'long' })).toEqual([
+        'rules[0] "r1": field: missing',
+        'rules[0] "r1": threshold: expected integer to be greater or equal to 1 (got 0)',
+        'rules[0] "r1": windowMs: expected integer (got "long")',
+      ]);
+      expect(problemsOf({ ...distinct, threshold: 10_001 })).toEqual([
+        'rules[0] "r1": threshold: expected integer to be less or equal to 10000 (got 10001)',
+      ]);
+      expect(problemsOf({ ...distinct, field: 'user' })[0]).toMatch(
+        /^rules\[0\] "r1": field: security events have no field "user" \(known: .*userId/,
+      );
+      expect(problemsOf({ ...distinct, field: 'ip' })).toEqual([
+        'rules[0] "r1": field: "ip" is a key field: each key has one value of it, never more',
+      ]);
+      expect(problemsOf({ ...distinct, keyBy: undefined })).toEqual(['rules[0] "r1": keyBy: missing']);
+    });
+
+    it('sequence: both conditions required and checked with their paths', () => {
+      const { then: _, ...noThen } = sequence;
+      expect(problemsOf(noThen)).toEqual(['rules[0] "r1": then: missing']);
+      expect(
+        problemsOf({
+          ...sequence,
+          first: { field: 'action', eq: 'login_fail' },
+          then: { all: [{ field: 'bytes', contains: 'x' }] },
+        }),
+      ).toEqual([
+        expect.stringMatching(
+          /^rules\[0\] "r1": first\.eq: "login_fail" is not a possible value of "action"/,
+        ),
+        'rules[0] "r1": then.all[0].contains: field "bytes" is a number, not a string',
+      ]);
+      expect(problemsOf({ ...sequence, threshold: 1_001 })).toEqual([
+        'rules[0] "r1": threshold: expected integer to be less or equal to 1000 (got 1001)',
+      ]);
+      expect(problemsOf({ ...sequence, firstly: {} })).toEqual([
+        'rules[0] "r1": firstly: not a field of sequence rules (fields: $comment, id, title, description, source, severity, enabled, where, kind, keyBy, first, threshold, then, windowMs)',
+      ]);
+    });
+
+    it('absence: durationMs within limits, keyBy required, no condition fields of other kinds', () => {
+      expect(problemsOf({ ...absence, durationMs: 0 })).toEqual([
+        'rules[0] "r1": durationMs: expected integer to be greater or equal to 1 (got 0)',
+      ]);
+      expect(problemsOf({ ...absence, durationMs: 86_400_001 })).toEqual([
+        'rules[0] "r1": durationMs: expected integer to be less or equal to 86400000 (got 86400001)',
+      ]);
+      expect(problemsOf({ ...absence, keyBy: ['hostname'] })[0]).toMatch(
+        /keyBy\[0\]: metrics events have no field "hostname"/,
+      );
+      expect(problemsOf({ ...absence, then: { field: 'cpu', gt: 1 } })).toEqual([
+        expect.stringMatching(/^rules\[0\] "r1": then: not a field of absence rules/),
+      ]);
+      expect(problemsOf({ ...absence, windowMs: 1000 })).toEqual([
+        expect.stringMatching(/^rules\[0\] "r1": windowMs: not a field of absence rules/),
+      ]);
     });
   });
 

@@ -23,6 +23,8 @@ const checkerOf = (kind: RuleKind): TypeCheck<TSchema> =>
 // Literal unions make the schema validator say "Expected union value"; these say what is allowed instead.
 const CHOICES: Record<string, readonly string[]> = { source: SOURCES, severity: SEVERITIES, op: COMPARE_OPS };
 const FILE_KEYS = new Set(['$comment', 'version', 'rules']);
+/** Fields holding a condition: validate-condition.ts checks them, with paths the schema validator cannot give. */
+const CONDITION_FIELDS = ['where', 'first', 'then'] as const;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -75,11 +77,13 @@ function checkRule(item: unknown): string[] {
   }
   const problems: string[] = [];
   const seenPaths = new Set<string>();
+  // Conditions of this kind get their own, more specific checker below; elsewhere the field is unknown.
+  const conditions = CONDITION_FIELDS.filter((f) => f in RULE_SCHEMAS[kind as RuleKind].properties);
   for (const error of checkerOf(kind as RuleKind).Errors(item)) {
-    // One message per field, and `where` gets its own, more specific checker below.
-    if (seenPaths.has(error.path) || error.path.startsWith('/where/')) continue;
+    // One message per field.
+    if (seenPaths.has(error.path) || conditions.some((f) => error.path.startsWith(`/${f}/`))) continue;
     seenPaths.add(error.path);
-    if (error.path === '/where' && item.where !== undefined) continue;
+    if (conditions.some((f) => error.path === `/${f}` && item[f] !== undefined)) continue;
     const path = readablePath(error.path);
     const choices = CHOICES[path];
     if (choices && error.value !== undefined) {
@@ -94,7 +98,9 @@ function checkRule(item: unknown): string[] {
   }
   const source = item.source;
   if (!isSource(source)) return problems;
-  if (item.where !== undefined) validateCondition(item.where, source, 'where', problems);
+  for (const field of conditions) {
+    if (item[field] !== undefined) validateCondition(item[field], source, field, problems);
+  }
   checkRuleSemantics(item, source, problems);
   return problems;
 }

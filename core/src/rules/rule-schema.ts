@@ -19,6 +19,10 @@ export const RULE_LIMITS = {
   maxInValues: 1_000,
   /** Fields one rule may key by (each key field is counted separately). */
   maxKeyFields: 4,
+  /** A distinct rule keeps at most this many values per key (it fires, and forgets them, on reaching it). */
+  maxDistinctThreshold: 10_000,
+  /** A sequence rule keeps about twice this many leading events per key. */
+  maxSequenceThreshold: 1_000,
 } as const;
 
 /** Values a rule gets when its file leaves them out. */
@@ -29,7 +33,16 @@ export const RULE_DEFAULTS = {
   minBaselineBuckets: 10,
 } as const;
 
-export const RULE_KINDS = ['threshold', 'match', 'count', 'sustained', 'zscore'] as const;
+export const RULE_KINDS = [
+  'threshold',
+  'match',
+  'count',
+  'sustained',
+  'zscore',
+  'distinct',
+  'sequence',
+  'absence',
+] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 export const COMPARE_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
@@ -144,12 +157,42 @@ export const ZScoreRuleSchema = strict({
   minBaselineBuckets: Type.Optional(Type.Integer({ minimum: 2, description: 'default 10' })),
 });
 
+export const DistinctRuleSchema = strict({
+  ...common,
+  kind: Type.Literal('distinct'),
+  keyBy,
+  field: Type.String({ minLength: 1, description: 'the field whose distinct values are counted per key' }),
+  threshold: Type.Integer({ minimum: 1, maximum: RULE_LIMITS.maxDistinctThreshold }),
+  windowMs: ms('sliding window length'),
+});
+
+/** `first` holds the leading events (`threshold` of them at least), `then` the closing one. */
+export const SequenceRuleSchema = strict({
+  ...common,
+  kind: Type.Literal('sequence'),
+  keyBy,
+  first: ConditionSchema,
+  threshold: Type.Integer({ minimum: 1, maximum: RULE_LIMITS.maxSequenceThreshold }),
+  then: ConditionSchema,
+  windowMs: ms('first leading event to the closing event'),
+});
+
+export const AbsenceRuleSchema = strict({
+  ...common,
+  kind: Type.Literal('absence'),
+  keyBy,
+  durationMs: ms('silence of a key seen before that fires'),
+});
+
 export const RULE_SCHEMAS = {
   threshold: ThresholdRuleSchema,
   match: MatchRuleSchema,
   count: CountRuleSchema,
   sustained: SustainedRuleSchema,
   zscore: ZScoreRuleSchema,
+  distinct: DistinctRuleSchema,
+  sequence: SequenceRuleSchema,
+  absence: AbsenceRuleSchema,
 } as const;
 
 /** The rules file: `{ "version": 1, "rules": [...] }`. */
@@ -174,5 +217,17 @@ export type ZScoreRule = WithDefaults<
   Resolved & { bucketMs: number; minBaselineBuckets: number }
 >;
 
+export type DistinctRule = WithDefaults<Static<typeof DistinctRuleSchema>, Resolved>;
+export type SequenceRule = WithDefaults<Static<typeof SequenceRuleSchema>, Resolved>;
+export type AbsenceRule = WithDefaults<Static<typeof AbsenceRuleSchema>, Resolved>;
+
 /** A validated rule with every default filled in (see parse-rules.ts); what `GET /api/rules` serves. */
-export type Rule = ThresholdRule | MatchRule | CountRule | SustainedRule | ZScoreRule;
+export type Rule =
+  | ThresholdRule
+  | MatchRule
+  | CountRule
+  | SustainedRule
+  | ZScoreRule
+  | DistinctRule
+  | SequenceRule
+  | AbsenceRule;

@@ -3,8 +3,8 @@ import { EVENT_FIELDS } from './event-fields.ts';
 import { RULE_DEFAULTS, RULE_LIMITS } from './rule-schema.ts';
 
 /**
- * Checks what a schema cannot: that named fields exist in the rule's source and have the right type, and
- * that z-score buckets tile the baseline. Runs after the shape check; fields with a wrong type are skipped
+ * Checks what a schema cannot: that named fields exist in the rule's source and have the right type, that a
+ * distinct rule does not count its own key field, and that z-score buckets tile the baseline. Runs after the shape check; fields with a wrong type are skipped
  * here because the shape check has already reported them.
  */
 export function checkRuleSemantics(rule: Record<string, unknown>, source: Source, problems: string[]): void {
@@ -23,6 +23,14 @@ export function checkRuleSemantics(rule: Record<string, unknown>, source: Source
     const info = fields.get(rule.field);
     if (!info) problems.push(`field: ${source} events have no field "${rule.field}" (known: ${known()})`);
     else if (info.type !== 'number') problems.push(`field: "${rule.field}" is a ${info.type}, not a number`);
+  }
+
+  if (rule.kind === 'distinct' && typeof rule.field === 'string') {
+    if (!fields.has(rule.field)) {
+      problems.push(`field: ${source} events have no field "${rule.field}" (known: ${known()})`);
+    } else if (Array.isArray(rule.keyBy) && rule.keyBy.includes(rule.field)) {
+      problems.push(`field: "${rule.field}" is a key field: each key has one value of it, never more`);
+    }
   }
 
   if (rule.kind === 'zscore') {
