@@ -137,7 +137,7 @@ describe('default-rules.json', () => {
     expect(byId.get('security.password-spray')?.where).toEqual({ field: 'action', eq: 'login_failure' });
     expect(byId.get('security.brute-force-success')).toMatchObject({
       first: { field: 'action', eq: 'login_failure' },
-      then: { field: 'action', eq: 'login_success' },
+      followedBy: { field: 'action', eq: 'login_success' },
     });
     expect(byId.get('security.brute-force-success')?.where).toBeUndefined();
     expect(byId.get('metrics.host-silent')?.where).toBeUndefined();

@@ -222,7 +222,7 @@ describe('parseRules', () => {
       keyBy: ['userId'],
       first: { field: 'action', eq: 'login_failure' },
       threshold: 5,
-      then: { field: 'action', eq: 'login_success' },
+      followedBy: { field: 'action', eq: 'login_success' },
       windowMs: 600_000,
     };
     const absence = { ...base, source: 'metrics', kind: 'absence', keyBy: ['host'], durationMs: 120_000 };
@@ -255,25 +255,25 @@ describe('parseRules', () => {
     });
 
     it('sequence: both conditions required and checked with their paths', () => {
-      const { then: _, ...noThen } = sequence;
-      expect(problemsOf(noThen)).toEqual(['rules[0] "r1": then: missing']);
+      const { followedBy: _, ...noThen } = sequence;
+      expect(problemsOf(noThen)).toEqual(['rules[0] "r1": followedBy: missing']);
       expect(
         problemsOf({
           ...sequence,
           first: { field: 'action', eq: 'login_fail' },
-          then: { all: [{ field: 'bytes', contains: 'x' }] },
+          followedBy: { all: [{ field: 'bytes', contains: 'x' }] },
         }),
       ).toEqual([
         expect.stringMatching(
           /^rules\[0\] "r1": first\.eq: "login_fail" is not a possible value of "action"/,
         ),
-        'rules[0] "r1": then.all[0].contains: field "bytes" is a number, not a string',
+        'rules[0] "r1": followedBy.all[0].contains: field "bytes" is a number, not a string',
       ]);
       expect(problemsOf({ ...sequence, threshold: 1_001 })).toEqual([
         'rules[0] "r1": threshold: expected integer to be less or equal to 1000 (got 1001)',
       ]);
       expect(problemsOf({ ...sequence, firstly: {} })).toEqual([
-        'rules[0] "r1": firstly: not a field of sequence rules (fields: $comment, id, title, description, source, severity, enabled, where, kind, keyBy, first, threshold, then, windowMs)',
+        'rules[0] "r1": firstly: not a field of sequence rules (fields: $comment, id, title, description, source, severity, enabled, where, kind, keyBy, first, threshold, followedBy, windowMs)',
       ]);
     });
 
@@ -287,8 +287,8 @@ describe('parseRules', () => {
       expect(problemsOf({ ...absence, keyBy: ['hostname'] })[0]).toMatch(
         /keyBy\[0\]: metrics events have no field "hostname"/,
       );
-      expect(problemsOf({ ...absence, then: { field: 'cpu', gt: 1 } })).toEqual([
-        expect.stringMatching(/^rules\[0\] "r1": then: not a field of absence rules/),
+      expect(problemsOf({ ...absence, followedBy: { field: 'cpu', gt: 1 } })).toEqual([
+        expect.stringMatching(/^rules\[0\] "r1": followedBy: not a field of absence rules/),
       ]);
       expect(problemsOf({ ...absence, windowMs: 1000 })).toEqual([
         expect.stringMatching(/^rules\[0\] "r1": windowMs: not a field of absence rules/),

@@ -24,7 +24,7 @@ const checkerOf = (kind: RuleKind): TypeCheck<TSchema> =>
 const CHOICES: Record<string, readonly string[]> = { source: SOURCES, severity: SEVERITIES, op: COMPARE_OPS };
 const FILE_KEYS = new Set(['$comment', 'version', 'rules']);
 /** Fields holding a condition: validate-condition.ts checks them, with paths the schema validator cannot give. */
-const CONDITION_FIELDS = ['where', 'first', 'then'] as const;
+const CONDITION_FIELDS = ['where', 'first', 'followedBy'] as const;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -166,14 +166,14 @@ export const DistinctRuleSchema = strict({
   windowMs: ms('sliding window length'),
 });
 
-/** `first` holds the leading events (`threshold` of them at least), `then` the closing one. */
+/** `first` holds the leading events (`threshold` of them at least), `followedBy` the closing one. */
 export const SequenceRuleSchema = strict({
   ...common,
   kind: Type.Literal('sequence'),
   keyBy,
   first: ConditionSchema,
   threshold: Type.Integer({ minimum: 1, maximum: RULE_LIMITS.maxSequenceThreshold }),
-  then: ConditionSchema,
+  followedBy: ConditionSchema,
   windowMs: ms('first leading event to the closing event'),
 });
 
