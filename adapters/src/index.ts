@@ -6,7 +6,12 @@ export {
   rawBatchKey,
   rawBatchPrefix,
 } from './archive/archive-key.ts';
-export { type CreateArchiveOptions, createArchive } from './archive/create-archive.ts';
+export {
+  type ArchiveConfig,
+  archiveOptionsOf,
+  type CreateArchiveOptions,
+  createArchive,
+} from './archive/create-archive.ts';
 export { createFsArchive, type FsArchiveOptions } from './archive/fs-archive.ts';
 export { createS3Archive, type S3ArchiveOptions } from './archive/s3-archive.ts';
 // Bus

@@ -1,4 +1,5 @@
 import {
+  archiveOptionsOf,
   createArchive,
   createBus,
   createLogger,
@@ -66,18 +67,7 @@ export async function startProcessor(
       },
     },
   });
-  const archive = createArchive({
-    s3: config.S3_BUCKET
-      ? {
-          bucket: config.S3_BUCKET,
-          region: config.S3_REGION,
-          endpoint: config.S3_ENDPOINT,
-          forcePathStyle: config.S3_FORCE_PATH_STYLE ?? Boolean(config.S3_ENDPOINT),
-        }
-      : undefined,
-    dataDir: config.DATA_DIR,
-    logger,
-  });
+  const archive = createArchive(archiveOptionsOf(config, logger));
   // Dependencies may still be booting (compose start order): wait for them with backoff.
   const wait = <T>(what: string, op: () => Promise<T>) => retryTransient(what, op, { logger });
   const database = await wait('database.open', () =>

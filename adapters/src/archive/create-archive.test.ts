@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createArchive } from './create-archive.ts';
+import { archiveOptionsOf, createArchive } from './create-archive.ts';
 
 const logger = pino({ level: 'silent' });
 const temps: string[] = [];
@@ -24,5 +24,26 @@ describe('createArchive', () => {
     await archive.put('raw/one', Uint8Array.of(1));
     expect(await readdir(path.join(dataDir, 'archive', 'raw'))).toEqual(['one']);
     await archive.stop();
+  });
+});
+
+describe('archiveOptionsOf', () => {
+  const base = { S3_REGION: 'eu-west-1', DATA_DIR: '/data' };
+  it('selects files under DATA_DIR without a bucket', () => {
+    expect(archiveOptionsOf(base, logger)).toEqual({ s3: undefined, dataDir: '/data', logger });
+  });
+
+  it('selects S3 with a bucket, path-style by default only for a custom endpoint', () => {
+    expect(archiveOptionsOf({ ...base, S3_BUCKET: 'b' }, logger).s3).toEqual({
+      bucket: 'b',
+      region: 'eu-west-1',
+      endpoint: undefined,
+      forcePathStyle: false,
+    });
+    const custom = { ...base, S3_BUCKET: 'b', S3_ENDPOINT: 'http://127.0.0.1:9000' };
+    expect(archiveOptionsOf(custom, logger).s3?.forcePathStyle).toBe(true);
+    expect(archiveOptionsOf({ ...custom, S3_FORCE_PATH_STYLE: false }, logger).s3?.forcePathStyle).toBe(
+      false,
+    );
   });
 });

@@ -11,6 +11,32 @@ export interface CreateArchiveOptions {
   logger: Logger;
 }
 
+/** The archive variables every runnable reads (core's commonVars), as loadConfig parsed them. */
+export interface ArchiveConfig {
+  S3_BUCKET?: string;
+  S3_REGION: string;
+  S3_ENDPOINT?: string;
+  S3_FORCE_PATH_STYLE?: boolean;
+  DATA_DIR: string;
+}
+
+/** createArchive's options from a runnable's config, so the processor and the gateway read one archive alike. */
+export function archiveOptionsOf(config: ArchiveConfig, logger: Logger): CreateArchiveOptions {
+  return {
+    s3: config.S3_BUCKET
+      ? {
+          bucket: config.S3_BUCKET,
+          region: config.S3_REGION,
+          endpoint: config.S3_ENDPOINT,
+          // An S3-compatible server (MinIO, s3rver) rarely has virtual-host DNS for its buckets.
+          forcePathStyle: config.S3_FORCE_PATH_STYLE ?? Boolean(config.S3_ENDPOINT),
+        }
+      : undefined,
+    dataDir: config.DATA_DIR,
+    logger,
+  };
+}
+
 /** Picks the archive for the run mode: S3 when a bucket is configured (distributed), files otherwise (embedded). */
 export function createArchive({ s3, dataDir, logger }: CreateArchiveOptions): Archive {
   if (s3?.bucket) {
