@@ -115,6 +115,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       bus,
       store: database.store,
       rules,
+      archive,
       registry,
       logger,
       host: options.host ?? '127.0.0.1',

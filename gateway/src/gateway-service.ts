@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Bus, Source } from '@vigil/core';
+import type { Archive, Bus, Source } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
 import type { AlertStore } from '@vigil/db';
 import type { Logger } from 'pino';
@@ -31,6 +31,8 @@ export interface GatewayServiceOptions {
   /** What the routes read and write, and its ping for /health. */
   store: HttpAlertStore & Pick<AlertStore, 'ping'>;
   rules: readonly Rule[];
+  /** The raw-event archive the processor writes, read for alert evidence; without it that route answers 503. */
+  archive?: Pick<Archive, 'get' | 'list'>;
   registry: Registry;
   logger: Logger;
   host: string;
@@ -94,6 +96,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     store: options.store,
     bus: options.bus,
     rules: options.rules,
+    archive: options.archive,
     health: { database: () => options.store.ping(), ...options.health },
     registry: options.registry,
     staticDir: hasDashboard ? staticDir : undefined,

@@ -1,5 +1,13 @@
 /** Composition root of a stand-alone gateway: `npm run gateway` (distributed mode). */
-import { createBus, createLogger, loadRules, retryTransient, runMain } from '@vigil/adapters';
+import {
+  archiveOptionsOf,
+  createArchive,
+  createBus,
+  createLogger,
+  loadRules,
+  retryTransient,
+  runMain,
+} from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { authVars, commonVars, gatewayVars, loadConfig, validators } from '@vigil/core/config';
 import { openDatabase } from '@vigil/db';
@@ -41,12 +49,16 @@ runMain('gateway', async () => {
     logger,
     shared: config.DATABASE_URL !== undefined,
   });
+  // The processor's archive, read for alert evidence. Not started (probed) here: the gateway serves alerts
+  // without it, and GET /api/alerts/{id}/events answers 503 while it is unreachable.
+  const archive = createArchive(archiveOptionsOf(config, logger));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const gateway = createGatewayService({
     bus,
     store: database.store,
     rules,
+    archive,
     registry,
     logger,
     host: config.HOST,
@@ -66,6 +78,7 @@ runMain('gateway', async () => {
   return {
     async stop() {
       await gateway.stop();
+      await archive.stop();
       await bus.stop();
       await database.close();
     },

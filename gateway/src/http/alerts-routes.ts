@@ -26,7 +26,7 @@ import { defineRoute, type Route } from './route.ts';
 const notFound = { description: 'No alert has this id.', schema: ErrorSchema };
 const idParam = { id: { description: 'The alert id.', schema: Type.String() } };
 
-const alertNotFound = (id: string) =>
+export const alertNotFound = (id: string) =>
   new VigilError(ERROR_CODES.notFound, 'alert not found', { details: { id } });
 
 const mentionsCursor = (details: unknown): boolean =>
@@ -60,7 +60,7 @@ export function scopedQuery<Q extends AlertFilter>(principal: Principal | null, 
 }
 
 /** An alert outside the principal's scope does not exist for it: 404, exactly as an unknown id. */
-const visible = (principal: Principal | null, alert: Alert | null): Alert | null =>
+export const visible = (principal: Principal | null, alert: Alert | null): Alert | null =>
   alert && (!principal?.scope || matchesFilter(principal.scope, alert)) ? alert : null;
 
 const parseStatusBody = jsonBodyParser(

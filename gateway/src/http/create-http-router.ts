@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { decide, type Principal, type Source, WS_PATH } from '@vigil/core';
+import { type Archive, decide, type Principal, type Source, WS_PATH } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GatewayAuth } from '../auth/gateway-auth.ts';
 import { withSecurityHeaders } from '../auth/security-headers.ts';
+import type { EvidenceLimits } from '../evidence/evidence-limits.ts';
 import { alertRoutes } from './alerts-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authRoutes } from './auth-routes.ts';
+import { evidenceRoutes } from './evidence-routes.ts';
 import { errorResponse, HttpError } from './http-errors.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { createHttpMetrics } from './http-metrics.ts';
@@ -44,6 +46,9 @@ export interface HttpRouterOptions {
   topicOf: (source: Source) => string;
   /** Identities, credentials, limits and the audit log: every route but the public ones needs a principal. */
   auth: GatewayAuth;
+  /** The raw-event archive, read by `GET /api/alerts/{id}/events`; without it that route answers 503. */
+  archive?: Pick<Archive, 'get' | 'list'>;
+  evidenceLimits?: Partial<EvidenceLimits>;
 }
 
 /** The handler, plus the routes it serves (what the OpenAPI document lists). */
@@ -92,6 +97,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     ...tokenRoutes({ auth, now }),
     ...auditRoutes({ audit: auth.audit }),
     ...alertRoutes(store),
+    ...evidenceRoutes({ store, archive: options.archive, limits: options.evidenceLimits, logger }),
     ...statsRoutes({ store, now, maxTimelineBuckets: limits.maxTimelineBuckets }),
     ingestRoute({
       bus: options.bus,

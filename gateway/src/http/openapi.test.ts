@@ -11,6 +11,7 @@ import { bodyJson, request } from './testing/request.ts';
 import { makeRouter, NOW } from './testing/router-fixture.ts';
 import { sampleRules } from './testing/sample-rules.ts';
 import { failingStore, useTestDatabase } from './testing/test-alert-store.ts';
+import { failingArchive } from './testing/test-archive.ts';
 import { testAuth } from './testing/test-auth.ts';
 import { freshUser, NO_CREDENTIAL, type TestCredential, tokenCredential } from './testing/test-identities.ts';
 
@@ -52,6 +53,11 @@ const EXAMPLES: Record<string, Example> = {
   'GET /api/alerts 503': { request: request('GET', '/api/alerts'), options: { store: downStore() } },
   'GET /api/alerts/{id} 404': { request: request('GET', '/api/alerts/none') },
   'GET /api/alerts/{id} 503': { request: request('GET', '/api/alerts/a1'), options: { store: downStore() } },
+  'GET /api/alerts/{id}/events 404': { request: request('GET', '/api/alerts/none/events') },
+  'GET /api/alerts/{id}/events 503': {
+    request: request('GET', '/api/alerts/a1/events'),
+    options: { archive: failingArchive(new UnavailableError('archive down')) },
+  },
   'PATCH /api/alerts/{id} 400': { request: request('PATCH', '/api/alerts/a1', { body: { status: 'gone' } }) },
   'PATCH /api/alerts/{id} 404': {
     request: request('PATCH', '/api/alerts/none', { body: { status: 'open' } }),

@@ -94,6 +94,8 @@ export const OPERATION_EXAMPLES: Record<string, ExampleFactory> = {
   'GET /api/audit': async (as) => send(as, 'GET', '/api/audit?limit=5'),
   'GET /api/alerts': async (as) => send(as, 'GET', '/api/alerts?severity=high&limit=10'),
   'GET /api/alerts/{id}': async (as) => send(as, 'GET', `/api/alerts/${EXAMPLE_ALERT.id}`),
+  // Its evidence is not archived in the fixture's empty archive: answered 200 with the ref `pending`.
+  'GET /api/alerts/{id}/events': async (as) => send(as, 'GET', `/api/alerts/${EXAMPLE_ALERT.id}/events`),
   'PATCH /api/alerts/{id}': async (as) =>
     send(as, 'PATCH', `/api/alerts/${EXAMPLE_ALERT.id}`, { body: { status: 'acknowledged' } }),
   'GET /api/stats/summary': async (as) => send(as, 'GET', '/api/stats/summary'),

@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { createHttpRouter, type HttpRouterOptions } from '../create-http-router.ts';
 import { createRecordingBus } from './recording-bus.ts';
 import { seededStore } from './test-alert-store.ts';
+import { fixtureArchive } from './test-archive.ts';
 import { testAuth } from './test-auth.ts';
 
 /** Fixed wall clock of the unit tests: 2030-01-01T12:00:00Z. */
@@ -24,6 +25,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
     now: () => NOW,
     topicOf: (source) => topicNames().events[source],
     auth: options.auth ?? testAuth({ now: () => NOW }),
+    archive: fixtureArchive(),
     ...options,
     store,
   });
