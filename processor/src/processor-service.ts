@@ -34,15 +34,19 @@ export interface ProcessorServiceOptions {
 export const DEFAULT_GROUP_ID = 'vigil-processor';
 
 /**
- * Event time a new owner of a partition replays to rebuild window state: the longest count window or
- * sustained run of the enabled rules, plus the allowed lateness. Z-score baselines are not replayed (30 min
- * would be too costly): after a takeover they relearn, and fire only once enough baseline is back.
+ * Event time a new owner of a partition replays to rebuild window state: the longest count, distinct or
+ * sequence window, sustained run or absence duration of the enabled rules, plus the allowed lateness. An
+ * absence rule needs its keys' last events: a key silent longer than that has fired already. Z-score
+ * baselines are not replayed (30 min would be too costly): after a takeover they relearn, and fire only once
+ * enough baseline is back.
  */
 export function replayWindowMs(rules: readonly Rule[]): number {
   let longest = 0;
   for (const rule of rules) {
     if (!rule.enabled) continue;
-    if (rule.kind === 'count') longest = Math.max(longest, rule.windowMs);
+    if (rule.kind === 'count' || rule.kind === 'distinct' || rule.kind === 'sequence')
+      longest = Math.max(longest, rule.windowMs);
+    if (rule.kind === 'absence') longest = Math.max(longest, rule.durationMs);
     if (rule.kind === 'sustained')
       longest = Math.max(longest, rule.durationMs + (rule.maxGapMs ?? rule.durationMs));
   }

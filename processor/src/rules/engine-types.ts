@@ -36,7 +36,10 @@ export interface RuleStats {
   source: Source;
   /** Keys holding window state now (0 for per-event rules). */
   keys: number;
-  /** Timestamps (count), pending samples (sustained) or bucket slots (zscore) held across keys: a memory gauge. */
+  /**
+   * Timestamps (count, sequence), pending samples (sustained), bucket slots (zscore), values (distinct) or
+   * keys (absence) held across keys: a memory gauge.
+   */
   entries: number;
   /** Events this rule would have considered but that arrived too late for its windows. */
   lateEvents: number;
@@ -80,5 +83,10 @@ export interface RuleEvaluator {
   onLate(ctx: EventContext): void;
   /** The source's watermark moved forward: close buckets, drop expired keys. */
   advance(watermark: number, out: Alert[]): void;
+  /**
+   * Only rules that fire on silence (absence): the source has been idle for `idleMs` of wall-clock time and
+   * event time is taken to have moved on with it, to `idleWatermark` (see RuleEngine.tick).
+   */
+  idle?(idleWatermark: number, idleMs: number, out: Alert[]): void;
   stats(): RuleStats;
 }

@@ -29,10 +29,16 @@ function everyRuleStream(): [Source, EventRecord][] {
     ]);
   out.push(['logs', log(16 * MINUTE + 10 * SECOND, { level: 'INFO' })]);
   for (const t of [0, MINUTE, 2 * MINUTE]) out.push(['metrics', metric(t, { cpu: 90, latencyMs: 1500 })]);
+  // pay-1 then goes silent: another host's sample moves event time 2 min past its last one.
+  out.push(['metrics', metric(4 * MINUTE + 10 * SECOND, { host: 'pay-2' })]);
   for (let i = 0; i < 5; i++) out.push(['transactions', transaction(i * SECOND, { amount: 20_000 })]);
   for (let i = 0; i < 5; i++) out.push(['security', security(i * SECOND)]);
   out.push(['security', security(6 * SECOND, { action: 'unauthorized_access' })]);
   out.push(['security', security(7 * SECOND, { action: 'data_transfer', bytes: 200 * 1024 * 1024 })]);
+  // Nine more users from the same ip make ten (a spray), then u1 gets in after its five failures.
+  for (let i = 2; i <= 10; i++)
+    out.push(['security', security(6 * SECOND + i * SECOND, { userId: `u${i}` })]);
+  out.push(['security', security(20 * SECOND, { action: 'login_success' })]);
   return out;
 }
 

@@ -1,10 +1,13 @@
 import { type Alert, ERROR_CODES, SOURCES, type Source, ValidationError, VigilError } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
+import { createAbsenceEvaluator } from './absence-rule.ts';
 import { buildAlert } from './alert-factory.ts';
 import { createCountEvaluator } from './count-rule.ts';
+import { createDistinctEvaluator } from './distinct-rule.ts';
 import type { Evaluation, EventContext, RuleEngineStats, RuleEvaluator, RuleInput } from './engine-types.ts';
 import type { EvaluatorEnv } from './evaluator-env.ts';
 import { createMatchEvaluator, createThresholdEvaluator } from './event-rules.ts';
+import { createSequenceEvaluator } from './sequence-rule.ts';
 import { createSustainedEvaluator } from './sustained-rule.ts';
 import { createZScoreEvaluator } from './zscore-rule.ts';
 
@@ -28,6 +31,12 @@ export interface RuleEngineOptions {
 export interface RuleEngine {
   /** Evaluates one validated event against the enabled rules of its source; pure apart from window state. */
   evaluate(input: RuleInput): Evaluation;
+  /**
+   * Evaluates wall-clock idleness, for rules that fire on silence (absence): a source that has sent no event
+   * for longer than the allowed lateness is taken to have moved on in event time by the wall-clock time since
+   * its last event. Call it periodically (the processor does, every commit tick); cheap when nothing is idle.
+   */
+  tick(): readonly Alert[];
   stats(): RuleEngineStats;
   /** Every rule given, disabled ones included (for `GET /api/rules`). */
   readonly rules: readonly Rule[];
@@ -36,8 +45,12 @@ export interface RuleEngine {
 interface Lane {
   evaluators: RuleEvaluator[];
   windowed: RuleEvaluator[];
+  /** Evaluators that fire on silence, told about wall-clock idleness by tick(). */
+  idle: RuleEvaluator[];
   maxTs: number;
   watermark: number;
+  /** now() at the lane's latest event, whatever became of it (late, too new): the source was not idle. */
+  lastEventAt: number;
 }
 
 const NO_ALERTS: readonly Alert[] = Object.freeze([]);
@@ -57,6 +70,12 @@ function createEvaluator(rule: Rule, env: EvaluatorEnv): RuleEvaluator {
       return createSustainedEvaluator(rule, env);
     case 'zscore':
       return createZScoreEvaluator(rule, env);
+    case 'distinct':
+      return createDistinctEvaluator(rule, env);
+    case 'sequence':
+      return createSequenceEvaluator(rule, env);
+    case 'absence':
+      return createAbsenceEvaluator(rule, env);
   }
 }
 
@@ -75,7 +94,8 @@ function option(name: string, value: number | undefined, fallback: number, min: 
  * Builds the rule engine: rules indexed by source, conditions compiled once, window state per rule and key.
  * Event time is the event's `ts`; each source has a watermark = min(latest event time, now()) − allowed
  * lateness. Windowed rules ignore events older than it (late) or further than maxFutureSkewMs ahead of now()
- * (tooNew); per-event rules see every event. See processor/RULES.md for the semantics of each kind.
+ * (tooNew); per-event rules see every event. tick() lets absence rules see a source that stopped altogether.
+ * See processor/RULES.md for the semantics of each kind.
  */
 export function createRuleEngine(options: RuleEngineOptions): RuleEngine {
   const d = RULE_ENGINE_DEFAULTS;
@@ -95,8 +115,10 @@ export function createRuleEngine(options: RuleEngineOptions): RuleEngine {
     lanes[source] = {
       evaluators: [],
       windowed: [],
+      idle: [],
       maxTs: Number.NEGATIVE_INFINITY,
       watermark: Number.NEGATIVE_INFINITY,
+      lastEventAt: Number.NEGATIVE_INFINITY,
     };
   }
   const all: RuleEvaluator[] = [];
@@ -106,6 +128,7 @@ export function createRuleEngine(options: RuleEngineOptions): RuleEngine {
     all.push(evaluator);
     lanes[rule.source].evaluators.push(evaluator);
     if (evaluator.windowed) lanes[rule.source].windowed.push(evaluator);
+    if (evaluator.idle) lanes[rule.source].idle.push(evaluator);
   }
 
   // Reused for every event: the hot path allocates nothing unless a rule fires.
@@ -132,6 +155,7 @@ export function createRuleEngine(options: RuleEngineOptions): RuleEngine {
     let tooNew = false;
     if (lane.windowed.length > 0) {
       const nowMs = now();
+      lane.lastEventAt = nowMs;
       if (ts > nowMs + maxFutureSkewMs) tooNew = true;
       else {
         if (ts > lane.maxTs) lane.maxTs = ts;
@@ -167,6 +191,24 @@ export function createRuleEngine(options: RuleEngineOptions): RuleEngine {
     return { alerts, late, tooNew };
   }
 
+  function tick(): readonly Alert[] {
+    const nowMs = now();
+    scratch.length = 0;
+    for (const source of SOURCES) {
+      const lane = lanes[source];
+      if (lane.idle.length === 0 || !Number.isFinite(lane.watermark)) continue;
+      const idleMs = nowMs - lane.lastEventAt;
+      // Within the lateness bound a quiet source is ordinary jitter, and its events may still come.
+      if (idleMs <= allowedLatenessMs) continue;
+      for (const evaluator of lane.idle) evaluator.idle?.(lane.watermark + idleMs, idleMs, scratch);
+    }
+    if (scratch.length === 0) return NO_ALERTS;
+    const alerts = scratch.slice();
+    scratch.length = 0;
+    counts.alerts += alerts.length;
+    return alerts;
+  }
+
   function stats(): RuleEngineStats {
     const watermarks = {} as Record<Source, number | null>;
     for (const source of SOURCES) {
@@ -176,5 +218,5 @@ export function createRuleEngine(options: RuleEngineOptions): RuleEngine {
     return { ...counts, watermarks, rules: all.map((e) => e.stats()) };
   }
 
-  return { evaluate, stats, rules: options.rules };
+  return { evaluate, tick, stats, rules: options.rules };
 }
