@@ -11,10 +11,13 @@ export interface AlertWriter {
   markPublished(ids: readonly string[], publishedAt: string): Promise<void>;
 }
 
-/** An alert with the message whose evaluation raised it: where a refusal is dead-lettered. */
+/**
+ * An alert with the message whose evaluation raised it: where a refusal is dead-lettered. Null for alerts no
+ * message raised (absence seen on wall-clock idleness, idle-alerts.ts).
+ */
 export interface RaisedAlert {
   alert: Alert;
-  message: BusMessage;
+  message: BusMessage | null;
 }
 
 /** The processor's transient-failure retry, bound to the partition the alerts came from (for its health). */

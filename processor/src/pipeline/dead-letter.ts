@@ -32,6 +32,7 @@ export function deadLetterRefused(
   const seen = new Set<string>();
   for (const { item, error } of refused) {
     const { alert, message } = item;
+    if (message === null) continue; // raised by no event (idle-alerts.ts logs those)
     const reason = `store refused the alert ${alert.ruleId}: ${describeRefusal(error)}`;
     const { topic, partition, offset } = message;
     logger.warn(

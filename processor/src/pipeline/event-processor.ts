@@ -25,6 +25,7 @@ import { type AlertWriter, createAlertOutput, type RaisedAlert, type Retry } fro
 import { createCommitTracker } from './commit-tracker.ts';
 import { deadLetter, deadLetterRefused } from './dead-letter.ts';
 import { createFirstDeliveries } from './first-deliveries.ts';
+import { createIdleAlerts, type EvaluatedPartition } from './idle-alerts.ts';
 import {
   assertHealthy,
   createPartitionHealth,
@@ -44,6 +45,8 @@ export interface RuleEvaluator {
     ingestedAt?: number;
     eventTime?: number;
   }): { alerts: readonly Alert[] };
+  /** Wall-clock idleness for absence rules; called only once the partition is idle (idle-alerts.ts). */
+  tick?(): readonly Alert[];
 }
 
 export interface EventProcessorOptions {
@@ -76,6 +79,8 @@ export interface EventProcessorOptions {
   maxFutureMs?: number;
   /** A partition whose batch has been unfinished for longer than this is reported stalled (health, gauge). */
   stallAfterMs?: number;
+  /** A partition without a batch for longer than this is checked for idleness (absence rules); default 10 s. */
+  idleAfterMs?: number;
   /**
    * Called once when the processor cannot go on (a failure that is neither transient nor the input's fault:
    * a bug); main exits non-zero. From then on nothing is committed, retries give up and `stop()` only leaves.
@@ -99,6 +104,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
   const lastSeen = new Map<string, number>();
   const coveredThrough = new Map<string, number>();
   const engines = new Map<string, RuleEvaluator>();
+  /** Per partition, what the idle check needs: its engine, last offset and when its last batch ended. */
+  const evaluated = new Map<string, EvaluatedPartition>();
   const health = createPartitionHealth({ now, stallAfterMs: options.stallAfterMs });
   metrics.watchPartitions(() => health.partitions());
   const firstDeliveries = createFirstDeliveries();
@@ -161,6 +168,20 @@ export function createEventProcessor(options: EventProcessorOptions) {
   }
 
   const writeAlerts = createAlertOutput({ store, bus, alertsTopic, metrics, now, background });
+
+  const idleAlerts = createIdleAlerts({
+    bus,
+    partitions: () => evaluated.values(),
+    idleAfterMs: options.idleAfterMs ?? 10_000,
+    now,
+    logger,
+    write: writeAlerts,
+    retryFor: (topic, partition) => (what, op) => retry(what, op, { topic, partition }),
+    link: (alert) => linker.link(alert),
+    forget: (ids) => linker.forget(ids),
+    onRefused: (source, count) => metrics.refused.inc({ source }, count),
+    onFatal: fail,
+  });
 
   /** After a gap or rewind in a partition's offsets: settle its archive state and learn what is archived. */
   async function resync(source: Source, message: BusMessage, retryHere: Retry): Promise<void> {
@@ -273,6 +294,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     if (dlq.length > 0) await retryHere('bus.publish.dlq', () => bus.publish(dlqTopic, dlq));
     const last = Number(batch.messages[batch.messages.length - 1]!.offset);
     lastSeen.set(id, last);
+    evaluated.set(id, { ...at, source, engine, lastOffset: last, lastBatchAt: now() });
     tracker.handled(batch.topic, batch.partition, last);
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
     while (archiver.pendingBytes() > maxPending && !failure) {
@@ -306,6 +328,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
   function tick(): void {
     archiver.sealDue();
     commitProgress().catch(fail);
+    if (!failure && !stopped) idleAlerts.tick();
   }
 
   return {
@@ -328,6 +351,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
       timer = null;
+      await idleAlerts.settled();
       if (!failure) {
         await archiver.flushAll();
         await evidenceChain;
@@ -342,6 +366,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
 
     /** Writes buffered archive batches and commits now (tests, shutdown). */
     async flush(): Promise<void> {
+      await idleAlerts.settled();
       await archiver.flushAll();
       await evidenceChain;
       await commitProgress();
