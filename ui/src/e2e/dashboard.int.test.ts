@@ -204,6 +204,24 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     await page().getByTestId('rule-card').waitFor(WAIT);
     // It arrived over this tab's socket, so the timeline ends with the browser's receive time.
     expect(await page().locator('[data-step=received]').textContent()).not.toContain('not received');
+    // The triggering event, read from the archive: the processor writes it within seconds (its archive age),
+    // so until then the panel says it is pending and the test asks again as a person would.
+    const events = page().getByTestId('evidence-event');
+    await expect
+      .poll(
+        async () => {
+          if ((await events.count()) > 0) return true;
+          const again = page().getByRole('button', { name: 'Check again' });
+          if (await again.isVisible()) await again.click();
+          return false;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
+    expect(await events.count()).toBe(1);
+    expect(await events.first().textContent()).toContain(`${service}-host-0`);
+    expect(await events.first().getAttribute('data-position')).toMatch(/^events\.metrics \/ \d+ @ \d+$/);
+    await page().screenshot({ path: join(SCREENSHOTS, 'alert-detail.png'), fullPage: true });
 
     await page().goto(`${url()}/alerts/${id}`);
     await page().getByTestId('alert-detail').waitFor(WAIT);

@@ -24,6 +24,19 @@ describe('createApiClient', () => {
     expect(calls).toEqual(['/api/alerts/a%2Fb']);
   });
 
+  it('reads the events behind an alert, and null for an unknown alert', async () => {
+    const body = {
+      items: [],
+      pending: [{ topic: 't', partition: 0, offset: '1' }],
+      unreadable: [],
+      truncated: false,
+    };
+    const { api, calls } = respond(200, body);
+    expect(await api.alertEvents('a/b')).toEqual(body);
+    expect(calls).toEqual(['/api/alerts/a%2Fb/events']);
+    expect(await respond(404, { error: 'alert not found' }).api.alertEvents('x')).toBeNull();
+  });
+
   it('turns a 400 into a validation error carrying the gateway message', async () => {
     const { api } = respond(400, { error: 'limit must be an integer' });
     const err = await api.listAlerts(new URLSearchParams()).catch((e: unknown) => e);

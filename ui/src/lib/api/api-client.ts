@@ -1,6 +1,7 @@
 import { type Alert, type AlertStatus, ERROR_CODES, VigilError } from '@vigil/core';
 import { createAdminClient } from './admin-client.ts';
 import { createAuthClient } from './auth-client.ts';
+import { type AlertEvents, readAlertEvents } from './evidence-reader.ts';
 import { createHttp, type HttpOptions } from './http.ts';
 import {
   type AlertPage,
@@ -42,6 +43,17 @@ export function createApiClient(options: ApiClientOptions) {
     async getAlert(id: string, signal?: AbortSignal): Promise<Alert | null> {
       try {
         return (await getJson(`/api/alerts/${encodeURIComponent(id)}`, undefined, signal)) as Alert;
+      } catch (err) {
+        if (err instanceof VigilError && err.code === ERROR_CODES.notFound) return null;
+        throw err;
+      }
+    },
+    /** The raw events behind the alert, from the archive; null when the gateway answers 404. */
+    async alertEvents(id: string, signal?: AbortSignal): Promise<AlertEvents | null> {
+      try {
+        return readAlertEvents(
+          await getJson(`/api/alerts/${encodeURIComponent(id)}/events`, undefined, signal),
+        );
       } catch (err) {
         if (err instanceof VigilError && err.code === ERROR_CODES.notFound) return null;
         throw err;
