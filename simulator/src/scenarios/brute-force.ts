@@ -14,8 +14,8 @@ export const bruteForce: Scenario = {
   description:
     'One hosting address guesses the password of one account 14 times in ~40 s, then tries 8 other accounts, ' +
     'then gets into the first one. Every failure has the same ip, and the 14 the same userId, so the rule ' +
-    'fires whichever key the processor counts by.',
-  triggers: ['security.login-failures', 'logs.failed-message'],
+    'fires whichever key the processor counts by; the success after them is a brute force that worked.',
+  triggers: ['security.login-failures', 'security.brute-force-success', 'logs.failed-message'],
   source: 'security',
   durationMs: 75_000,
   plan({ rng, start, population }) {

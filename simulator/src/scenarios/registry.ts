@@ -3,7 +3,9 @@ import { cpuSaturation } from './cpu-saturation.ts';
 import { dataExfiltration } from './data-exfiltration.ts';
 import { errorSpike } from './error-spike.ts';
 import { fraudBurst } from './fraud-burst.ts';
+import { hostSilent } from './host-silent.ts';
 import { latencyStorm } from './latency-storm.ts';
+import { passwordSpray } from './password-spray.ts';
 import { retryStorm } from './retry-storm.ts';
 import type { Scenario } from './scenario.ts';
 
@@ -15,6 +17,8 @@ export const SCENARIO_NAMES = [
   'brute-force',
   'data-exfiltration',
   'retry-storm',
+  'password-spray',
+  'host-silent',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -26,6 +30,8 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   'brute-force': bruteForce,
   'data-exfiltration': dataExfiltration,
   'retry-storm': retryStorm,
+  'password-spray': passwordSpray,
+  'host-silent': hostSilent,
 };
 
 export const isScenarioName = (value: string): value is ScenarioName =>

@@ -6,7 +6,9 @@ import { createRng } from '../random/rng.ts';
 import { collectUntil, MINUTE, PEAK_TIME } from '../test-support/collect.ts';
 import {
   helpers,
+  longestHostGap,
   longestHotRun,
+  maxDistinctInWindow,
   maxInWindow,
   RULE_CONDITIONS,
   timesBy,
@@ -118,6 +120,40 @@ describe('scenarios', () => {
       expect(
         maxInWindow(timesBy(events, isLoginFailure, (e) => e.event.userId).get(userId)!, MINUTE),
       ).toBeGreaterThanOrEqual(10);
+    });
+    it('brute-force: the success follows ≥ 10 failures of its user, and the ip stays under the 10 users of a spray', () => {
+      const { injection, events } = run('brute-force');
+      expect(RULE_CONDITIONS['security.password-spray']!(events)).toBe(false);
+      const userId = targetOf(injection.target, 'userId')!;
+      const success = events.find(
+        (e) =>
+          isSec(e) &&
+          e.event.action === 'login_success' &&
+          e.event.userId === userId &&
+          e.time >= injection.at,
+      )!;
+      const before = timesBy(events, isLoginFailure, (e) => e.event.userId)
+        .get(userId)!
+        .filter((t) => t < success.time);
+      expect(before.length).toBeGreaterThanOrEqual(10);
+    });
+    it('password-spray: ≥ 14 distinct users from the ip within 5 min, never 5 failures in a minute', () => {
+      const { injection, events } = run('password-spray');
+      const ip = targetOf(injection.target, 'ip')!;
+      const points = events
+        .filter((e) => isLoginFailure(e) && e.event.ip === ip)
+        .map((e) => [e.time, isSec(e) ? String(e.event.userId) : ''] as [number, string]);
+      expect(maxDistinctInWindow(points, 5 * MINUTE)).toBeGreaterThanOrEqual(14);
+      expect(RULE_CONDITIONS['security.login-failures']!(events)).toBe(false);
+      expect(RULE_CONDITIONS['security.brute-force-success']!(events)).toBe(false);
+    });
+    it('host-silent: the host sends nothing for ≥ 2.5 min, every other host keeps reporting', () => {
+      const { injection, events } = run('host-silent');
+      const host = targetOf(injection.target, 'host');
+      expect(
+        longestHostGap(events.filter((e) => isMetric(e) && e.event.host === host)),
+      ).toBeGreaterThanOrEqual(150_000);
+      expect(longestHostGap(events.filter((e) => isMetric(e) && e.event.host !== host))).toBeLessThan(MINUTE);
     });
     it('data-exfiltration: transfers well above 100 MB (> 150 MiB)', () => {
       const { own } = run('data-exfiltration');

@@ -43,6 +43,33 @@ export function timesBy<T extends GeneratedEvent>(
 export const maxOverKeys = (groups: Map<string, number[]>, windowMs: number): number =>
   Math.max(0, ...[...groups.values()].map((times) => maxInWindow(times, windowMs)));
 
+/** Largest number of distinct values inside any window of `windowMs`, over `[time, value]` pairs. */
+export function maxDistinctInWindow(points: [number, string][], windowMs: number): number {
+  const sorted = [...points].sort((a, b) => a[0] - b[0]);
+  let best = 0;
+  for (let lo = 0; lo < sorted.length; lo++) {
+    const values = new Set<string>();
+    for (let hi = lo; hi < sorted.length && sorted[hi]![0] - sorted[lo]![0] <= windowMs; hi++) {
+      values.add(sorted[hi]![1]);
+    }
+    best = Math.max(best, values.size);
+  }
+  return best;
+}
+
+/** Longest gap between two consecutive metrics samples of one host. */
+export function longestHostGap(events: readonly GeneratedEvent[]): number {
+  const last = new Map<string, number>();
+  let best = 0;
+  for (const e of [...events].sort((a, b) => a.time - b.time)) {
+    if (e.source !== 'metrics') continue;
+    const before = last.get(e.event.host);
+    if (before !== undefined) best = Math.max(best, e.time - before);
+    last.set(e.event.host, e.time);
+  }
+  return best;
+}
+
 type Of<S extends GeneratedEvent['source']> = Extract<GeneratedEvent, { source: S }>;
 const isLog = (e: GeneratedEvent): e is Of<'logs'> => e.source === 'logs';
 const isMetric = (e: GeneratedEvent): e is Of<'metrics'> => e.source === 'metrics';
@@ -115,6 +142,27 @@ export const RULE_CONDITIONS: Readonly<Record<string, Condition>> = {
       timesBy(ev, isLoginFailure, (e) => e.event.ip),
       MIN,
     ) >= 5,
+  'metrics.host-silent': (ev) => longestHostGap(ev) >= 2 * MIN,
+  'security.password-spray': (ev) => {
+    const byIp = new Map<string, [number, string][]>();
+    for (const e of ev) {
+      if (!isLoginFailure(e) || e.event.userId === undefined) continue;
+      const list = byIp.get(e.event.ip) ?? [];
+      list.push([e.time, e.event.userId]);
+      byIp.set(e.event.ip, list);
+    }
+    return [...byIp.values()].some((points) => maxDistinctInWindow(points, 5 * MIN) >= 10);
+  },
+  'security.brute-force-success': (ev) => {
+    const failures = timesBy(ev, isLoginFailure, (e) => e.event.userId);
+    return ev.some(
+      (e) =>
+        isSec(e) &&
+        e.event.action === 'login_success' &&
+        e.event.userId !== undefined &&
+        (failures.get(e.event.userId) ?? []).filter((t) => t < e.time && t > e.time - 10 * MIN).length >= 5,
+    );
+  },
   'security.unauthorized-access': (ev) =>
     ev.some((e) => isSec(e) && e.event.action === 'unauthorized_access'),
   'security.large-transfer': (ev) =>
