@@ -62,6 +62,26 @@ describe('raw archiver', () => {
     expect(lines.map((l) => JSON.parse(l).n)).toEqual([10, 11, 12]);
   });
 
+  it('archives a pretty-printed event (line breaks between tokens) as one line, the same event', async () => {
+    const { archiver, objects, ranges } = setup();
+    const pretty = JSON.stringify({ n: 1, message: 'a\nb', nested: { x: [1, 2] } }, null, 2).replaceAll(
+      '\n',
+      '\r\n',
+    );
+    archiver.append({
+      source: 'logs',
+      topic: 'events.logs',
+      partition: 2,
+      offset: 1,
+      eventTime: Date.UTC(2026, 10, 21, 14),
+      raw: Buffer.from(pretty),
+    });
+    await archiver.flushAll();
+    const lines = gunzipSync(objects.get(ranges[0]!.key)!).toString().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual(JSON.parse(pretty));
+  });
+
   it('seals a batch by age only once the age limit has passed', async () => {
     const { archiver, ranges, append, advance } = setup({ maxEvents: 100, maxBytes: 1e6, maxAgeMs: 1_000 });
     append(1);

@@ -6,6 +6,16 @@ import type { Logger } from 'pino';
 
 const gzipAsync = promisify(gzip);
 const NEWLINE = new Uint8Array([0x0a]);
+
+/**
+ * The event's bytes as one NDJSON line. A producer may send pretty-printed JSON; in valid JSON a line break
+ * can only be whitespace between tokens (never inside a string), so it becomes a space: the same event, on
+ * one line, and every reader of the archive (evidence, backtests) can count lines as events.
+ */
+export function asOneLine(raw: Uint8Array): Uint8Array {
+  if (!raw.includes(0x0a) && !raw.includes(0x0d)) return raw;
+  return raw.map((byte) => (byte === 0x0a || byte === 0x0d ? 0x20 : byte));
+}
 const HOUR_MS = 3_600_000;
 
 export interface ArchiveLimits {
@@ -147,10 +157,11 @@ export function createRawArchiver(options: RawArchiverOptions) {
         };
       }
       const batch = state.open;
-      batch.lines.push(item.raw);
+      const line = asOneLine(item.raw);
+      batch.lines.push(line);
       batch.lastOffset = item.offset;
-      batch.bytes += item.raw.byteLength + 1;
-      pendingBytes += item.raw.byteLength + 1;
+      batch.bytes += line.byteLength + 1;
+      pendingBytes += line.byteLength + 1;
       if (batch.lines.length >= limits.maxEvents || batch.bytes >= limits.maxBytes) seal(state);
     },
 
