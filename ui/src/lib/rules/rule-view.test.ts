@@ -43,6 +43,35 @@ describe('rule view', () => {
         rule({ source: 'logs', kind: 'zscore', threshold: 3, keyBy: ['service'], baselineMs: 1800000 }),
       ),
     ).toBe('volume z-score > 3 per service, per 1 min against the last 30 min');
+    expect(
+      ruleSummary(
+        rule({
+          source: 'security',
+          kind: 'distinct',
+          where: { field: 'action', eq: 'login_failure' },
+          keyBy: ['ip'],
+          field: 'userId',
+          threshold: 10,
+          windowMs: 300000,
+        }),
+      ),
+    ).toBe('≥ 10 distinct userId with action = login_failure per ip within 5 min');
+    expect(
+      ruleSummary(
+        rule({
+          source: 'security',
+          kind: 'sequence',
+          keyBy: ['userId'],
+          first: { field: 'action', eq: 'login_failure' },
+          threshold: 5,
+          followedBy: { field: 'action', eq: 'login_success' },
+          windowMs: 600000,
+        }),
+      ),
+    ).toBe('≥ 5 × action = login_failure, then action = login_success per userId within 10 min');
+    expect(
+      ruleSummary(rule({ source: 'metrics', kind: 'absence', keyBy: ['host'], durationMs: 120000 })),
+    ).toBe('no events per host for 2 min after it was seen');
   });
 
   it('lists the parameters generically, leaving out the header fields', () => {

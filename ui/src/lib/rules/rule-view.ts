@@ -101,5 +101,11 @@ export function ruleSummary(rule: Rule): string {
       return `${rule.field} ${OPS[rule.op]} ${rule.threshold} for ≥ ${ms(rule.durationMs)} (≥ ${rule.minSamples} samples)${per}`;
     case 'zscore':
       return `volume z-score > ${rule.threshold}${per}, per ${ms(rule.bucketMs)} against the last ${ms(rule.baselineMs)}`;
+    case 'distinct':
+      return `≥ ${rule.threshold} distinct ${rule.field}${where ? ` with ${where}` : ''}${per} within ${ms(rule.windowMs)}`;
+    case 'sequence':
+      return `≥ ${rule.threshold} × ${describeCondition(rule.first)}, then ${describeCondition(rule.followedBy)}${per} within ${ms(rule.windowMs)}`;
+    case 'absence':
+      return `no events${where ? ` with ${where}` : ''}${per} for ${ms(rule.durationMs)} after it was seen`;
   }
 }
