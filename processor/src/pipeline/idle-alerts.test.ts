@@ -15,9 +15,11 @@ const MINUTE = 60_000;
 
 describe('idle alerts (absence rules on wall-clock idleness)', () => {
   describe('the idle check', () => {
-    const setup = (high: string, lastBatchAt = 0) => {
+    const setup = (high: string, lastBatchAt = 0, refuse = false) => {
       let ticks = 0;
       const written: RaisedAlert[][] = [];
+      const refused: [string, number][] = [];
+      const forgotten: string[] = [];
       const partition: EvaluatedPartition = {
         topic: 't',
         partition: 0,
@@ -39,12 +41,12 @@ describe('idle alerts (absence rules on wall-clock idleness)', () => {
         logger: pino({ level: 'silent' }),
         write: async (raised) => {
           written.push(raised);
-          return [];
+          return refuse ? raised.map((item) => ({ item, error: new Error('value too long') })) : [];
         },
         retryFor: () => (_what, op) => op(),
         link: (alert) => alert,
-        forget: () => {},
-        onRefused: () => {},
+        forget: (ids) => forgotten.push(...ids),
+        onRefused: (source, count) => refused.push([source, count]),
         onFatal: (err) => {
           throw err;
         },
@@ -53,8 +55,15 @@ describe('idle alerts (absence rules on wall-clock idleness)', () => {
         idle.tick();
         await idle.settled();
       };
-      return { run, ticks: () => ticks, written };
+      return { run, ticks: () => ticks, written, refused, forgotten };
     };
+
+    it('logs and counts an idle alert the store refuses, and forgets its evidence link', async () => {
+      const { run, refused, forgotten } = setup('10', 0, true);
+      await run();
+      expect(refused).toEqual([['metrics', 1]]);
+      expect(forgotten).toEqual(['a1']);
+    });
 
     it('ticks the engine of a partition the processor has read to its end, and writes what it raises', async () => {
       const { run, ticks, written } = setup('10');
