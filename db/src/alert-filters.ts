@@ -1,5 +1,5 @@
 import { ALERT_STATUSES, DATE_TIME_RANGE_MS, SEVERITIES, SOURCES, ValidationError } from '@vigil/core';
-import { gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { type Column, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import {
   type AlertQuery,
   DEFAULT_PAGE_SIZE,
@@ -81,6 +81,25 @@ const checkList = (field: string, values: readonly string[], allowed?: readonly 
   }
 };
 
+/** One multi-select filter: its name (for errors), column, the values asked for, and the allowed values if closed. */
+export type ListFilter = readonly [
+  string,
+  Column,
+  readonly string[] | undefined,
+  readonly string[] | undefined,
+];
+
+/** An IN condition per non-empty filter, each validated (length, no U+0000, allowed values) first. */
+export function listConditions(lists: readonly ListFilter[]): SQL[] {
+  const conditions: SQL[] = [];
+  for (const [field, column, values, allowed] of lists) {
+    if (!values || values.length === 0) continue;
+    checkList(field, values, allowed);
+    conditions.push(inArray(column, [...values]));
+  }
+  return conditions;
+}
+
 /** WHERE conditions for every filter of an AlertQuery except the cursor; validates as it goes. */
 export function filterConditions(query: AlertQuery): SQL[] {
   const lists = [
@@ -91,12 +110,7 @@ export function filterConditions(query: AlertQuery): SQL[] {
     ['ruleId', alerts.ruleId, query.ruleId, undefined],
     ['userId', alerts.userId, query.userId, undefined],
   ] as const;
-  const conditions = rangeConditions(parseRange(query));
-  for (const [field, column, values, allowed] of lists) {
-    if (!values || values.length === 0) continue;
-    checkList(field, values, allowed);
-    conditions.push(inArray(column, [...values]));
-  }
+  const conditions = [...rangeConditions(parseRange(query)), ...listConditions(lists)];
   const tsquery = query.q === undefined ? null : toPrefixTsquery(query.q);
   if (tsquery) conditions.push(sql`${alerts.search} @@ to_tsquery('simple', ${tsquery})`);
   return conditions;

@@ -1,27 +1,17 @@
-import { ALERT_STATUSES, SEVERITIES, SOURCES, ValidationError } from '@vigil/core';
+import { ALERT_STATUSES, SEVERITIES, SOURCES } from '@vigil/core';
 import { and, eq, isNotNull, type SQL, sql } from 'drizzle-orm';
-import { filterConditions, parseInstant, parseRange, rangeConditions } from './alert-filters.ts';
-import {
-  type AlertSummary,
-  MAX_TIMELINE_BUCKETS,
-  type ServiceSummary,
-  type SeverityCounts,
-  type StatsRange,
-  TIMELINE_BUCKETS,
-  type TimelinePoint,
-  type TimelineQuery,
+import { filterConditions, parseRange, rangeConditions } from './alert-filters.ts';
+import type {
+  AlertSummary,
+  ServiceSummary,
+  SeverityCounts,
+  StatsRange,
+  TimelinePoint,
+  TimelineQuery,
 } from './alert-store-port.ts';
 import type { VigilDatabase } from './database.ts';
 import { alerts } from './schema.ts';
-
-const MINUTE_MS = 60_000;
-const BUCKETS = {
-  '1m': { ms: MINUTE_MS, interval: '1 minute' },
-  '5m': { ms: 5 * MINUTE_MS, interval: '5 minutes' },
-  '15m': { ms: 15 * MINUTE_MS, interval: '15 minutes' },
-  '1h': { ms: 60 * MINUTE_MS, interval: '1 hour' },
-  '1d': { ms: 1440 * MINUTE_MS, interval: '1 day' },
-} as const;
+import { bucketSpan } from './time-buckets.ts';
 
 const zeroSeverities = (): SeverityCounts =>
   Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as SeverityCounts;
@@ -85,38 +75,21 @@ export async function summarize(db: VigilDatabase, range?: StatsRange): Promise<
 
 /** Counts per bucket and severity over [from, to), buckets aligned on the UTC epoch, empty ones included. */
 export async function timeline(db: VigilDatabase, query: TimelineQuery): Promise<TimelinePoint[]> {
-  if (!TIMELINE_BUCKETS.includes(query.bucket)) {
-    throw new ValidationError(`bucket must be one of ${TIMELINE_BUCKETS.join(', ')}`, {
-      details: { bucket: query.bucket },
-    });
-  }
-  const bucket = BUCKETS[query.bucket];
-  const range = parseRange({ from: parseInstant(query.from, 'from'), to: parseInstant(query.to, 'to') });
-  const from = range.from!.getTime();
-  const first = Math.floor(from / bucket.ms) * bucket.ms;
-  const bucketCount = Math.ceil((range.to!.getTime() - first) / bucket.ms);
-  if (bucketCount > MAX_TIMELINE_BUCKETS) {
-    throw new ValidationError(`the range spans more than ${MAX_TIMELINE_BUCKETS} ${query.bucket} buckets`, {
-      details: { buckets: bucketCount },
-    });
-  }
-  // date_bin (PostgreSQL 14+) with a literal interval, so the SELECT and GROUP BY expressions are identical.
-  const start = epochMs(
-    sql`date_bin(${sql.raw(`'${bucket.interval}'`)}::interval, ${alerts.detectedAt}, timestamptz '1970-01-01T00:00:00Z')`,
-  );
+  const span = bucketSpan(query);
+  const start = span.startOf(alerts.detectedAt);
   const rows = await db
     .select({ start, severity: alerts.severity, count })
     .from(alerts)
-    .where(and(...rangeConditions(range), ...scopeConditions(query.scope)))
+    .where(and(...rangeConditions(span.range), ...scopeConditions(query.scope)))
     .groupBy(start, alerts.severity);
 
-  const points = Array.from({ length: Math.max(0, bucketCount) }, (_, i) => ({
-    bucketStart: new Date(first + i * bucket.ms).toISOString(),
+  const points = Array.from({ length: span.count }, (_, i) => ({
+    bucketStart: span.startIso(i),
     total: 0,
     bySeverity: zeroSeverities(),
   }));
   for (const row of rows) {
-    const point = points[Math.round((row.start - first) / bucket.ms)];
+    const point = points[span.indexOf(row.start)];
     if (!point) continue; // unreachable: the WHERE clause keeps every row inside the listed buckets
     point.total += row.count;
     point.bySeverity[row.severity] += row.count;

@@ -6,9 +6,9 @@ import { filterConditions, parseLimit } from './alert-filters.ts';
 import { alertColumns, fromRow, toRow } from './alert-row.ts';
 import { summarize, summarizeServices, timeline } from './alert-stats.ts';
 import type { AlertPage, AlertQuery, AlertStore } from './alert-store-port.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { VigilDatabase } from './database.ts';
 import { guardOutage } from './db-errors.ts';
+import { afterCursor, keysetPage } from './keyset.ts';
 import { alerts } from './schema.ts';
 
 export interface AlertStoreOptions {
@@ -70,13 +70,8 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
       // Validate before touching the database, so bad input is a ValidationError even during an outage.
       const limit = parseLimit(query.limit);
       const conditions = filterConditions(query);
-      if (query.cursor !== undefined) {
-        const after = decodeCursor(query.cursor);
-        // A row comparison is one index condition on (detected_at DESC, id DESC), unlike the OR-expanded form.
-        conditions.push(
-          sql`(${alerts.detectedAt}, ${alerts.id}) < (${after.detectedAt.toISOString()}::timestamptz, ${after.id})`,
-        );
-      }
+      if (query.cursor !== undefined)
+        conditions.push(afterCursor(alerts.detectedAt, alerts.id, query.cursor));
       return guard('query alerts', async (): Promise<AlertPage> => {
         const rows = await db
           .select(alertColumns)
@@ -84,10 +79,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
           .where(and(...conditions))
           .orderBy(desc(alerts.detectedAt), desc(alerts.id))
           .limit(limit + 1);
-        const page = rows.slice(0, limit);
-        const last = page.at(-1);
-        const nextCursor = rows.length > limit && last ? encodeCursor(last) : null;
-        return { items: page.map(fromRow), nextCursor };
+        return keysetPage(rows, limit, (row) => row, fromRow);
       });
     },
 

@@ -4,6 +4,8 @@ export { type AuditLogOptions, createAuditLog } from './audit-log.ts';
 export * from './audit-log-port.ts';
 export type { VigilDatabase } from './database.ts';
 export { describePostgresUrl, isOutage } from './db-errors.ts';
+export { createEventStore, type EventStoreOptions } from './event-store.ts';
+export * from './event-store-port.ts';
 export { createIdentityStore, type IdentityStoreOptions } from './identity-store.ts';
 export * from './identity-store-port.ts';
 export { MIGRATIONS_FOLDER } from './migrations-folder.ts';

@@ -5,6 +5,8 @@ import type { AlertStore } from './alert-store-port.ts';
 import { createAuditLog } from './audit-log.ts';
 import type { AuditLog } from './audit-log-port.ts';
 import type { VigilDatabase } from './database.ts';
+import { createEventStore } from './event-store.ts';
+import type { EventStore } from './event-store-port.ts';
 import { createIdentityStore } from './identity-store.ts';
 import type { IdentityStore } from './identity-store-port.ts';
 
@@ -25,6 +27,8 @@ export interface Database {
   store: AlertStore;
   identities: IdentityStore;
   audit: AuditLog;
+  /** Raw events for the explorer, written by the event indexer. */
+  events: EventStore;
   driver: 'pg' | 'pglite';
   /** Safe to log: "PostgreSQL at host:port/db" or "PGlite in <dir>". */
   target: string;
@@ -60,6 +64,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   });
   const identities = createIdentityStore({ db: handle.db, target: handle.target });
   const audit = createAuditLog({ db: handle.db, target: handle.target });
+  const events = createEventStore({ db: handle.db, target: handle.target });
   return {
     db: handle.db,
     driver: handle.driver,
@@ -69,5 +74,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     store,
     identities,
     audit,
+    events,
   };
 }

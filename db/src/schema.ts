@@ -201,3 +201,53 @@ export const rateLimits = pgTable('rate_limits', {
   points: integer('points').notNull().default(0),
   expire: timestamp('expire', { withTimezone: true, mode: 'date' }),
 });
+
+/**
+ * Raw events for the explorer, written by the event indexer (its own consumer group, never the alert path).
+ * `id` is the bus position plus the bus timestamp (`logs:0:42@1780000000000`): a redelivered message maps
+ * to the same row, while a message that reuses an offset after its log was wiped does not. A plain table
+ * swept by time (see the EventStore's pruneOlderThan); the filter columns are copied out of `event`.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    source: text('source').$type<Source>().notNull(),
+    ts: instant('ts').notNull(),
+    partition: integer('partition').notNull(),
+    offset: bigint('offset', { mode: 'bigint' }).notNull(),
+    service: text('service'),
+    host: text('host'),
+    userId: text('user_id'),
+    ip: text('ip'),
+    level: text('level'),
+    action: text('action'),
+    message: text('message'),
+    // Metric values as columns: the timeseries aggregates them without reading the jsonb.
+    cpu: doublePrecision('cpu'),
+    memory: doublePrecision('memory'),
+    latencyMs: doublePrecision('latency_ms'),
+    errorRate: doublePrecision('error_rate'),
+    event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+    search: tsvector('search').notNull().generatedAlwaysAs(sql`to_tsvector('simple', coalesce(message, ''))`),
+  },
+  (t) => {
+    // Newest first, like alerts: each filter index ends in (ts, id) in the order of ORDER BY ts DESC, id DESC.
+    // level and action are not indexed: each belongs to one source and has a handful of values, so the
+    // source index narrows as much as an index of their own would.
+    const newestFirst = () => [t.ts.desc().nullsFirst(), t.id.desc().nullsFirst()] as const;
+    return [
+      index('events_ts_id_idx').on(...newestFirst()),
+      index('events_source_ts_idx').on(t.source, ...newestFirst()),
+      index('events_service_ts_idx').on(t.service, ...newestFirst()),
+      index('events_host_ts_idx').on(t.host, ...newestFirst()),
+      index('events_user_id_ts_idx').on(t.userId, ...newestFirst()),
+      index('events_ip_ts_idx').on(t.ip, ...newestFirst()),
+      index('events_search_idx').using('gin', t.search),
+      check('events_source_check', sql`${t.source} in (${inList(SOURCE_VALUES)})`),
+    ];
+  },
+);
+
+export type EventRow = typeof events.$inferSelect;
+export type NewEventRow = typeof events.$inferInsert;

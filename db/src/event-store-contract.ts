@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import { ValidationError } from '@vigil/core';
+import { describe, expect, it } from 'vitest';
+import { openForSuite } from './contract-suite.ts';
+import type { EventStore, IndexedEvent } from './event-store-port.ts';
+
+export interface OpenedEventStore {
+  events: EventStore;
+  close(): Promise<void>;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The behaviour every EventStore must have. Tests share one database: each makes its own hour of event
+ * time (far apart) and its own service/host names, and queries only that, so none sees another's rows.
+ */
+export function runEventStoreContract(name: string, open: () => Promise<OpenedEventStore>): void {
+  describe(`EventStore contract: ${name}`, { timeout: 30_000 }, () => {
+    const opened = openForSuite(open);
+    const store = (): EventStore => opened().events;
+    let nextHour = 0;
+    let nextOffset = 0;
+    /** A fresh hour of event time and a unique tag for names. */
+    const fresh = () => {
+      const start = Date.UTC(2032, 0, 1) + nextHour++ * 3_600_000;
+      return {
+        start,
+        tag: randomBytes(4).toString('hex'),
+        at: (ms: number) => new Date(start + ms).toISOString(),
+      };
+    };
+    const indexed = (source: IndexedEvent['source'], event: IndexedEvent['event']): IndexedEvent => ({
+      source,
+      partition: 0,
+      offset: String(nextOffset++),
+      busTimestamp: 1_900_000_000_000,
+      event,
+    });
+
+    describe('insertEvents', () => {
+      it('stores a batch and skips a redelivered event (same position and bus timestamp)', async () => {
+        const { at, tag } = fresh();
+        const batch = [
+          indexed('logs', { ts: at(1000), service: `svc-${tag}`, level: 'INFO', message: 'started' }),
+          indexed('logs', { ts: at(2000), service: `svc-${tag}`, level: 'ERROR', message: 'failed' }),
+        ];
+        expect(await store().insertEvents(batch)).toBe(2);
+        expect(await store().insertEvents([batch[1]!, { ...batch[0]!, busTimestamp: 1 }])).toBe(1);
+        const page = await store().queryEvents({ service: [`svc-${tag}`] });
+        expect(page.items).toHaveLength(3);
+      });
+
+      it('returns each event as it came, with its source, time and bus position', async () => {
+        const { at, tag } = fresh();
+        const event = {
+          ts: at(0),
+          ip: '10.1.2.3',
+          action: 'login_failure',
+          userId: `u-${tag}`,
+          extra: { a: 1 },
+        };
+        await store().insertEvents([
+          { ...indexed('security', event), partition: 3, offset: '9007199254740993' },
+        ]);
+        const { items } = await store().queryEvents({ userId: [`u-${tag}`] });
+        expect(items).toEqual([
+          {
+            id: expect.any(String),
+            source: 'security',
+            ts: at(0),
+            position: { partition: 3, offset: '9007199254740993' },
+            event,
+          },
+        ]);
+      });
+    });
+
+    describe('queryEvents', () => {
+      it('filters by source, time range, each field and words of the message, newest first', async () => {
+        const { at, tag, start } = fresh();
+        const svc = `svc-${tag}`;
+        await store().insertEvents([
+          indexed('logs', {
+            ts: at(1),
+            service: svc,
+            host: `h-${tag}`,
+            level: 'ERROR',
+            message: 'payment declined',
+          }),
+          indexed('logs', {
+            ts: at(2),
+            service: svc,
+            level: 'INFO',
+            userId: `u-${tag}`,
+            message: 'payment ok',
+          }),
+          indexed('metrics', { ts: at(3), service: svc, host: `h-${tag}`, cpu: 50, latencyMs: 10 }),
+          indexed('security', {
+            ts: at(4),
+            ip: `10.9.${tag.length}.1`,
+            action: 'login_success',
+            userId: `u-${tag}`,
+          }),
+        ]);
+        const ts = async (query: Parameters<EventStore['queryEvents']>[0]) =>
+          (
+            await store().queryEvents({ from: new Date(start), to: new Date(start + 3_600_000), ...query })
+          ).items.map((e) => e.event.ts);
+        expect(await ts({})).toEqual([at(4), at(3), at(2), at(1)]);
+        expect(await ts({ source: ['logs'] })).toEqual([at(2), at(1)]);
+        expect(await ts({ service: [svc], level: ['ERROR'] })).toEqual([at(1)]);
+        expect(await ts({ host: [`h-${tag}`] })).toEqual([at(3), at(1)]);
+        expect(await ts({ userId: [`u-${tag}`] })).toEqual([at(4), at(2)]);
+        expect(await ts({ userId: [`u-${tag}`], action: ['login_success'] })).toEqual([at(4)]);
+        expect(await ts({ ip: [`10.9.${tag.length}.1`] })).toEqual([at(4)]);
+        expect(await ts({ service: [svc], q: 'PAYM decl' })).toEqual([at(1)]);
+        expect(await ts({ service: [svc], q: 'pay' })).toEqual([at(2), at(1)]);
+        expect(await ts({ from: new Date(start + 2), to: new Date(start + 4) })).toEqual([at(3), at(2)]);
+      });
+
+      it('pages newest first with a cursor, ties broken by id, each event once', async () => {
+        const { at, tag } = fresh();
+        const svc = `svc-${tag}`;
+        await store().insertEvents(
+          Array.from({ length: 7 }, (_, i) =>
+            indexed('logs', { ts: at(i < 4 ? 0 : i), service: svc, level: 'INFO', message: `m${i}` }),
+          ),
+        );
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store().queryEvents({ service: [svc], limit: 3, cursor });
+          seen.push(...page.items.map((e) => String(e.event.message)));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(seen.slice(0, 3)).toEqual(['m6', 'm5', 'm4']);
+        expect(new Set(seen).size).toBe(7);
+      });
+
+      it('refuses bad input with a ValidationError', async () => {
+        for (const query of [
+          { limit: 0 },
+          { source: ['nope' as never] },
+          { cursor: 'junk!' },
+          { from: 'yesterday' },
+          { q: 'x'.repeat(201) },
+          { host: ['a\u0000b'] },
+        ]) {
+          await expect(store().queryEvents(query)).rejects.toBeInstanceOf(ValidationError);
+        }
+      });
+    });
+
+    describe('timeseries', () => {
+      it('gives avg, max and count of a metric per bucket for a service or a host, empty buckets included', async () => {
+        const { at, tag, start } = fresh();
+        const metric = (ms: number, host: string, cpu: number, memory?: number) =>
+          indexed('metrics', {
+            ts: at(ms),
+            service: `svc-${tag}`,
+            host: `${host}-${tag}`,
+            cpu,
+            memory,
+            latencyMs: 1,
+          });
+        await store().insertEvents([
+          metric(0, 'a', 10, 40),
+          metric(30_000, 'b', 30),
+          metric(2 * MINUTE_MS + 1, 'a', 90, 60),
+        ]);
+        const range = { bucket: '1m' as const, from: new Date(start), to: new Date(start + 3 * MINUTE_MS) };
+        expect(await store().timeseries({ ...range, field: 'cpu', service: `svc-${tag}` })).toEqual([
+          { bucketStart: at(0), avg: 20, max: 30, count: 2 },
+          { bucketStart: at(MINUTE_MS), avg: null, max: null, count: 0 },
+          { bucketStart: at(2 * MINUTE_MS), avg: 90, max: 90, count: 1 },
+        ]);
+        // Only events that carry the field count (memory is optional).
+        expect(await store().timeseries({ ...range, field: 'memory', host: `a-${tag}` })).toEqual([
+          { bucketStart: at(0), avg: 40, max: 40, count: 1 },
+          { bucketStart: at(MINUTE_MS), avg: null, max: null, count: 0 },
+          { bucketStart: at(2 * MINUTE_MS), avg: 60, max: 60, count: 1 },
+        ]);
+      });
+
+      it('refuses an unknown field, bucket or range', async () => {
+        const range = { from: '2032-01-01T00:00:00Z', to: '2032-01-02T00:00:00Z' };
+        for (const query of [
+          { ...range, bucket: '1m', field: 'disk' },
+          { ...range, bucket: '2m', field: 'cpu' },
+          { from: range.to, to: range.from, bucket: '1m', field: 'cpu' },
+          { from: '2000-01-01T00:00:00Z', to: '2032-01-01T00:00:00Z', bucket: '1m', field: 'cpu' },
+        ]) {
+          await expect(store().timeseries(query as never)).rejects.toBeInstanceOf(ValidationError);
+        }
+      });
+    });
+
+    describe('pruneOlderThan', () => {
+      it('deletes the events before the cutoff and keeps the rest', async () => {
+        // Before every other test's hour, so pruning here removes only this test's old event.
+        const old = new Date(Date.UTC(2031, 0, 1)).toISOString();
+        const { at, tag } = fresh();
+        await store().insertEvents([
+          indexed('logs', { ts: old, service: `svc-${tag}`, level: 'INFO', message: 'old' }),
+          indexed('logs', { ts: at(0), service: `svc-${tag}`, level: 'INFO', message: 'new' }),
+        ]);
+        expect(await store().pruneOlderThan(new Date(Date.UTC(2031, 6, 1)))).toBe(1);
+        const { items } = await store().queryEvents({ service: [`svc-${tag}`] });
+        expect(items.map((e) => e.event.message)).toEqual(['new']);
+      });
+    });
+  });
+}

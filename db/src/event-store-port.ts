@@ -1,0 +1,81 @@
+import type { Source, TimelineBucketSize } from '@vigil/core';
+import type { Instant, TimeRange } from './alert-store-port.ts';
+
+/** One valid event as the indexer read it from the bus: its source, bus position and decoded body. */
+export interface IndexedEvent {
+  source: Source;
+  partition: number;
+  /** Decimal string, as the bus gives it. */
+  offset: string;
+  /** Epoch milliseconds the bus recorded; part of the row id, so a wiped and refilled log reads as new. */
+  busTimestamp: number;
+  /** The validated event (core's contract for its source), stored as it came. */
+  event: { ts: string } & Record<string, unknown>;
+}
+
+/** An event as the explorer returns it. */
+export interface StoredEvent {
+  id: string;
+  source: Source;
+  /** The event's own time, `Date#toISOString()`. */
+  ts: string;
+  position: { partition: number; offset: string };
+  event: Record<string, unknown>;
+}
+
+/** Filters of `GET /api/events`: a listed field matches any of its values; absent or empty matches all. */
+export interface EventQuery extends TimeRange {
+  source?: readonly Source[];
+  service?: readonly string[];
+  host?: readonly string[];
+  userId?: readonly string[];
+  ip?: readonly string[];
+  level?: readonly string[];
+  action?: readonly string[];
+  /** Words that must all appear in the message (logs), each matched as a word prefix (≥ 3 letters). */
+  q?: string;
+  /** 1 to MAX_PAGE_SIZE, default DEFAULT_PAGE_SIZE. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface EventPage {
+  items: StoredEvent[];
+  nextCursor: string | null;
+}
+
+export const METRIC_FIELDS = ['cpu', 'memory', 'latencyMs', 'errorRate'] as const;
+export type MetricField = (typeof METRIC_FIELDS)[number];
+
+/** `GET /api/metrics/timeseries`: one metric of the metrics events of a service and/or host, per bucket. */
+export interface TimeseriesQuery {
+  field: MetricField;
+  bucket: TimelineBucketSize;
+  from: Instant;
+  to: Instant;
+  service?: string;
+  host?: string;
+}
+
+/** One bucket; avg and max are null where no event in it carried the field. */
+export interface TimeseriesPoint {
+  bucketStart: string;
+  avg: number | null;
+  max: number | null;
+  count: number;
+}
+
+/**
+ * The explorer's event store. Bad input throws core's ValidationError (before any database work); an
+ * unreachable database throws UnavailableError (retriable).
+ */
+export interface EventStore {
+  /** Stores a batch; a redelivered event (same position and bus timestamp) is skipped. Returns rows added. */
+  insertEvents(batch: readonly IndexedEvent[]): Promise<number>;
+  /** Newest first by event time, then id; keyset-paginated. */
+  queryEvents(query?: EventQuery): Promise<EventPage>;
+  /** Buckets aligned on the UTC epoch over [from, to), empty ones included. */
+  timeseries(query: TimeseriesQuery): Promise<TimeseriesPoint[]>;
+  /** Deletes events whose time is before `cutoff`; returns how many. */
+  pruneOlderThan(cutoff: Date): Promise<number>;
+}
