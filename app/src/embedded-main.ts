@@ -27,6 +27,7 @@ runMain('embedded', async (fail) => {
     dataDir: config.DATA_DIR,
     simulatorRate: config.SIMULATOR_RATE,
     rulesFile: config.RULES_FILE,
+    eventRetentionHours: config.EVENT_RETENTION_HOURS,
     auth: config,
     logger,
     onFatal: fail,

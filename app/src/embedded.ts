@@ -10,7 +10,7 @@ import {
   type SocketCaps,
   signInUrl,
 } from '@vigil/gateway';
-import { createProcessorService, DEFAULT_GROUP_ID } from '@vigil/processor';
+import { createEventIndexer, createProcessorService, DEFAULT_GROUP_ID } from '@vigil/processor';
 import { createSimulator, SCENARIO_NAMES } from '@vigil/simulator';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -33,6 +33,8 @@ export interface EmbeddedOptions {
    */
   auth?: Partial<AuthConfig>;
   socketCaps?: Partial<SocketCaps>;
+  /** Hours of raw events the event explorer keeps (EVENT_RETENTION_HOURS, default 24). */
+  eventRetentionHours?: number;
   /** Extra Node metrics (event loop, GC, memory) on /metrics; off in tests that start several systems. */
   processMetrics?: boolean;
   /**
@@ -111,6 +113,17 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     });
     await processor.start();
     stops.push(() => processor.stop());
+    // Its group is not durable: when it lags past the bus retention it skips events, never holding up ingest.
+    const indexer = createEventIndexer({
+      bus,
+      store: database.events,
+      topics: Object.values(topics.events),
+      retentionMs: (options.eventRetentionHours ?? 24) * 3_600_000,
+      logger,
+      registry,
+    });
+    await indexer.start();
+    stops.push(() => indexer.stop());
     const gateway = createGatewayService({
       bus,
       store: database.store,

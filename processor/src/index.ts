@@ -1,4 +1,10 @@
 export type { ArchiveLimits } from './archive/raw-archiver.ts';
+export {
+  createEventIndexer,
+  type EventIndexer,
+  type EventIndexerOptions,
+  INDEXER_GROUP_ID,
+} from './indexer/event-indexer.ts';
 export type {
   AlertWriter,
   EventProcessor,

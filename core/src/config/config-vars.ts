@@ -34,6 +34,13 @@ const nonNegative = makeValidator<number>((raw) => {
   return value;
 });
 
+/** A number above 0 (a duration that must keep something). */
+const positive = makeValidator<number>((raw) => {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value <= 0) throw new Error('expected a number > 0');
+  return value;
+});
+
 /** A TCP port; 0 asks the OS for a free one (tests, side-by-side instances). */
 const port = makeValidator<number>((raw) => {
   const value = Number(raw);
@@ -130,6 +137,10 @@ export const processorVars = {
   RULES_FILE: str({
     default: undefined,
     desc: 'path to a rules file; unset uses the built-in default rules',
+  }),
+  EVENT_RETENTION_HOURS: positive({
+    default: 24,
+    desc: 'hours of raw events the event explorer keeps (by event time); older ones are swept out',
   }),
 };
 

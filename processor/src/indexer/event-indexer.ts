@@ -1,0 +1,120 @@
+import {
+  type Bus,
+  type BusConsumer,
+  decodeEvent,
+  type MessageBatch,
+  type Source,
+  sourceOfTopic,
+} from '@vigil/core';
+import type { EventStore, IndexedEvent } from '@vigil/db';
+import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
+
+/** Its own group: the indexer reads the event topics beside the processor, never holding its offsets back. */
+export const INDEXER_GROUP_ID = 'vigil-event-indexer';
+/** How often the retention sweep runs: often enough that the table stays near its retention. */
+export const PRUNE_EVERY_MS = 5 * 60_000;
+
+export interface EventIndexerOptions {
+  bus: Bus;
+  store: Pick<EventStore, 'insertEvents' | 'pruneOlderThan'>;
+  /** The event topics to index (their source is read from the name, as the processor does). */
+  topics: readonly string[];
+  /** Events older than this (by event time) are swept out. */
+  retentionMs: number;
+  logger: Logger;
+  registry?: Registry;
+  groupId?: string;
+  now?: () => number;
+}
+
+export interface EventIndexer {
+  start(): Promise<void>;
+  /** Finishes the batch in flight (its insert and commit), stops the sweep, leaves the group. */
+  stop(): Promise<void>;
+  stats(): { indexed: number; skipped: number; pruned: number };
+}
+
+/**
+ * Copies valid events from the bus into the explorer's event store. Each partition batch is one insert and
+ * is committed only once that insert resolved (the bus's auto-commit), so a crash re-reads, never loses, and
+ * the store's idempotent insert makes the re-read harmless. Invalid events are skipped: the processor
+ * already dead-letters them. A database outage throws, so the bus redelivers the batch with backoff.
+ */
+export function createEventIndexer(options: EventIndexerOptions): EventIndexer {
+  const logger = options.logger.child({ module: 'event-indexer' });
+  const now = options.now ?? Date.now;
+  const counts = { indexed: 0, skipped: 0, pruned: 0 };
+  const metrics = options.registry ? indexerMetrics(options.registry) : undefined;
+  let consumer: BusConsumer | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> = Promise.resolve();
+
+  const handle = async (batch: MessageBatch) => {
+    const source = sourceOfTopic(batch.topic);
+    if (!source) return;
+    const rows: IndexedEvent[] = [];
+    for (const message of batch.messages) {
+      const decoded = decodeEvent(source, message.value);
+      if (!decoded.ok) continue;
+      rows.push(indexedOf(source, batch.partition, message, decoded.value as IndexedEvent['event']));
+    }
+    const skipped = batch.messages.length - rows.length;
+    const inserted = rows.length > 0 ? await options.store.insertEvents(rows) : 0;
+    counts.indexed += inserted;
+    counts.skipped += skipped;
+    metrics?.indexed.inc(inserted);
+    metrics?.skipped.inc(skipped);
+  };
+
+  const sweep = async () => {
+    try {
+      const pruned = await options.store.pruneOlderThan(new Date(now() - options.retentionMs));
+      counts.pruned += pruned;
+      metrics?.pruned.inc(pruned);
+      if (pruned > 0) logger.info({ pruned }, 'events pruned');
+    } catch (err) {
+      // The next sweep catches up; indexing goes on meanwhile. Counted by the log only: it is rare and loud.
+      logger.warn({ err }, 'event prune failed');
+    }
+  };
+
+  return {
+    async start() {
+      consumer = options.bus.consumer({
+        groupId: options.groupId ?? INDEXER_GROUP_ID,
+        topics: [...options.topics],
+        fromBeginning: true,
+      });
+      await consumer.run(handle);
+      sweeping = sweep();
+      sweepTimer = setInterval(() => {
+        sweeping = sweeping.then(sweep);
+      }, PRUNE_EVERY_MS);
+      sweepTimer.unref();
+      logger.info({ topics: options.topics, retentionMs: options.retentionMs }, 'event indexer running');
+    },
+    async stop() {
+      clearInterval(sweepTimer);
+      await consumer?.stop();
+      await sweeping;
+    },
+    stats: () => ({ ...counts }),
+  };
+}
+
+const indexedOf = (
+  source: Source,
+  partition: number,
+  message: MessageBatch['messages'][number],
+  event: IndexedEvent['event'],
+): IndexedEvent => ({ source, partition, offset: message.offset, busTimestamp: message.timestamp, event });
+
+function indexerMetrics(registry: Registry) {
+  const counter = (name: string, help: string) => new Counter({ name, help, registers: [registry] });
+  return {
+    indexed: counter('vigil_indexer_events_indexed_total', 'events the indexer added to the event store'),
+    skipped: counter('vigil_indexer_events_skipped_total', 'invalid events the indexer skipped'),
+    pruned: counter('vigil_indexer_events_pruned_total', 'events removed by the retention sweep'),
+  };
+}
