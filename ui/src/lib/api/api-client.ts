@@ -2,6 +2,15 @@ import { type Alert, type AlertStatus, ERROR_CODES, VigilError } from '@vigil/co
 import { createAdminClient } from './admin-client.ts';
 import { createAuthClient } from './auth-client.ts';
 import { type AlertEvents, readAlertEvents } from './evidence-reader.ts';
+import {
+  type EntityKind,
+  type EventPage,
+  type MetricPoint,
+  type RiskEntity,
+  readEntities,
+  readEventPage,
+  readTimeseries,
+} from './explorer-readers.ts';
 import { createHttp, type HttpOptions } from './http.ts';
 import {
   type AlertPage,
@@ -69,6 +78,19 @@ export function createApiClient(options: ApiClientOptions) {
     },
     async services(from?: string, signal?: AbortSignal): Promise<ServiceSummary[]> {
       return readServices(await getJson('/api/services', range(from), signal));
+    },
+    /** `GET /api/events`: raw events newest first, one page per call (params from explorer/event-view.ts). */
+    async events(params: URLSearchParams, signal?: AbortSignal): Promise<EventPage> {
+      return readEventPage(await getJson('/api/events', params, signal));
+    },
+    /** `GET /api/metrics/timeseries`: one metric per bucket for a service and/or host. */
+    async timeseries(params: URLSearchParams, signal?: AbortSignal): Promise<MetricPoint[]> {
+      return readTimeseries(await getJson('/api/metrics/timeseries', params, signal));
+    },
+    /** `GET /api/entities`: entities of a kind ranked by risk score, each with its recent alerts. */
+    async entities(kind: EntityKind, limit = 10, signal?: AbortSignal): Promise<RiskEntity[]> {
+      const params = new URLSearchParams({ kind, limit: String(limit) });
+      return readEntities(await getJson('/api/entities', params, signal), kind);
     },
     async rules(signal?: AbortSignal): Promise<Rule[]> {
       return readRules(await getJson('/api/rules', undefined, signal));

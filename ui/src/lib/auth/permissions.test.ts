@@ -39,11 +39,12 @@ describe('navLinksFor', () => {
   const labels = (me: Me | null) => navLinksFor(me).map((link) => link.label);
 
   it('shows Users, Tokens and Audit only to admins', () => {
-    expect(labels(as('viewer'))).toEqual(['Overview', 'Alerts', 'Rules', 'Services']);
-    expect(labels(as('operator'))).toEqual(['Overview', 'Alerts', 'Rules', 'Services']);
+    expect(labels(as('viewer'))).toEqual(['Overview', 'Alerts', 'Events', 'Rules', 'Services']);
+    expect(labels(as('operator'))).toEqual(['Overview', 'Alerts', 'Events', 'Rules', 'Services']);
     expect(labels(as('admin'))).toEqual([
       'Overview',
       'Alerts',
+      'Events',
       'Rules',
       'Services',
       'Users',

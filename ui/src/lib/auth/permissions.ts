@@ -46,6 +46,7 @@ export interface NavLink {
 export const NAV_LINKS: readonly NavLink[] = [
   { href: '/', label: 'Overview', needs: 'read' },
   { href: '/alerts', label: 'Alerts', needs: 'read' },
+  { href: '/events', label: 'Events', needs: 'read' },
   { href: '/rules', label: 'Rules', needs: 'read' },
   { href: '/services', label: 'Services', needs: 'read' },
   { href: '/admin/users', label: 'Users', needs: 'manageUsers' },

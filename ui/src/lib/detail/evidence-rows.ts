@@ -30,7 +30,8 @@ const shown = (v: unknown): string | null =>
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const fmt = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
 
-function summary(source: Source | null, e: Record<string, unknown>): string {
+/** A log's message; for other sources a one-line summary of what they measured or did. */
+export function eventSummary(source: Source | null, e: Record<string, unknown>): string {
   if (typeof e.message === 'string') return e.message;
   const parts: string[] = [];
   const add = (label: string, value: number | null, unit = '') => {
@@ -51,21 +52,27 @@ function summary(source: Source | null, e: Record<string, unknown>): string {
   return parts.join(' · ');
 }
 
+/** The fields that identify an event for its source, in a fixed order, present ones only. */
+export const keyFields = (
+  source: Source | null,
+  e: Record<string, unknown>,
+): { name: string; value: string }[] =>
+  (source ? KEY_FIELDS[source] : ANY_FIELDS).flatMap((name) => {
+    const value = shown(e[name]);
+    return value === null || value === '' ? [] : [{ name, value }];
+  });
+
 /** The events behind an alert as table rows. */
 export function evidenceRows(items: readonly EvidenceEvent[]): EvidenceRow[] {
   return items.map((item, i) => {
     const e = item.event;
-    const fields = (item.source ? KEY_FIELDS[item.source] : ANY_FIELDS).flatMap((name) => {
-      const value = shown(e[name]);
-      return value === null || value === '' ? [] : [{ name, value }];
-    });
     const position = `${item.topic} / ${item.partition} @ ${item.offset ?? '?'}`;
     return {
       id: item.offset === null ? `${item.archiveKey}#${i}` : `${item.topic}/${item.partition}/${item.offset}`,
       time: typeof e.ts === 'string' ? e.ts : null,
       source: item.source,
-      fields,
-      message: summary(item.source, e),
+      fields: keyFields(item.source, e),
+      message: eventSummary(item.source, e),
       position,
     };
   });

@@ -5,13 +5,17 @@ import { type AlertView, emptyView, RANGE_PRESETS, type RangePreset } from './al
 const MAX_VALUES = 100;
 
 /** Values of a parameter given repeated (`?a=1&a=2`), comma-separated (`?a=1,2`) or both; trimmed, unique. */
-const listParam = (params: URLSearchParams, name: string): string[] => {
+export const listParam = (params: URLSearchParams, name: string): string[] => {
   const values = params.getAll(name).flatMap((v) => v.split(','));
   return [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))].slice(0, MAX_VALUES);
 };
 
 // Enumerations keep their canonical order, so equal views give equal URLs.
-const enumParam = <T extends string>(params: URLSearchParams, name: string, allowed: readonly T[]): T[] => {
+export const enumParam = <T extends string>(
+  params: URLSearchParams,
+  name: string,
+  allowed: readonly T[],
+): T[] => {
   const given = new Set(listParam(params, name));
   return allowed.filter((v) => given.has(v));
 };
@@ -23,10 +27,19 @@ const instantParam = (params: URLSearchParams, name: string): string | null => {
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 };
 
-/** Reads a view from the page URL; unknown values are dropped rather than failing the page. */
-export function parseView(params: URLSearchParams): AlertView {
+/** A view's time range from the URL: a known preset, else a custom from/to (a preset wins over both). */
+export function rangeParams(params: URLSearchParams): Pick<AlertView, 'range' | 'from' | 'to'> {
   const range = params.get('range');
   const preset = range !== null && range in RANGE_PRESETS ? (range as RangePreset) : null;
+  return {
+    range: preset,
+    from: preset ? null : instantParam(params, 'from'),
+    to: preset ? null : instantParam(params, 'to'),
+  };
+}
+
+/** Reads a view from the page URL; unknown values are dropped rather than failing the page. */
+export function parseView(params: URLSearchParams): AlertView {
   return {
     severity: enumParam(params, 'severity', SEVERITIES),
     source: enumParam(params, 'source', SOURCES),
@@ -35,17 +48,17 @@ export function parseView(params: URLSearchParams): AlertView {
     ruleId: listParam(params, 'ruleId'),
     userId: listParam(params, 'userId'),
     q: (params.get('q') ?? '').trim(),
-    range: preset,
-    from: preset ? null : instantParam(params, 'from'),
-    to: preset ? null : instantParam(params, 'to'),
+    ...rangeParams(params),
   };
 }
 
-/** The view as a query string for the page URL (no leading "?"); empty fields are left out. */
-export function serializeView(view: AlertView): string {
+/**
+ * A view as a query string for a page URL (no leading "?"): the keys of `canonical` in its order (so equal
+ * views give equal URLs), lists comma-joined, empty fields left out.
+ */
+export function serializeFields<V extends object>(view: V, canonical: V): string {
   const params = new URLSearchParams();
-  const canonical = emptyView(); // its key order is the URL's parameter order
-  for (const key of Object.keys(canonical) as (keyof AlertView)[]) {
+  for (const key of Object.keys(canonical) as (keyof V & string)[]) {
     const value = view[key];
     if (Array.isArray(value)) {
       if (value.length > 0) params.set(key, value.join(','));
@@ -56,16 +69,22 @@ export function serializeView(view: AlertView): string {
   return params.toString().replaceAll('%2C', ',');
 }
 
-/** Query parameters of `GET /api/alerts` for a view; a relative range is resolved against `now`. */
-export function toApiParams(
-  view: AlertView,
+/** The view as a query string for the page URL (no leading "?"); empty fields are left out. */
+export const serializeView = (view: AlertView): string => serializeFields(view, emptyView());
+
+/** A REST page's limit and cursor. */
+export interface PageParams {
+  limit?: number;
+  cursor?: string | null;
+}
+
+/** Adds a view's text, time range (a relative one resolved against `now`) and page to REST parameters. */
+export function addRangeAndPage(
+  params: URLSearchParams,
+  view: { q: string; range: RangePreset | null; from: string | null; to: string | null },
   now: number,
-  page: { limit?: number; cursor?: string | null } = {},
+  page: PageParams,
 ): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const key of ['severity', 'source', 'service', 'ruleId', 'userId', 'status'] as const) {
-    if (view[key].length > 0) params.set(key, view[key].join(','));
-  }
   if (view.q.trim()) params.set('q', view.q.trim());
   const from = view.range ? new Date(now - RANGE_PRESETS[view.range]).toISOString() : view.from;
   if (from) params.set('from', from);
@@ -73,6 +92,15 @@ export function toApiParams(
   if (page.limit !== undefined) params.set('limit', String(page.limit));
   if (page.cursor) params.set('cursor', page.cursor);
   return params;
+}
+
+/** Query parameters of `GET /api/alerts` for a view; a relative range is resolved against `now`. */
+export function toApiParams(view: AlertView, now: number, page: PageParams = {}): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of ['severity', 'source', 'service', 'ruleId', 'userId', 'status'] as const) {
+    if (view[key].length > 0) params.set(key, view[key].join(','));
+  }
+  return addRangeAndPage(params, view, now, page);
 }
 
 /** The part of a view the WebSocket can filter on; the rest is matched in the browser (match-view.ts). */
@@ -84,3 +112,13 @@ export function toWsFilter(view: AlertView): AlertFilter {
   if (view.ruleId.length > 0) filter.ruleId = [...view.ruleId];
   return filter;
 }
+
+/** A comma-separated text input's values: trimmed, non-empty, unique. */
+export const commaList = (text: string): string[] => [
+  ...new Set(
+    text
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ),
+];

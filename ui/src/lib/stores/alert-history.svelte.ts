@@ -5,6 +5,7 @@ import type { AlertView } from '../filters/alert-view.ts';
 import { matchesView } from '../filters/match-view.ts';
 import { toApiParams, toWsFilter } from '../filters/url-filters.ts';
 import { alertSocket } from './alert-socket.svelte.ts';
+import { createKeysetPages } from './keyset-pages.svelte.ts';
 
 const PAGE_SIZE = 50;
 /** Live rows kept above the loaded pages; past this the oldest live rows are dropped (and counted). */
@@ -21,71 +22,25 @@ export interface HistoryRow {
  * from the shared WebSocket. A view change reloads the first page and re-subscribes.
  */
 export function createAlertHistory() {
-  let pages = $state.raw<Alert[]>([]);
+  const pages = createKeysetPages<Alert, AlertView>({
+    fetchPage: (view, cursor, signal) =>
+      api.listAlerts(toApiParams(view, Date.now(), { limit: PAGE_SIZE, cursor }), signal),
+    idOf: (a) => a.id,
+  });
   let live = $state.raw<Alert[]>([]);
   let dropped = $state(0);
-  let nextCursor = $state<string | null>(null);
-  let status = $state<'loading' | 'ready' | 'error'>('loading');
-  let error = $state<string | null>(null);
-  let loadingMore = $state(false);
-  let moreError = $state<string | null>(null);
-  let view: AlertView | null = null;
-  let ids = new Set<string>();
-  let controller: AbortController | null = null;
 
   async function load(next: AlertView): Promise<void> {
-    view = next;
-    controller?.abort();
-    const mine = new AbortController();
-    controller = mine;
-    status = 'loading';
-    error = null;
-    moreError = null;
-    pages = [];
     live = [];
     dropped = 0;
-    nextCursor = null;
-    ids = new Set();
     alertSocket.setFilter(toWsFilter(next));
-    try {
-      const page = await api.listAlerts(toApiParams(next, Date.now(), { limit: PAGE_SIZE }), mine.signal);
-      if (controller !== mine) return;
-      // Live rows that raced the request stay on top; the page skips them.
-      pages = page.items.filter((a) => !ids.has(a.id));
-      for (const a of pages) ids.add(a.id);
-      nextCursor = page.nextCursor;
-      status = 'ready';
-    } catch (err) {
-      if (controller !== mine || (err as Error).name === 'AbortError') return;
-      status = 'error';
-      error = (err as Error).message;
-    }
-  }
-
-  async function loadMore(): Promise<void> {
-    if (!view || !nextCursor || loadingMore || status !== 'ready') return;
-    const mine = controller;
-    loadingMore = true;
-    moreError = null;
-    try {
-      const page = await api.listAlerts(
-        toApiParams(view, Date.now(), { limit: PAGE_SIZE, cursor: nextCursor }),
-        mine?.signal,
-      );
-      if (controller !== mine) return;
-      const fresh = page.items.filter((a) => !ids.has(a.id));
-      for (const a of fresh) ids.add(a.id);
-      pages = [...pages, ...fresh];
-      nextCursor = page.nextCursor;
-    } catch (err) {
-      if ((err as Error).name !== 'AbortError') moreError = (err as Error).message;
-    } finally {
-      loadingMore = false;
-    }
+    await pages.load(next);
   }
 
   const onBatch = (batch: readonly FeedItem[]) => {
+    const view = pages.view;
     if (!view) return;
+    const ids = pages.known;
     const now = Date.now();
     const fresh: Alert[] = [];
     for (let i = batch.length - 1; i >= 0; i--) {
@@ -104,7 +59,7 @@ export function createAlertHistory() {
     get rows(): HistoryRow[] {
       return [
         ...live.map((alert) => ({ alert, live: true })),
-        ...pages.map((alert) => ({ alert, live: false })),
+        ...pages.items.map((alert) => ({ alert, live: false })),
       ];
     },
     get liveCount() {
@@ -114,33 +69,32 @@ export function createAlertHistory() {
       return dropped;
     },
     get hasMore() {
-      return nextCursor !== null;
+      return pages.hasMore;
     },
     get status() {
-      return status;
+      return pages.status;
     },
     get error() {
-      return error;
+      return pages.error;
     },
     get loadingMore() {
-      return loadingMore;
+      return pages.loadingMore;
     },
     get moreError() {
-      return moreError;
+      return pages.moreError;
     },
     load,
-    loadMore,
-    reload: () => (view ? load(view) : Promise.resolve()),
+    loadMore: () => pages.loadMore(),
+    reload: () => (pages.view ? load(pages.view) : Promise.resolve()),
     attach(): () => void {
       const offBatch = alertSocket.onBatch(onBatch);
       const offResync = alertSocket.onResync(() => {
-        if (view) void load(view);
+        if (pages.view) void load(pages.view);
       });
       return () => {
         offBatch();
         offResync();
-        controller?.abort();
-        view = null;
+        pages.detach();
       };
     },
   };

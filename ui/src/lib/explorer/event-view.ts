@@ -1,0 +1,85 @@
+import { type AlertFilter, SOURCES, type Source } from '@vigil/core';
+import type { RangePreset } from '../filters/alert-view.ts';
+import {
+  addRangeAndPage,
+  enumParam,
+  listParam,
+  type PageParams,
+  rangeParams,
+  serializeFields,
+} from '../filters/url-filters.ts';
+
+/** The event fields `GET /api/events` filters on by value (any of the listed values matches). */
+export const EVENT_FIELDS = ['service', 'host', 'userId', 'ip', 'level', 'action'] as const;
+export type EventField = (typeof EVENT_FIELDS)[number];
+
+/** Everything the events page filters on; mirrors the query parameters of `GET /api/events`. */
+export interface EventView extends Record<EventField, string[]> {
+  source: Source[];
+  /** Free text: every word must appear in the message (word prefix, as the REST API does). */
+  q: string;
+  /** A relative range ("last 1h"), or null for the custom from/to below. */
+  range: RangePreset | null;
+  /** ISO instants of a custom range on the event's own time; `from` inclusive, `to` exclusive. */
+  from: string | null;
+  to: string | null;
+}
+
+// Its key order is the URL's parameter order.
+export const emptyEventView = (): EventView => ({
+  source: [],
+  service: [],
+  host: [],
+  userId: [],
+  ip: [],
+  level: [],
+  action: [],
+  q: '',
+  range: null,
+  from: null,
+  to: null,
+});
+
+/** True when the view filters on anything at all. */
+export const isEventFiltered = (view: EventView): boolean =>
+  view.source.length > 0 ||
+  EVENT_FIELDS.some((f) => view[f].length > 0) ||
+  view.q.trim() !== '' ||
+  view.range !== null ||
+  view.from !== null ||
+  view.to !== null;
+
+/** Reads a view from the page URL; unknown values are dropped rather than failing the page. */
+export function parseEventView(params: URLSearchParams): EventView {
+  const view: EventView = { ...emptyEventView(), ...rangeParams(params) };
+  view.source = enumParam(params, 'source', SOURCES);
+  for (const field of EVENT_FIELDS) view[field] = listParam(params, field);
+  view.q = (params.get('q') ?? '').trim();
+  return view;
+}
+
+/** The view as a query string for the page URL (no leading "?"); empty fields are left out. */
+export const serializeEventView = (view: EventView): string => serializeFields(view, emptyEventView());
+
+/** Query parameters of `GET /api/events` for a view; a relative range is resolved against `now`. */
+export function toEventParams(view: EventView, now: number, page: PageParams = {}): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of ['source', ...EVENT_FIELDS] as const) {
+    if (view[key].length > 0) params.set(key, view[key].join(','));
+  }
+  return addRangeAndPage(params, view, now, page);
+}
+
+/** The live tail's subscription: only the alert fields the WebSocket filters on (source, service). */
+export function toTailFilter(view: EventView): AlertFilter {
+  const filter: AlertFilter = {};
+  if (view.source.length > 0) filter.source = [...view.source];
+  if (view.service.length > 0) filter.service = [...view.service];
+  return filter;
+}
+
+/** The events page URL for one field value, e.g. the events of a user from the risk panel. */
+export const eventsHref = (patch: Partial<EventView>): string => {
+  const query = serializeEventView({ ...emptyEventView(), ...patch });
+  return query ? `/events?${query}` : '/events';
+};
