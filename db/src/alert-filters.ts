@@ -1,4 +1,11 @@
-import { ALERT_STATUSES, DATE_TIME_RANGE_MS, SEVERITIES, SOURCES, ValidationError } from '@vigil/core';
+import {
+  ALERT_STATUSES,
+  type AlertFilter,
+  DATE_TIME_RANGE_MS,
+  SEVERITIES,
+  SOURCES,
+  ValidationError,
+} from '@vigil/core';
 import { type Column, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import {
   type AlertQuery,
@@ -115,3 +122,14 @@ export function filterConditions(query: AlertQuery): SQL[] {
   if (tsquery) conditions.push(sql`${alerts.search} @@ to_tsquery('simple', ${tsquery})`);
   return conditions;
 }
+
+/** The conditions of a token scope (validated like any filter); none without one. */
+export const scopeConditions = (scope: AlertFilter | undefined | null): SQL[] =>
+  scope
+    ? filterConditions({
+        severity: scope.severity,
+        source: scope.source,
+        service: scope.service,
+        ruleId: scope.ruleId,
+      })
+    : [];

@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
+import { runEntitiesContract } from './alert-entities-contract.ts';
 import { ids, makeAlert, newestFirst, type TimeWindow, windowAllocator } from './alert-fixtures.ts';
 import { runQueryContract } from './alert-query-contract.ts';
 import { runStatsContract } from './alert-stats-contract.ts';
@@ -41,6 +42,7 @@ export function runAlertStoreContract(name: string, open: () => Promise<OpenedSt
     runWriteContract(ctx);
     runQueryContract(ctx);
     runStatsContract(ctx);
+    runEntitiesContract(ctx);
   });
 }
 

@@ -10,6 +10,7 @@ import type {
   TimelineBucketSize,
   TimelinePoint,
 } from '@vigil/core';
+import type { EntityQuery, EntityRisk } from './alert-entities.ts';
 
 // The response bodies and bucket sizes live in core (the gateway documents them, the dashboard reads them);
 // re-exported for the store's users.
@@ -93,6 +94,8 @@ export interface AlertStore {
   timeline(query: TimelineQuery): Promise<TimelinePoint[]>;
   /** Services with alerts in the range, most alerts first. */
   services(range?: StatsRange): Promise<ServiceSummary[]>;
+  /** Users, IPs, services or hosts ranked by the risk of their recent alerts (alert-entities.ts, RISK). */
+  entities(query: EntityQuery): Promise<EntityRisk[]>;
   /** The updated alert, or null when there is no such id. */
   updateStatus(id: string, status: AlertStatus): Promise<Alert | null>;
   /** Resolves when the database answers a query. */

@@ -1,6 +1,7 @@
 import { ALERT_STATUSES, type Alert, type AlertStatus, ValidationError } from '@vigil/core';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { rankEntities } from './alert-entities.ts';
 import { addArchiveKeys } from './alert-evidence.ts';
 import { filterConditions, parseLimit } from './alert-filters.ts';
 import { alertColumns, fromRow, toRow } from './alert-row.ts';
@@ -86,6 +87,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
     summary: (range) => guard('summarize alerts', () => summarize(db, range)),
     timeline: (query) => guard('alert timeline', () => timeline(db, query)),
     services: (range) => guard('summarize services', () => summarizeServices(db, range)),
+    entities: (query) => guard('rank entities', () => rankEntities(db, query)),
 
     updateStatus: async (id: string, status: AlertStatus) => {
       if (!ALERT_STATUSES.includes(status)) {

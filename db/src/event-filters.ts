@@ -42,12 +42,12 @@ export function timeseriesTarget(query: TimeseriesQuery) {
     });
   }
   const conditions: SQL[] = [sql`${events.source} = 'metrics'`];
-  const one = (value: string | undefined) => (value === undefined ? undefined : [value]);
   conditions.push(
     ...listConditions([
-      ['service', events.service, one(query.service), undefined],
-      ['host', events.host, one(query.host), undefined],
+      ['service', events.service, query.service, undefined],
+      ['host', events.host, query.host, undefined],
     ]),
   );
+
   return { column: METRIC_COLUMNS[query.field], where: and(...conditions) };
 }

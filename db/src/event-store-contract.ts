@@ -170,13 +170,13 @@ export function runEventStoreContract(name: string, open: () => Promise<OpenedEv
           metric(2 * MINUTE_MS + 1, 'a', 90, 60),
         ]);
         const range = { bucket: '1m' as const, from: new Date(start), to: new Date(start + 3 * MINUTE_MS) };
-        expect(await store().timeseries({ ...range, field: 'cpu', service: `svc-${tag}` })).toEqual([
+        expect(await store().timeseries({ ...range, field: 'cpu', service: [`svc-${tag}`] })).toEqual([
           { bucketStart: at(0), avg: 20, max: 30, count: 2 },
           { bucketStart: at(MINUTE_MS), avg: null, max: null, count: 0 },
           { bucketStart: at(2 * MINUTE_MS), avg: 90, max: 90, count: 1 },
         ]);
         // Only events that carry the field count (memory is optional).
-        expect(await store().timeseries({ ...range, field: 'memory', host: `a-${tag}` })).toEqual([
+        expect(await store().timeseries({ ...range, field: 'memory', host: [`a-${tag}`] })).toEqual([
           { bucketStart: at(0), avg: 40, max: 40, count: 1 },
           { bucketStart: at(MINUTE_MS), avg: null, max: null, count: 0 },
           { bucketStart: at(2 * MINUTE_MS), avg: 60, max: 60, count: 1 },

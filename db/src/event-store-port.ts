@@ -53,8 +53,9 @@ export interface TimeseriesQuery {
   bucket: TimelineBucketSize;
   from: Instant;
   to: Instant;
-  service?: string;
-  host?: string;
+  /** Any of these services (a token's scope narrows this list); absent or empty: all. */
+  service?: readonly string[];
+  host?: readonly string[];
 }
 
 /** One bucket; avg and max are null where no event in it carried the field. */

@@ -1,3 +1,12 @@
+export {
+  ALERTS_PER_ENTITY,
+  ENTITY_KINDS,
+  type EntityKind,
+  type EntityQuery,
+  type EntityRisk,
+  MAX_ENTITIES,
+  RISK,
+} from './alert-entities.ts';
 export { type AlertStoreOptions, createAlertStore } from './alert-store.ts';
 export * from './alert-store-port.ts';
 export { type AuditLogOptions, createAuditLog } from './audit-log.ts';
