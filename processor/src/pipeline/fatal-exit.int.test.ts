@@ -29,10 +29,11 @@ describeWith(['kafka', 'postgres', 's3'])('a processor whose rule engine has a b
     const groupId = `${world.prefix}fatal`;
     const topic = world.topics.events.transactions;
     const now = Date.now();
-    // Five events ten minutes apart: the replay window (≈ 5 min) lets the processor commit offset 3 (next to read).
+    // Five events twenty minutes apart: the replay window (≈ 10 min, the longest default window, that of
+    // security.brute-force-success, plus lateness) lets the processor commit offset 3 (next to read).
     await world.bus.publish(
       topic,
-      [50, 40, 30, 20, 10].map((ago, i) => transaction(`good-${i}`, `u-${i}`, now - ago * MINUTE)),
+      [100, 80, 60, 40, 20].map((ago, i) => transaction(`good-${i}`, `u-${i}`, now - ago * MINUTE)),
     );
     // node --import tsx, not the tsx CLI: the exit code must be the processor's own.
     child = spawn(process.execPath, ['--import', 'tsx', FAULTY_MAIN], {
@@ -51,7 +52,7 @@ describeWith(['kafka', 'postgres', 's3'])('a processor whose rule engine has a b
     });
 
     await world.bus.publish(topic, [
-      transaction('bug', BUG_USER, now - 5 * MINUTE),
+      transaction('bug', BUG_USER, now - 10 * MINUTE),
       transaction('after', 'u-after', now),
     ]);
     const { code, signal } = await waitFor(() => exit, {
