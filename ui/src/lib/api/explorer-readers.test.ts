@@ -60,7 +60,8 @@ describe('readEntities', () => {
             value: 'alice',
             score: 12.5,
             alertCount: 4,
-            alerts: [
+            lastAlertAt: 'L',
+            recentAlerts: [
               { id: 'a1', ruleId: 'r', severity: 'critical', title: 'T', detectedAt: 'd' },
               { nope: 1 },
             ],
@@ -75,6 +76,7 @@ describe('readEntities', () => {
         value: 'alice',
         score: 12.5,
         alertCount: 4,
+        lastAlertAt: 'L',
         alerts: [{ id: 'a1', ruleId: 'r', severity: 'critical', title: 'T', detectedAt: 'd' }],
       },
     ]);
@@ -90,6 +92,7 @@ describe('readEntities', () => {
       value: '10.0.0.5',
       score: 3,
       alertCount: 1,
+      lastAlertAt: null,
       alerts: [{ id: 'a', ruleId: null, severity: null, title: null, detectedAt: null }],
     });
     expect(readEntities({ items: [{ score: 1 }] }, 'ip')).toEqual([]);

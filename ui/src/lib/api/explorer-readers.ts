@@ -86,6 +86,9 @@ export interface RiskEntity {
   score: number;
   /** How many recent alerts the score counts (at least the ones listed). */
   alertCount: number;
+  /** The newest alert counted, or null when the gateway did not say. */
+  lastAlertAt: string | null;
+  /** Its newest alerts, newest first. */
   alerts: EntityAlert[];
 }
 
@@ -109,7 +112,7 @@ export function readEntities(body: unknown, kind: EntityKind): RiskEntity[] {
   return itemsOf(body, 'items', 'entities').flatMap((e) => {
     const value = text(e.value) ?? text(e.key) ?? text(e.id) ?? text(e.name);
     if (value === null) return [];
-    const alerts = itemsOf(e.alerts ?? e.recentAlerts).flatMap((a) => readEntityAlert(a) ?? []);
+    const alerts = itemsOf(e.recentAlerts ?? e.alerts).flatMap((a) => readEntityAlert(a) ?? []);
     const count = num(e.alertCount) ?? num(e.alerts_count) ?? num(e.count);
     return [
       {
@@ -117,6 +120,7 @@ export function readEntities(body: unknown, kind: EntityKind): RiskEntity[] {
         value,
         score: num(e.score) ?? num(e.risk) ?? num(e.riskScore) ?? 0,
         alertCount: Math.max(count ?? 0, alerts.length),
+        lastAlertAt: text(e.lastAlertAt) ?? alerts[0]?.detectedAt ?? null,
         alerts,
       },
     ];

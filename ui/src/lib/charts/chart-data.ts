@@ -67,21 +67,29 @@ export function severityDoughnutData(
 }
 
 /** Sum of every data point of a chart: the e2e test reads it to see the chart grow. */
-export const dataTotal = (data: ChartData<'bar' | 'doughnut', number[], string>): number =>
-  data.datasets.reduce((sum, ds) => sum + ds.data.reduce((a, b) => a + (b ?? 0), 0), 0);
+export const dataTotal = (data: ChartData<'bar' | 'doughnut' | 'line', (number | null)[], string>): number =>
+  data.datasets.reduce((sum, ds) => sum + ds.data.reduce<number>((a, b) => a + (b ?? 0), 0), 0);
 
-const font = { family: 'ui-sans-serif, system-ui, sans-serif', size: 11 };
+export const chartFont = { family: 'ui-sans-serif, system-ui, sans-serif', size: 11 };
+const font = chartFont;
 
-export function stackedBarOptions(dark: boolean): ChartOptions<'bar'> {
+/** Sizing, hover by x position and the bottom legend that every chart over time shares. */
+export function indexedChartBase(dark: boolean, boxHeight = 10) {
   const c = chartPalette(dark);
   return {
     responsive: true,
     maintainAspectRatio: false,
     interaction: { mode: 'index', intersect: false },
-    plugins: {
-      legend: { position: 'bottom', labels: { color: c.text, boxWidth: 10, boxHeight: 10, font } },
-      tooltip: { mode: 'index' },
-    },
+    legend: { position: 'bottom', labels: { color: c.text, boxWidth: 10, boxHeight, font } },
+  } as const;
+}
+
+export function stackedBarOptions(dark: boolean): ChartOptions<'bar'> {
+  const c = chartPalette(dark);
+  const { legend, ...base } = indexedChartBase(dark);
+  return {
+    ...base,
+    plugins: { legend, tooltip: { mode: 'index' } },
     scales: {
       x: {
         stacked: true,

@@ -7,10 +7,14 @@ import {
   DoughnutController,
   Legend,
   LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
   Tooltip,
 } from 'chart.js';
 
-// Only what the dashboard draws (stacked and horizontal bars, doughnuts): keeps the bundle small.
+// Only what the dashboard draws (stacked and horizontal bars, doughnuts, the metrics lines): keeps the
+// bundle small.
 Chart.register(
   BarController,
   BarElement,
@@ -18,6 +22,9 @@ Chart.register(
   ArcElement,
   CategoryScale,
   LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
   Tooltip,
   Legend,
 );

@@ -20,14 +20,14 @@ describe('events page URL filters', () => {
       host: ['web-1', 'web-2'],
       userId: ['u-42'],
       ip: ['10.0.0.5'],
-      level: ['error'],
-      action: ['login_failure'],
+      level: ['ERROR' as const],
+      action: ['login_failure' as const],
       q: 'upstream timeout',
       range: '1h' as const,
     };
     const query = serializeEventView(view);
     expect(query).toBe(
-      'source=logs,security&service=payments&host=web-1,web-2&userId=u-42&ip=10.0.0.5&level=error&action=login_failure&q=upstream+timeout&range=1h',
+      'source=logs,security&service=payments&host=web-1,web-2&userId=u-42&ip=10.0.0.5&level=ERROR&action=login_failure&q=upstream+timeout&range=1h',
     );
     expect(parse(query)).toEqual(view);
   });
@@ -50,19 +50,27 @@ describe('events page URL filters', () => {
   it('accepts repeated and comma-separated values alike, without duplicates', () => {
     expect(parse('host=a&host=b,c&host=a').host).toEqual(['a', 'b', 'c']);
   });
+
+  it('keeps levels and actions the gateway knows, in canonical order, levels in any case', () => {
+    expect(parse('level=error,debug,loud').level).toEqual(['DEBUG', 'ERROR']);
+    expect(parse('action=login_failure,dance,login_success').action).toEqual([
+      'login_success',
+      'login_failure',
+    ]);
+  });
 });
 
 describe('toEventParams', () => {
   const now = Date.parse('2026-03-01T12:00:00Z');
 
   it('resolves a relative range against now and passes the page', () => {
-    const params = toEventParams(parse('source=logs&level=error,warn&q=disk&range=15m'), now, {
+    const params = toEventParams(parse('source=logs&level=ERROR,WARN&q=disk&range=15m'), now, {
       limit: 50,
       cursor: 'abc',
     });
     expect(Object.fromEntries(params)).toEqual({
       source: 'logs',
-      level: 'error,warn',
+      level: 'WARN,ERROR',
       q: 'disk',
       from: '2026-03-01T11:45:00.000Z',
       limit: '50',

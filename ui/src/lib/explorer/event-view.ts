@@ -1,4 +1,4 @@
-import { type AlertFilter, SOURCES, type Source } from '@vigil/core';
+import { type AlertFilter, LOG_LEVELS, SECURITY_ACTIONS, SOURCES, type Source } from '@vigil/core';
 import type { RangePreset } from '../filters/alert-view.ts';
 import {
   addRangeAndPage,
@@ -12,10 +12,16 @@ import {
 /** The event fields `GET /api/events` filters on by value (any of the listed values matches). */
 export const EVENT_FIELDS = ['service', 'host', 'userId', 'ip', 'level', 'action'] as const;
 export type EventField = (typeof EVENT_FIELDS)[number];
+/** The fields typed as free text; level and action are enumerations (core's LOG_LEVELS, SECURITY_ACTIONS). */
+export const TEXT_FIELDS = ['service', 'host', 'userId', 'ip'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export type SecurityAction = (typeof SECURITY_ACTIONS)[number];
 
 /** Everything the events page filters on; mirrors the query parameters of `GET /api/events`. */
-export interface EventView extends Record<EventField, string[]> {
+export interface EventView extends Record<(typeof TEXT_FIELDS)[number], string[]> {
   source: Source[];
+  level: LogLevel[];
+  action: SecurityAction[];
   /** Free text: every word must appear in the message (word prefix, as the REST API does). */
   q: string;
   /** A relative range ("last 1h"), or null for the custom from/to below. */
@@ -53,7 +59,11 @@ export const isEventFiltered = (view: EventView): boolean =>
 export function parseEventView(params: URLSearchParams): EventView {
   const view: EventView = { ...emptyEventView(), ...rangeParams(params) };
   view.source = enumParam(params, 'source', SOURCES);
-  for (const field of EVENT_FIELDS) view[field] = listParam(params, field);
+  for (const field of TEXT_FIELDS) view[field] = listParam(params, field);
+  // Levels are upper case on the wire ("ERROR"); a hand-typed "?level=error" means the same.
+  const levels = new URLSearchParams(listParam(params, 'level').map((l) => ['level', l.toUpperCase()]));
+  view.level = enumParam(levels, 'level', LOG_LEVELS);
+  view.action = enumParam(params, 'action', SECURITY_ACTIONS);
   view.q = (params.get('q') ?? '').trim();
   return view;
 }

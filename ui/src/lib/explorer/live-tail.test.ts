@@ -57,7 +57,7 @@ describe('alertTouchesView (when the live tail re-queries)', () => {
   });
 
   it('ignores level, action and text, which the re-query applies', () => {
-    expect(alertTouchesView(alert(), view('level=error&action=login_failure&q=denied'))).toBe(true);
+    expect(alertTouchesView(alert(), view('level=ERROR&action=login_failure&q=denied'))).toBe(true);
   });
 
   it('does not refresh a custom range that ends before the alert', () => {
@@ -70,9 +70,9 @@ describe('tailParams', () => {
   const now = Date.parse('2026-03-01T12:00:00Z');
 
   it('asks from the newest event shown, inclusive', () => {
-    const params = tailParams(view('level=error'), now, '2026-03-01T11:59:00.000Z', 200);
+    const params = tailParams(view('level=ERROR'), now, '2026-03-01T11:59:00.000Z', 200);
     expect(Object.fromEntries(params)).toEqual({
-      level: 'error',
+      level: 'ERROR',
       from: '2026-03-01T11:59:00.000Z',
       limit: '200',
     });
