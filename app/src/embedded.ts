@@ -129,6 +129,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       store: database.store,
       rules,
       archive,
+      explorer: { ...database.events, entities: database.store.entities },
       registry,
       logger,
       host: options.host ?? '127.0.0.1',

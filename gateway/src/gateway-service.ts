@@ -18,6 +18,7 @@ import { DEFAULT_FANOUT_LIMITS, type FanoutLimits, hardBackpressureLimit } from 
 import { type AlertFeed, createAlertFeed } from './feed/alert-feed.ts';
 import { DEFAULT_FEED_LIMITS, type FeedLimits } from './feed/feed-limits.ts';
 import { createHttpRouter } from './http/create-http-router.ts';
+import type { ExplorerStore } from './http/explorer-routes.ts';
 import type { EventKeyFn, HealthProbe, HttpAlertStore } from './http/http-ports.ts';
 import { createLiveMetrics } from './live/live-metrics.ts';
 import type { TransportLimits } from './transport/transport-limits.ts';
@@ -33,6 +34,8 @@ export interface GatewayServiceOptions {
   rules: readonly Rule[];
   /** The raw-event archive the processor writes, read for alert evidence; without it that route answers 503. */
   archive?: Pick<Archive, 'get' | 'list'>;
+  /** The event explorer's reads (the event store and the alert risk ranking); without it they answer 503. */
+  explorer?: ExplorerStore;
   registry: Registry;
   logger: Logger;
   host: string;
@@ -97,6 +100,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     bus: options.bus,
     rules: options.rules,
     archive: options.archive,
+    explorer: options.explorer,
     health: { database: () => options.store.ping(), ...options.health },
     registry: options.registry,
     staticDir: hasDashboard ? staticDir : undefined,

@@ -59,6 +59,7 @@ runMain('gateway', async () => {
     store: database.store,
     rules,
     archive,
+    explorer: { ...database.events, entities: database.store.entities },
     registry,
     logger,
     host: config.HOST,

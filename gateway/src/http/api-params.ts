@@ -10,19 +10,19 @@ export const MAX_FILTER_VALUES = 100;
 const MAX_CURSOR_LENGTH = 2048;
 const SHORT_TEXT = 256;
 
-const enumOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) =>
+export const enumOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) =>
   Type.Union(
     values.map((v) => Type.Literal(v)),
     options,
   );
-const list = <T extends TSchema>(item: T, description: string) =>
+export const list = <T extends TSchema>(item: T, description: string) =>
   Type.Optional(
     Type.Array(item, {
       maxItems: MAX_FILTER_VALUES,
       description: `${description} Repeat the parameter or separate values with commas; any listed value matches.`,
     }),
   );
-const text = () => Type.String({ minLength: 1, maxLength: SHORT_TEXT });
+export const text = () => Type.String({ minLength: 1, maxLength: SHORT_TEXT });
 const instant = (description: string) => Type.Optional(Type.String({ format: 'date-time', description }));
 
 export const rangeParams = {

@@ -11,6 +11,7 @@ import { alertRoutes } from './alerts-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
+import { type ExplorerStore, explorerRoutes } from './explorer-routes.ts';
 import { errorResponse, HttpError } from './http-errors.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { createHttpMetrics } from './http-metrics.ts';
@@ -49,6 +50,8 @@ export interface HttpRouterOptions {
   /** The raw-event archive, read by `GET /api/alerts/{id}/events`; without it that route answers 503. */
   archive?: Pick<Archive, 'get' | 'list'>;
   evidenceLimits?: Partial<EvidenceLimits>;
+  /** The event store and risk ranking of `GET /api/events|metrics/timeseries|entities`; without it they answer 503. */
+  explorer?: ExplorerStore;
 }
 
 /** The handler, plus the routes it serves (what the OpenAPI document lists). */
@@ -99,6 +102,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     ...alertRoutes(store),
     ...evidenceRoutes({ store, archive: options.archive, limits: options.evidenceLimits, logger }),
     ...statsRoutes({ store, now, maxTimelineBuckets: limits.maxTimelineBuckets }),
+    ...explorerRoutes({ explorer: options.explorer, now, maxTimelineBuckets: limits.maxTimelineBuckets }),
     ingestRoute({
       bus: options.bus,
       eventKey: options.eventKey,

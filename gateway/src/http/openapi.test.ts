@@ -78,6 +78,16 @@ const EXAMPLES: Record<string, Example> = {
   },
   'GET /api/services 400': { request: request('GET', '/api/services?to=later') },
   'GET /api/services 503': { request: request('GET', '/api/services'), options: { store: downStore() } },
+  // A gateway built without the event store answers the explorer's routes 503.
+  'GET /api/events 503': { request: request('GET', '/api/events'), options: { explorer: undefined } },
+  'GET /api/metrics/timeseries 503': {
+    request: request('GET', '/api/metrics/timeseries?field=cpu'),
+    options: { explorer: undefined },
+  },
+  'GET /api/entities 503': {
+    request: request('GET', '/api/entities?kind=ip'),
+    options: { explorer: undefined },
+  },
   'POST /api/events/{source} 400': { request: post('/api/events/logs', '') },
   'POST /api/events/{source} 404': { request: post('/api/events/tweets', [log]) },
   'POST /api/events/{source} 413': {

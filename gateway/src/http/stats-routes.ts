@@ -35,7 +35,10 @@ export interface StatsRoutesOptions {
 }
 
 /** The effective timeline range: `to` defaults to now, `from` to one hour before `to`. */
-function timelineRange(query: { from?: string; to?: string }, now: number): { from: string; to: string } {
+export function timelineRange(
+  query: { from?: string; to?: string },
+  now: number,
+): { from: string; to: string } {
   const to = query.to === undefined ? now : Date.parse(query.to);
   const from = query.from === undefined ? to - DEFAULT_TIMELINE_SPAN_MS : Date.parse(query.from);
   // Only a default can leave the range: a given `from` was checked as a date-time already.
@@ -50,7 +53,8 @@ function timelineRange(query: { from?: string; to?: string }, now: number): { fr
   return range;
 }
 
-function checkBucketCount(
+/** Refuses a range of more than `max` buckets (400 naming bucket, from and to), before the store is asked. */
+export function checkBucketCount(
   bucket: TimelineBucketSize,
   range: { from: string; to: string },
   max: number,

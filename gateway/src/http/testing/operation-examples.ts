@@ -101,6 +101,10 @@ export const OPERATION_EXAMPLES: Record<string, ExampleFactory> = {
   'GET /api/stats/summary': async (as) => send(as, 'GET', '/api/stats/summary'),
   'GET /api/stats/timeline': async (as) => send(as, 'GET', '/api/stats/timeline?bucket=5m'),
   'GET /api/services': async (as) => send(as, 'GET', '/api/services'),
+  'GET /api/events': async (as) => send(as, 'GET', '/api/events?source=logs&level=ERROR&q=fail&limit=10'),
+  'GET /api/metrics/timeseries': async (as) =>
+    send(as, 'GET', '/api/metrics/timeseries?field=cpu&service=payments&bucket=5m'),
+  'GET /api/entities': async (as) => send(as, 'GET', '/api/entities?kind=user&limit=5'),
   'POST /api/events/{source}': async (as) =>
     send(as, 'POST', '/api/events/logs', {
       body: `${JSON.stringify(log)}\n${JSON.stringify(log)}`,

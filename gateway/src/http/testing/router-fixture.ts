@@ -6,6 +6,7 @@ import { createRecordingBus } from './recording-bus.ts';
 import { seededStore } from './test-alert-store.ts';
 import { fixtureArchive } from './test-archive.ts';
 import { testAuth } from './test-auth.ts';
+import { testExplorer } from './test-explorer-store.ts';
 
 /** Fixed wall clock of the unit tests: 2030-01-01T12:00:00Z. */
 export const NOW = Date.UTC(2030, 0, 1, 12);
@@ -26,6 +27,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
     topicOf: (source) => topicNames().events[source],
     auth: options.auth ?? testAuth({ now: () => NOW }),
     archive: fixtureArchive(),
+    explorer: testExplorer(),
     ...options,
     store,
   });
