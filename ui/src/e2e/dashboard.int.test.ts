@@ -101,6 +101,11 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     for (const [source, list] of Object.entries(events)) await gateway.postEvents(source, list);
     await expect.poll(() => feedCount('Large transaction'), WAIT).toBeGreaterThan(0);
     await expect.poll(() => feedCount('Unauthorized'), WAIT).toBeGreaterThan(0);
+    // The risk panel ranks at page load and on "Refresh" (never on a timer): rank the alerts just raised.
+    await page().locator('#risk').getByRole('button', { name: 'Refresh' }).click();
+    await page().locator('[data-testid=risk-user] [data-testid=risk-entity]').first().waitFor(WAIT);
+    // The click scrolled to the panel; a full-page shot of a scrolled page draws the sticky header mid-page.
+    await page().evaluate(() => window.scrollTo(0, 0));
     await page().screenshot({ path: join(SCREENSHOTS, 'overview-light.png'), fullPage: true });
 
     await page().getByTestId('theme-toggle').click();
@@ -227,6 +232,106 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     await page().getByTestId('alert-detail').waitFor(WAIT);
     await page().goto(`${url()}/alerts/no-such-alert`);
     await page().getByText('No such alert').waitFor(WAIT);
+  });
+
+  describe('event explorer', () => {
+    const logLines = (service: string, levels: string[], word: string) =>
+      levels.map((level, i) => ({
+        id: `e2e-evlog-${service}-${tag()}-${i}`,
+        ts: new Date().toISOString(),
+        service,
+        level,
+        host: `${service}-host`,
+        message: `checkout ${word} declined by upstream (${i})`,
+      }));
+    // The indexer copies events from the bus on its own consumer group: wait until the store has them.
+    const indexed = (params: Record<string, string>, count: number) =>
+      expect.poll(async () => (await gateway.listEvents(params)).length, WAIT).toBe(count);
+
+    it('searches events by the filters in the URL and adds new ones with the live tail (screenshot)', async () => {
+      const service = `evt-${tag()}`;
+      await gateway.postEvents('logs', logLines(service, ['ERROR', 'INFO', 'ERROR'], 'card'));
+      await indexed({ service }, 3);
+
+      await page().goto(`${url()}/events?service=${service}&level=ERROR`);
+      await waitLive();
+      const rows = page().getByTestId('event-row');
+      await expect.poll(() => rows.count(), WAIT).toBe(2);
+      expect(await page().locator('#e-service').inputValue()).toBe(service);
+      expect(
+        await page().getByRole('button', { name: 'error', exact: true }).getAttribute('aria-pressed'),
+      ).toBe('true');
+      expect(await rows.first().textContent()).toContain('declined by upstream');
+      expect(await rows.first().getAttribute('data-position')).toMatch(/^\d+ @ \d+$/);
+
+      // A text search narrows by the message, through the URL.
+      await page().locator('#e-q').fill('card');
+      await page().locator('#e-q').press('Enter');
+      await page().waitForURL((u) => u.searchParams.get('q') === 'card');
+      await expect.poll(() => rows.count(), WAIT).toBe(2);
+
+      // Live tail: new matching events come with the next alert of this service (never a timer). They are
+      // indexed first, so the re-query the alert starts finds them.
+      await page().getByTestId('live-tail').click();
+      expect(await page().getByTestId('live-tail').getAttribute('aria-pressed')).toBe('true');
+      await gateway.postEvents('logs', logLines(service, ['ERROR', 'ERROR'], 'card'));
+      await indexed({ service, level: 'ERROR' }, 4);
+      expect(await rows.count()).toBe(2);
+      await gateway.postEvents('metrics', slowSamples(service, 1));
+      await expect
+        .poll(() => page().locator('[data-testid=event-row][data-live=true]').count(), WAIT)
+        .toBe(2);
+      expect(await rows.count()).toBe(4);
+      await page().screenshot({ path: join(SCREENSHOTS, 'events.png') });
+    });
+
+    it('charts the metrics of a service on the Services page', async () => {
+      const service = `met-${tag()}`;
+      await gateway.postEvents('metrics', slowSamples(service, 3));
+      await indexed({ service, source: 'metrics' }, 3);
+      await page().goto(`${url()}/services?service=${service}`);
+      const latency = page().getByTestId('metric-latencyMs');
+      await latency.waitFor(WAIT);
+      expect(Number(await latency.getAttribute('data-total'))).toBeGreaterThan(0);
+      // No sample carried memory: an empty state, not a flat zero line.
+      await page().locator('[data-testid=metric-chart][data-field=memory][data-status=ready]').waitFor(WAIT);
+      expect(await page().getByTestId('metric-memory').count()).toBe(0);
+    });
+
+    it('ranks a risky user on the overview and links to its alerts and events', async () => {
+      const userId = `risk-${tag()}`;
+      const ip = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      const events = [0, 1, 2].map((i) => ({
+        id: `e2e-risk-${userId}-${i}`,
+        ts: new Date().toISOString(),
+        ip,
+        action: 'unauthorized_access',
+        userId,
+        resource: '/admin',
+      }));
+      await gateway.postEvents('security', events);
+      await expect.poll(async () => (await gateway.listAlerts({ userId })).length, WAIT).toBe(3);
+      await indexed({ userId }, 3);
+
+      await page().goto(`${url()}/`);
+      const user = page().locator(
+        `[data-testid=risk-user] [data-testid=risk-entity][data-value="${userId}"]`,
+      );
+      await user.waitFor(WAIT);
+      expect(await user.textContent()).toContain('3 alerts');
+      await page()
+        .locator(`[data-testid=risk-ip] [data-testid=risk-entity][data-value="${ip}"]`)
+        .waitFor(WAIT);
+
+      await user.getByTestId('risk-alerts').click();
+      await page().waitForURL((u) => u.pathname === '/alerts' && u.searchParams.get('userId') === userId);
+      await expect.poll(() => page().getByTestId('alert-row').count(), WAIT).toBe(3);
+
+      await page().goBack();
+      await user.getByTestId('risk-events').click();
+      await page().waitForURL((u) => u.pathname === '/events' && u.searchParams.get('userId') === userId);
+      await expect.poll(() => page().getByTestId('event-row').count(), WAIT).toBe(3);
+    });
   });
 
   describe('signed in, by role', () => {

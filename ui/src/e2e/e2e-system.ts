@@ -121,6 +121,14 @@ export function e2eApi(baseUrl: string, token: string) {
       if (!response.ok) throw new Error(`GET /api/alerts: ${response.status}`);
       return ((await response.json()) as { items: Alert[] }).items;
     },
+    /** GET /api/events with the given filters (one page): what the indexer has stored so far. */
+    async listEvents(
+      params: Record<string, string>,
+    ): Promise<{ id: string; event: Record<string, unknown> }[]> {
+      const response = await fetch(`${baseUrl}/api/events?${new URLSearchParams(params)}`, { headers });
+      if (!response.ok) throw new Error(`GET /api/events: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { items: { id: string; event: Record<string, unknown> }[] }).items;
+    },
     /** POST /api/users; answers the new user's id. */
     async createUser(user: { username: string; role: string; password: string }): Promise<string> {
       const response = await fetch(`${baseUrl}/api/users`, {

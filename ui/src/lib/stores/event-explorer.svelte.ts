@@ -107,6 +107,8 @@ export function createEventExplorer() {
         void refreshTail();
       }
     },
+    /** Re-queries the tail now (the user asked): events indexed after the last alert's re-query. */
+    checkNow: () => refreshTail(),
     load,
     reload: () => (pages.view ? load(pages.view) : Promise.resolve()),
     attach(): () => void {
