@@ -74,6 +74,20 @@ export function runEventStoreContract(name: string, open: () => Promise<OpenedEv
           },
         ]);
       });
+      it('keeps text that array syntax would misread: quotes, backslashes, braces, commas, NULL, emoji', async () => {
+        const { at, tag } = fresh();
+        const message = 'he said "hi" \\ {a,b} NULL \\" ü 🚀';
+        const event = {
+          ts: at(0),
+          service: `svc-${tag}`,
+          level: 'INFO',
+          message,
+          nested: { q: '"\\', list: [null, 'NULL'] },
+        };
+        await store().insertEvents([indexed('logs', event)]);
+        const { items } = await store().queryEvents({ service: [`svc-${tag}`] });
+        expect(items.map((e) => e.event)).toEqual([event]);
+      });
     });
 
     describe('queryEvents', () => {

@@ -3,6 +3,7 @@ import { parseInstant, parseLimit } from './alert-filters.ts';
 import type { VigilDatabase } from './database.ts';
 import { guardOutage } from './db-errors.ts';
 import { eventConditions, timeseriesTarget } from './event-filters.ts';
+import { insertEventRows } from './event-insert.ts';
 import { fromEventRow, storedEventColumns, toEventRow } from './event-row.ts';
 import type { EventPage, EventStore, TimeseriesPoint } from './event-store-port.ts';
 import { afterCursor, keysetPage } from './keyset.ts';
@@ -15,8 +16,8 @@ export interface EventStoreOptions {
   target?: string;
 }
 
-// 17 parameters per row: 2000 rows stay far below PostgreSQL's 65,535 bind parameters per statement.
-const INSERT_BATCH_ROWS = 2000;
+// Rows per statement: bounds one statement's memory (17 arrays of this length) and its lock time.
+const INSERT_BATCH_ROWS = 5000;
 // One DELETE removes at most this many rows, so a sweep after a long pause never holds one huge transaction.
 const PRUNE_BATCH_ROWS = 20_000;
 
@@ -33,12 +34,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         const rows = batch.map(toEventRow);
         let inserted = 0;
         for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) {
-          const stored = await db
-            .insert(events)
-            .values(rows.slice(i, i + INSERT_BATCH_ROWS))
-            .onConflictDoNothing({ target: events.id })
-            .returning({ id: events.id });
-          inserted += stored.length;
+          inserted += await insertEventRows(db, rows.slice(i, i + INSERT_BATCH_ROWS));
         }
         return inserted;
       }),

@@ -1,0 +1,63 @@
+import { sql } from 'drizzle-orm';
+import type { VigilDatabase } from './database.ts';
+import type { NewEventRow } from './schema.ts';
+
+// One array per column through unnest(): 17 parameters whatever the batch size, where a multi-row VALUES
+// binds 17 per row. The bench (bench/src/suites/event-store.ts) measured the difference on both drivers.
+const COLUMNS: [keyof NewEventRow, string, string][] = [
+  ['id', 'id', 'text'],
+  ['source', 'source', 'text'],
+  ['ts', 'ts', 'timestamptz'],
+  ['partition', 'partition', 'int4'],
+  ['offset', 'offset', 'int8'],
+  ['service', 'service', 'text'],
+  ['host', 'host', 'text'],
+  ['userId', 'user_id', 'text'],
+  ['ip', 'ip', 'text'],
+  ['level', 'level', 'text'],
+  ['action', 'action', 'text'],
+  ['message', 'message', 'text'],
+  ['cpu', 'cpu', 'float8'],
+  ['memory', 'memory', 'float8'],
+  ['latencyMs', 'latency_ms', 'float8'],
+  ['errorRate', 'error_rate', 'float8'],
+  ['event', 'event', 'jsonb'],
+];
+
+/** One element as array-literal text: instants as ISO, int8 as decimal, jsonb as JSON; null as NULL. */
+const element = (value: unknown): string => {
+  if (value === null || value === undefined) return 'NULL';
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
+  return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+};
+
+/**
+ * A PostgreSQL array literal (`{"a","b",NULL}`) built here and sent as one text parameter: both drivers pass
+ * it through unchanged, where their own array serializations differ (and Drizzle would expand a JS array).
+ */
+const arrayLiteral = (values: unknown[]): string => `{${values.map(element).join(',')}}`;
+
+/** Inserts the rows not stored yet (by id) in one statement; returns how many were new. */
+export async function insertEventRows(db: VigilDatabase, rows: readonly NewEventRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const names = sql.raw(COLUMNS.map(([, column]) => `"${column}"`).join(', '));
+  const arrays = sql.join(
+    COLUMNS.map(([key, , type]) => sql`${arrayLiteral(rows.map((row) => row[key]))}::${sql.raw(type)}[]`),
+    sql`, `,
+  );
+  const result = await db.execute<{ n: number }>(sql`
+    with added as (
+      insert into events (${names}) select * from unnest(${arrays})
+      on conflict (id) do nothing returning 1
+    )
+    select count(*)::int as n from added`);
+  const first = (Array.isArray(result) ? result[0] : (result as { rows: { n: number }[] }).rows[0]) as
+    | { n: number }
+    | undefined;
+  return Number(first?.n ?? 0);
+}
