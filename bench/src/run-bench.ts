@@ -22,9 +22,9 @@ import { validationSuite } from './suites/validation.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 /** Suites written elsewhere, loaded when their file exists (default export or any exported Suite). */
-const OPTIONAL_SUITES = ['rest', 'ingest', 'end-to-end'];
+const OPTIONAL_SUITES = ['rest', 'ingest', 'event-store', 'end-to-end'];
 /** Run order: cheap and independent first, the machine-saturating fan-out late, end-to-end last. */
-const ORDER = ['validation', 'rest', 'ingest', 'fanout', 'resume', 'end-to-end'];
+const ORDER = ['validation', 'rest', 'ingest', 'event-store', 'fanout', 'resume', 'end-to-end'];
 /** A suite past this is stopped and reported as failed (quick mode takes ~2.5 minutes for all). */
 const SUITE_LIMIT_MS = { quick: 180_000, full: 30 * 60_000 };
 
