@@ -8,9 +8,9 @@ describe('risk panel links', () => {
     expect(entityEventsHref(user)).toBe('/events?userId=alice');
   });
 
-  it('links an ip to the alerts naming it and to its events', () => {
+  it('links an ip to its events, and to no alert list (the alerts API cannot filter by it)', () => {
     const ip = { kind: 'ip' as const, value: '10.0.0.5' };
-    expect(entityAlertsHref(ip)).toBe('/alerts?q=10.0.0.5');
+    expect(entityAlertsHref(ip)).toBeNull();
     expect(entityEventsHref(ip)).toBe('/events?ip=10.0.0.5');
   });
 
