@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ComposeService } from './compose-model.ts';
-import { byWorkspace, compose, probeTarget, services, vigilServices } from './deploy-fixture.ts';
+import { byProgram, compose, probeTarget, services, vigilServices } from './deploy-fixture.ts';
 import { REPO_ROOT, reachableFiles, readRepoFile } from './repo.ts';
 
 const oneShot = (s: ComposeService) => s.restart === 'no';
@@ -63,7 +63,7 @@ describe('docker-compose.yml wiring', () => {
     });
 
     it("probe each gateway's PORT at a route the gateway serves", () => {
-      for (const { service, entry } of byWorkspace('gateway')) {
+      for (const { service, entry } of byProgram('gateway')) {
         const target = probeTarget(service);
         expect(target?.protocol, service.name).toBe('http:');
         expect(['127.0.0.1', 'localhost']).toContain(target!.hostname);
@@ -74,7 +74,7 @@ describe('docker-compose.yml wiring', () => {
     });
 
     it("probe each processor's METRICS_PORT at the /health of its metrics server", () => {
-      for (const { service, entry } of byWorkspace('processor')) {
+      for (const { service, entry } of byProgram('processor')) {
         const target = probeTarget(service);
         expect(target?.protocol, service.name).toBe('http:');
         expect(['127.0.0.1', 'localhost']).toContain(target!.hostname);
@@ -85,7 +85,7 @@ describe('docker-compose.yml wiring', () => {
     });
 
     it('check that the simulator (which serves no HTTP) reaches its broker', () => {
-      for (const { service } of byWorkspace('simulator')) {
+      for (const { service } of byProgram('simulator')) {
         const target = probeTarget(service);
         expect(target?.protocol, service.name).toBe('tcp:');
         expect(service.environment.KAFKA_BROKERS?.split(',')).toContain(target!.host);
@@ -133,7 +133,7 @@ describe('docker-compose.yml wiring', () => {
     });
 
     it('starts the proxy once every gateway is healthy', () => {
-      const gateways = byWorkspace('gateway').map((v) => v.service.name);
+      const gateways = byProgram('gateway').map((v) => v.service.name);
       expect(gateways).toHaveLength(2);
       for (const name of gateways) expect(services.proxy!.dependsOn[name]).toBe('service_healthy');
     });

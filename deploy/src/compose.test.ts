@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { allVars, ConfigError, loadConfig } from '@vigil/core/config';
 import { describe, expect, it } from 'vitest';
-import { byWorkspace, services, vigilServices } from './deploy-fixture.ts';
+import { byProgram, services, vigilServices } from './deploy-fixture.ts';
 import { envNamesReadBy } from './env-reads.ts';
 import { REPO_ROOT } from './repo.ts';
 
@@ -14,6 +14,7 @@ const EXPECTED_SERVICES = [
   'simulator',
   'processor-1',
   'processor-2',
+  'indexer',
   'gateway-1',
   'gateway-2',
   'proxy',
@@ -39,6 +40,12 @@ const REQUIRED_ENV: Record<string, Record<string, string | RegExp>> = {
     STATIC_DIR: /\S/,
   },
   simulator: { KAFKA_BROKERS: /\S/, SIMULATOR_RATE: /^[1-9]\d*(\.\d+)?$/ },
+  indexer: {
+    KAFKA_BROKERS: /\S/,
+    DATABASE_URL: /^postgres(ql)?:\/\//,
+    METRICS_HOST: '0.0.0.0',
+    METRICS_PORT: /^\d+$/,
+  },
 };
 
 describe('docker-compose.yml', () => {
@@ -62,11 +69,12 @@ describe('docker-compose.yml', () => {
   });
 
   describe('Vigil services', () => {
-    it('are the simulator, two processors and two gateways, built from deploy/Dockerfile', () => {
-      const names = vigilServices.map((v) => `${v.service.name}=${v.workspace}`).sort();
+    it('are the simulator, two processors, the event indexer and two gateways, built from deploy/Dockerfile', () => {
+      const names = vigilServices.map((v) => `${v.service.name}=${v.program}`).sort();
       expect(names).toEqual([
         'gateway-1=gateway',
         'gateway-2=gateway',
+        'indexer=indexer',
         'processor-1=processor',
         'processor-2=processor',
         'simulator=simulator',
@@ -95,8 +103,8 @@ describe('docker-compose.yml', () => {
     });
 
     it('set every variable their program needs in distributed mode', () => {
-      for (const { service, workspace } of vigilServices) {
-        for (const [name, expected] of Object.entries(REQUIRED_ENV[workspace] ?? {})) {
+      for (const { service, program } of vigilServices) {
+        for (const [name, expected] of Object.entries(REQUIRED_ENV[program] ?? {})) {
           const value = service.environment[name];
           expect(value, `${service.name} ${name}`).toBeDefined();
           if (typeof expected === 'string') expect(value, `${service.name} ${name}`).toBe(expected);
@@ -117,7 +125,7 @@ describe('docker-compose.yml', () => {
     });
 
     it('give both processors the same consumer group, so they split the partitions', () => {
-      const groups = byWorkspace('processor').map((v) => v.service.environment.PROCESSOR_GROUP_ID);
+      const groups = byProgram('processor').map((v) => v.service.environment.PROCESSOR_GROUP_ID);
       expect(groups).toHaveLength(2);
       expect(new Set(groups).size).toBe(1);
     });
@@ -125,15 +133,15 @@ describe('docker-compose.yml', () => {
     it('show the rules the processors evaluate (same RULES_FILE, or none, everywhere)', () => {
       const rulesFiles = new Set(
         vigilServices
-          .filter((v) => v.workspace !== 'simulator')
+          .filter((v) => v.program !== 'simulator' && v.program !== 'indexer')
           .map((v) => v.service.environment.RULES_FILE ?? 'built-in'),
       );
       expect([...rulesFiles]).toHaveLength(1);
     });
 
     it('agree on the partition count of the event topics, whichever creates them first', () => {
-      const counts = vigilServices.map(({ service, workspace }) => {
-        if (workspace !== 'simulator') return service.environment.EVENT_PARTITIONS;
+      const counts = vigilServices.map(({ service, program }) => {
+        if (program !== 'simulator') return service.environment.EVENT_PARTITIONS;
         const flag = service.command.indexOf('--partitions');
         return flag < 0 ? undefined : service.command[flag + 1];
       });

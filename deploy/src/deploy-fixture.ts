@@ -11,12 +11,14 @@ export interface VigilService {
   script: string;
   /** The file that script runs (`gateway/src/main.ts`). */
   entry: string;
-  /** The workspace of that file (`gateway`). */
+  /** The workspace of that file (`gateway`; the indexer's is `processor`). */
   workspace: string;
+  /** Which program it is: the root script (`gateway`, `processor`, `simulator`, `indexer`). */
+  program: string;
 }
 
 // `node --import tsx` rather than the tsx CLI: its wrapper process would stand between signals and the program.
-const SCRIPT_TARGET = /^node --import tsx\s+(\S+\/src\/main\.ts)$/;
+const SCRIPT_TARGET = /^node --import tsx\s+(\S+\/src\/(?:[\w-]+-)?main\.ts)$/;
 
 /** `npm run <script> [-- args]` → the script; throws with the service name on any other command. */
 export function vigilService(service: ComposeService): VigilService {
@@ -27,16 +29,18 @@ export function vigilService(service: ComposeService): VigilService {
   const target = rootPackage().scripts?.[script];
   const entry = target === undefined ? undefined : SCRIPT_TARGET.exec(target)?.[1];
   if (!entry)
-    throw new Error(`${service.name}: root script "${script}" is ${target}, not "tsx <ws>/src/main.ts"`);
-  return { service, script, entry, workspace: entry.split('/')[0]! };
+    throw new Error(
+      `${service.name}: root script "${script}" is ${target}, not "tsx <ws>/src/[<name>-]main.ts"`,
+    );
+  return { service, script, entry, workspace: entry.split('/')[0]!, program: script };
 }
 
 export const vigilServices: VigilService[] = Object.values(services)
   .filter((s) => s.build !== undefined)
   .map(vigilService);
 
-export const byWorkspace = (workspace: string): VigilService[] =>
-  vigilServices.filter((v) => v.workspace === workspace);
+export const byProgram = (program: string): VigilService[] =>
+  vigilServices.filter((v) => v.program === program);
 
 /** The `http://host:port/path` or `tcp://host:port` target of a `node deploy/healthcheck.mjs` check. */
 export function probeTarget(service: ComposeService): URL | undefined {

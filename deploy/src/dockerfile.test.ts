@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { gatewayVars, loadConfig } from '@vigil/core/config';
 import { describe, expect, it } from 'vitest';
-import { byWorkspace, probeTarget, vigilServices } from './deploy-fixture.ts';
+import { byProgram, probeTarget, vigilServices } from './deploy-fixture.ts';
 import { copyParts, type DockerStage, nodeMajor, parseDockerfile } from './dockerfile-model.ts';
 import { dockerignoreMatcher } from './dockerignore.ts';
 import { dependencyClosure, lockPackages, topFolder } from './lockfile.ts';
@@ -94,7 +94,7 @@ describe('deploy/Dockerfile', () => {
 
   it("puts the dashboard where the gateways' STATIC_DIR points", () => {
     const dest = copies(runtime).find((c) => c.from === 'build')!.dest;
-    for (const { service } of byWorkspace('gateway')) {
+    for (const { service } of byProgram('gateway')) {
       expect(service.environment.STATIC_DIR, service.name).toBe(inImage(runtime, dest));
     }
   });
@@ -156,7 +156,7 @@ describe('deploy/Dockerfile', () => {
       const check = all(runtime, 'HEALTHCHECK').at(-1)!.args;
       const url = new URL(/http:\/\/[^"\s]+/.exec(check)![0]);
       expect(Number(url.port)).toBe(loadConfig(gatewayVars, {}).PORT);
-      expect(url.pathname).toBe(probeTarget(byWorkspace('gateway')[0]!.service)!.pathname);
+      expect(url.pathname).toBe(probeTarget(byProgram('gateway')[0]!.service)!.pathname);
     });
 
     it('contains the health check script that the compose health checks run', () => {

@@ -1,6 +1,6 @@
 import { WS_PATH } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
-import { byWorkspace, services } from './deploy-fixture.ts';
+import { byProgram, services } from './deploy-fixture.ts';
 import { nginxSeconds, parseNginxConf } from './nginx-conf.ts';
 import { readRepoFile } from './repo.ts';
 
@@ -31,7 +31,7 @@ describe('reverse proxy (deploy/proxy/nginx.conf)', () => {
   });
 
   it('balances over exactly the gateway services, at the PORT each one listens on', () => {
-    const gateways = byWorkspace('gateway').map((v) => `${v.service.name}:${v.service.environment.PORT}`);
+    const gateways = byProgram('gateway').map((v) => `${v.service.name}:${v.service.environment.PORT}`);
     expect(conf.upstreams.size).toBe(1);
     const [upstream] = [...conf.upstreams.values()];
     expect(upstream!.servers.sort()).toEqual(gateways.sort());
