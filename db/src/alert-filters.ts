@@ -116,6 +116,7 @@ export function filterConditions(query: AlertQuery): SQL[] {
     ['service', alerts.service, query.service, undefined],
     ['ruleId', alerts.ruleId, query.ruleId, undefined],
     ['userId', alerts.userId, query.userId, undefined],
+    ['key', alerts.key, query.key, undefined],
   ] as const;
   const conditions = [...rangeConditions(parseRange(query)), ...listConditions(lists)];
   const tsquery = query.q === undefined ? null : toPrefixTsquery(query.q);

@@ -47,6 +47,8 @@ export interface AlertQuery extends TimeRange {
   service?: readonly string[];
   ruleId?: readonly string[];
   userId?: readonly string[];
+  /** Alert keys (`ip=10.0.0.5`, `host=web-1`), matched exactly: how an entity's alerts are listed. */
+  key?: readonly string[];
   status?: readonly AlertStatus[];
   /** Words that must all appear in the title or message, each matched as a word prefix (≥ 3 letters). */
   q?: string;

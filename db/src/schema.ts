@@ -72,6 +72,7 @@ export const alerts = pgTable(
       index('alerts_service_detected_at_idx').on(t.service, ...newestFirst()),
       index('alerts_rule_id_detected_at_idx').on(t.ruleId, ...newestFirst()),
       index('alerts_user_id_detected_at_idx').on(t.userId, ...newestFirst()),
+      index('alerts_key_detected_at_idx').on(t.key, ...newestFirst()),
       index('alerts_status_detected_at_idx').on(t.status, ...newestFirst()),
       index('alerts_search_idx').using('gin', t.search),
       check('alerts_severity_check', sql`${t.severity} in (${inList(SEVERITY_VALUES)})`),

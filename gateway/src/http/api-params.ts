@@ -36,6 +36,7 @@ export const AlertQueryParams = Type.Object({
   service: list(text(), 'Services to include.'),
   ruleId: list(text(), 'Rule ids to include.'),
   userId: list(text(), 'User ids to include.'),
+  key: list(text(), 'Alert keys to include, exactly as alerts carry them (`ip=10.0.0.5`, `host=web-1`).'),
   status: list(enumOf(ALERT_STATUSES), 'Statuses to include.'),
   ...rangeParams,
   q: Type.Optional(

@@ -5,9 +5,9 @@ import { eventsHref } from './event-view.ts';
 
 /**
  * The alerts page for an entity: a user by the userId filter, a service by the service filter. Null for an
- * ip or host: the alerts API has no key filter, and its text search cannot find an IP (it splits
- * "10.0.0.5" into the words 10, 0, 0, 5 while the index holds "10.0.0.5" whole), so the panel links the
- * entity's recent alerts one by one instead of a list that would come back empty.
+ * ip or host: the dashboard's alert view has no key filter yet (the API has: `GET /api/alerts?key=ip=…`),
+ * and text search cannot find an IP (it splits "10.0.0.5" into the words 10, 0, 0, 5 while the index holds
+ * "10.0.0.5" whole), so the panel links the entity's recent alerts one by one instead.
  */
 export function entityAlertsHref(entity: Pick<RiskEntity, 'kind' | 'value'>): string | null {
   const view = emptyView();

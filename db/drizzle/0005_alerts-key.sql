@@ -1,0 +1,1 @@
+CREATE INDEX "alerts_key_detected_at_idx" ON "alerts" USING btree ("key","detected_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
