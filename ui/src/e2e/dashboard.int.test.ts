@@ -321,9 +321,16 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
       expect(await user.textContent()).toContain('3 alerts');
       const address = page().locator(`[data-testid=risk-ip] [data-testid=risk-entity][data-value="${ip}"]`);
       await address.waitFor(WAIT);
-      // An IP links to its events and its alerts one by one; the alerts API cannot list them by IP.
+      // An IP links to its events, and to its alerts by the key its rules give it (ip=…).
       expect(await address.getByTestId('risk-events').getAttribute('href')).toBe(`/events?ip=${ip}`);
-      expect(await address.getByTestId('risk-alerts').count()).toBe(0);
+      expect(await address.getByTestId('risk-alerts').getAttribute('href')).toBe(
+        `/alerts?key=${encodeURIComponent(`ip=${ip}`)}`,
+      );
+      await address.getByTestId('risk-alerts').click();
+      await page().waitForURL((u) => u.pathname === '/alerts' && u.searchParams.get('key') === `ip=${ip}`);
+      await expect.poll(() => page().getByTestId('alert-row').count(), WAIT).toBe(3);
+      await page().goBack();
+      await user.waitFor(WAIT);
 
       await user.getByTestId('risk-alerts').click();
       await page().waitForURL((u) => u.pathname === '/alerts' && u.searchParams.get('userId') === userId);

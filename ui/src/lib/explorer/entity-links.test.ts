@@ -8,9 +8,10 @@ describe('risk panel links', () => {
     expect(entityEventsHref(user)).toBe('/events?userId=alice');
   });
 
-  it('links an ip to its events, and to no alert list (the alerts API cannot filter by it)', () => {
+  it('links an ip to its events, and to its alerts by the key its rules give it', () => {
     const ip = { kind: 'ip' as const, value: '10.0.0.5' };
-    expect(entityAlertsHref(ip)).toBeNull();
+    expect(entityAlertsHref(ip)).toBe('/alerts?key=ip%3D10.0.0.5');
+    expect(entityAlertsHref({ kind: 'host', value: 'web-1' })).toBe('/alerts?key=host%3Dweb-1');
     expect(entityEventsHref(ip)).toBe('/events?ip=10.0.0.5');
   });
 

@@ -4,16 +4,15 @@ import { serializeView } from '../filters/url-filters.ts';
 import { eventsHref } from './event-view.ts';
 
 /**
- * The alerts page for an entity: a user by the userId filter, a service by the service filter. Null for an
- * ip or host: the dashboard's alert view has no key filter yet (the API has: `GET /api/alerts?key=ip=…`),
- * and text search cannot find an IP (it splits "10.0.0.5" into the words 10, 0, 0, 5 while the index holds
- * "10.0.0.5" whole), so the panel links the entity's recent alerts one by one instead.
+ * The alerts page for an entity: a user by the userId filter, a service by the service filter, an ip or host
+ * by the alert key its rules give it (`ip=10.0.0.5`): text search could not find an IP (it splits
+ * "10.0.0.5" into the words 10, 0, 0, 5 while the index holds "10.0.0.5" whole).
  */
-export function entityAlertsHref(entity: Pick<RiskEntity, 'kind' | 'value'>): string | null {
+export function entityAlertsHref(entity: Pick<RiskEntity, 'kind' | 'value'>): string {
   const view = emptyView();
   if (entity.kind === 'user') view.userId = [entity.value];
   else if (entity.kind === 'service') view.service = [entity.value];
-  else return null;
+  else view.key = [`${entity.kind}=${entity.value}`];
   return `/alerts?${serializeView(view)}`;
 }
 

@@ -18,6 +18,8 @@ export interface AlertView {
   service: string[];
   ruleId: string[];
   userId: string[];
+  /** Alert keys, exactly (`ip=10.0.0.5`, `host=web-1`): an entity's alerts. */
+  key: string[];
   /** Free text: every word must appear in the title or message (word prefix, as the REST API does). */
   q: string;
   /** A relative range ("last 1h"), or null for the custom from/to below. */
@@ -34,6 +36,7 @@ export const emptyView = (): AlertView => ({
   service: [],
   ruleId: [],
   userId: [],
+  key: [],
   q: '',
   range: null,
   from: null,
@@ -43,7 +46,7 @@ export const emptyView = (): AlertView => ({
 /** True when the view filters on anything at all. */
 export const isFiltered = (view: AlertView): boolean =>
   view.severity.length + view.source.length + view.status.length > 0 ||
-  view.service.length + view.ruleId.length + view.userId.length > 0 ||
+  view.service.length + view.ruleId.length + view.userId.length + view.key.length > 0 ||
   view.q.trim() !== '' ||
   view.range !== null ||
   view.from !== null ||

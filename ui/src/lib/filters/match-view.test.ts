@@ -20,6 +20,8 @@ describe('matchesView', () => {
   it('checks the fields the WebSocket does not filter on', () => {
     expect(matchesView(alert, { ...emptyView(), status: ['resolved'] }, now)).toBe(false);
     expect(matchesView(alert, { ...emptyView(), userId: ['u-7'] }, now)).toBe(true);
+    expect(matchesView(alert, { ...emptyView(), key: [alert.key] }, now)).toBe(true);
+    expect(matchesView(alert, { ...emptyView(), key: ['ip=10.9.9.9'] }, now)).toBe(false);
   });
 
   it('applies relative and custom time ranges to detectedAt', () => {

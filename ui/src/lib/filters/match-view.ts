@@ -21,6 +21,7 @@ const inList = (list: readonly string[] | undefined, value: string | null): bool
 export function matchesView(alert: Alert, view: AlertView, now: number): boolean {
   if (!matchesFilter(view, alert)) return false;
   if (!inList(view.status, alert.status) || !inList(view.userId, alert.userId)) return false;
+  if (!inList(view.key, alert.key)) return false;
   const detected = Date.parse(alert.detectedAt);
   const from = view.range ? now - RANGE_PRESETS[view.range] : view.from ? Date.parse(view.from) : null;
   const to = view.range ? null : view.to ? Date.parse(view.to) : null;

@@ -5,6 +5,13 @@ import { parseView, serializeView, toApiParams, toWsFilter } from './url-filters
 const parse = (query: string) => parseView(new URLSearchParams(query));
 
 describe('URL filter serialization', () => {
+  it("carries an alert key filter (an entity's alerts) from the URL to the REST query", () => {
+    const view = parse('key=ip%3D10.0.0.5');
+    expect(view.key).toEqual(['ip=10.0.0.5']);
+    expect(serializeView(view)).toBe('key=ip%3D10.0.0.5');
+    expect(toApiParams(view, 0).get('key')).toBe('ip=10.0.0.5');
+  });
+
   it('round-trips a view through the URL', () => {
     const view = {
       ...emptyView(),

@@ -47,6 +47,7 @@ export function parseView(params: URLSearchParams): AlertView {
     service: listParam(params, 'service'),
     ruleId: listParam(params, 'ruleId'),
     userId: listParam(params, 'userId'),
+    key: listParam(params, 'key'),
     q: (params.get('q') ?? '').trim(),
     ...rangeParams(params),
   };
@@ -97,7 +98,7 @@ export function addRangeAndPage(
 /** Query parameters of `GET /api/alerts` for a view; a relative range is resolved against `now`. */
 export function toApiParams(view: AlertView, now: number, page: PageParams = {}): URLSearchParams {
   const params = new URLSearchParams();
-  for (const key of ['severity', 'source', 'service', 'ruleId', 'userId', 'status'] as const) {
+  for (const key of ['severity', 'source', 'service', 'ruleId', 'userId', 'key', 'status'] as const) {
     if (view[key].length > 0) params.set(key, view[key].join(','));
   }
   return addRangeAndPage(params, view, now, page);
