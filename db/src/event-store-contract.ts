@@ -166,6 +166,52 @@ export function runEventStoreContract(name: string, open: () => Promise<OpenedEv
       });
     });
 
+    describe('eventsAt', () => {
+      it('finds the events at bus positions within a time range, leaving out positions not stored', async () => {
+        const { at, tag } = fresh();
+        const rows = [0, 1, 2].map((i) => ({
+          ...indexed('security', {
+            ts: at(i * 1000),
+            ip: '10.0.0.1',
+            action: 'login_failure',
+            userId: `u-${tag}`,
+          }),
+          partition: 1 + (i % 2),
+        }));
+        await store().insertEvents(rows);
+        const found = await store().eventsAt({
+          source: 'security',
+          from: at(0),
+          to: at(2000),
+          positions: [
+            { partition: rows[0]!.partition, offset: rows[0]!.offset },
+            { partition: rows[2]!.partition, offset: rows[2]!.offset },
+            { partition: 1, offset: '999999999' }, // not stored
+            { partition: rows[1]!.partition, offset: 'x' }, // names no position
+          ],
+        });
+        expect(found.map((e) => e.position)).toEqual(
+          [rows[0]!, rows[2]!].map((r) => ({ partition: r.partition, offset: r.offset })),
+        );
+        expect(found[0]!.event).toMatchObject({ userId: `u-${tag}` });
+        // Outside the time range, or of another source: not found.
+        const position = { partition: rows[1]!.partition, offset: rows[1]!.offset };
+        expect(
+          await store().eventsAt({ source: 'security', from: at(1500), to: at(3000), positions: [position] }),
+        ).toEqual([]);
+        expect(
+          await store().eventsAt({ source: 'logs', from: at(0), to: at(3000), positions: [position] }),
+        ).toEqual([]);
+      });
+
+      it('refuses more than 500 positions', async () => {
+        const positions = Array.from({ length: 501 }, (_, i) => ({ partition: 0, offset: String(i) }));
+        await expect(
+          store().eventsAt({ source: 'logs', from: new Date(0), to: new Date(), positions }),
+        ).rejects.toBeInstanceOf(ValidationError);
+      });
+    });
+
     describe('timeseries', () => {
       it('gives avg, max and count of a metric per bucket for a service or a host, empty buckets included', async () => {
         const { at, tag, start } = fresh();

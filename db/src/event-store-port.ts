@@ -70,6 +70,15 @@ export interface TimeseriesPoint {
  * The explorer's event store. Bad input throws core's ValidationError (before any database work); an
  * unreachable database throws UnavailableError (retriable).
  */
+/** Events of one source at bus positions, within the event-time range that holds them (the index's range). */
+export interface EventsAtQuery {
+  source: Source;
+  /** Inclusive bounds on the events' own time: an alert's window (windowStart … eventTime). */
+  from: Instant;
+  to: Instant;
+  positions: readonly { partition: number; offset: string }[];
+}
+
 export interface EventStore {
   /** Stores a batch; a redelivered event (same position and bus timestamp) is skipped. Returns rows added. */
   insertEvents(batch: readonly IndexedEvent[]): Promise<number>;
@@ -77,6 +86,8 @@ export interface EventStore {
   queryEvents(query?: EventQuery): Promise<EventPage>;
   /** Buckets aligned on the UTC epoch over [from, to), empty ones included. */
   timeseries(query: TimeseriesQuery): Promise<TimeseriesPoint[]>;
+  /** The stored events at these positions (at most 500 positions; ones not stored are left out). */
+  eventsAt(query: EventsAtQuery): Promise<StoredEvent[]>;
   /** Deletes events whose time is before `cutoff`; returns how many. */
   pruneOlderThan(cutoff: Date): Promise<number>;
 }

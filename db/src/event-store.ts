@@ -1,4 +1,5 @@
-import { and, desc, gte, inArray, lt, sql } from 'drizzle-orm';
+import { ValidationError } from '@vigil/core';
+import { and, desc, eq, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { parseInstant, parseLimit } from './alert-filters.ts';
 import type { VigilDatabase } from './database.ts';
 import { guardOutage } from './db-errors.ts';
@@ -20,6 +21,8 @@ export interface EventStoreOptions {
 const INSERT_BATCH_ROWS = 5000;
 // One DELETE removes at most this many rows, so a sweep after a long pause never holds one huge transaction.
 const PRUNE_BATCH_ROWS = 20_000;
+/** Positions one eventsAt lookup may name: an alert's evidence holds at most a few hundred. */
+const MAX_POSITIONS = 500;
 
 /** The event store over Drizzle; the same code serves node-postgres and PGlite. */
 export function createEventStore(options: EventStoreOptions): EventStore {
@@ -83,6 +86,43 @@ export function createEventStore(options: EventStoreOptions): EventStore {
           point.count = row.count;
         }
         return points;
+      });
+    },
+
+    eventsAt: async (query) => {
+      if (query.positions.length === 0) return [];
+      if (query.positions.length > MAX_POSITIONS) {
+        throw new ValidationError(`at most ${MAX_POSITIONS} positions per lookup`, {
+          details: { positions: query.positions.length },
+        });
+      }
+      const from = parseInstant(query.from, 'from');
+      const to = parseInstant(query.to, 'to');
+      const byPartition = new Map<number, bigint[]>();
+      for (const { partition, offset } of query.positions) {
+        if (!/^\d{1,19}$/.test(offset)) continue; // names no stored position
+        byPartition.set(partition, [...(byPartition.get(partition) ?? []), BigInt(offset)]);
+      }
+      if (byPartition.size === 0) return [];
+      return guard('events at positions', async () => {
+        // The (source, ts) index bounds the scan to the alert's window; partition and offset pick within it.
+        const rows = await db
+          .select(columns)
+          .from(events)
+          .where(
+            and(
+              eq(events.source, query.source),
+              gte(events.ts, from),
+              lte(events.ts, to),
+              or(
+                ...[...byPartition].map(([partition, offsets]) =>
+                  and(eq(events.partition, partition), inArray(events.offset, offsets)),
+                ),
+              ),
+            ),
+          )
+          .orderBy(events.partition, events.offset);
+        return rows.map(fromEventRow);
       });
     },
 

@@ -10,7 +10,8 @@ export interface EvidenceEvent {
   partition: number;
   /** Null only when the object has gaps and the alert's evidence does not pair this event's id with a ref. */
   offset: string | null;
-  archiveKey: string;
+  /** The archive object it was read from; null when it came from the event store (not archived yet). */
+  archiveKey: string | null;
   /** The event exactly as it was published (every field, unknown ones included). */
   event: Record<string, unknown>;
 }

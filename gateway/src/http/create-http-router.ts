@@ -100,7 +100,13 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     ...tokenRoutes({ auth, now }),
     ...auditRoutes({ audit: auth.audit }),
     ...alertRoutes(store),
-    ...evidenceRoutes({ store, archive: options.archive, limits: options.evidenceLimits, logger }),
+    ...evidenceRoutes({
+      store,
+      archive: options.archive,
+      events: options.explorer,
+      limits: options.evidenceLimits,
+      logger,
+    }),
     ...statsRoutes({ store, now, maxTimelineBuckets: limits.maxTimelineBuckets }),
     ...explorerRoutes({ explorer: options.explorer, now, maxTimelineBuckets: limits.maxTimelineBuckets }),
     ingestRoute({

@@ -3,7 +3,7 @@ import { makeAlert } from '@vigil/db/testing';
 import { describe, expect, it } from 'vitest';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter } from './testing/router-fixture.ts';
-import { useTestDatabase } from './testing/test-alert-store.ts';
+import { openTestDatabase, useTestDatabase } from './testing/test-alert-store.ts';
 import { failingArchive, tempArchive, writeBatch } from './testing/test-archive.ts';
 
 const ts = '2030-01-01T11:58:00.000Z';
@@ -80,5 +80,34 @@ describe('GET /api/alerts/{id}/events', () => {
   it('answers 503 on a gateway built without an archive', async () => {
     const bare = makeRouter({ alerts: [security, logs], archive: undefined }).router;
     expect((await bare(request('GET', '/api/alerts/sec-1/events'))).status).toBe(503);
+  });
+});
+
+// Its own seeded store replaces the one above: last in the file (test-alert-store.ts).
+describe('GET /api/alerts/{id}/events with the event store', () => {
+  it('reads events still in the archiver buffer from the event store (archiveKey null), then nothing is pending', async () => {
+    const buffered = makeAlert({
+      id: 'logs-buffered',
+      detectedAt: ts,
+      evidence: {
+        refs: [{ topic: 'events.logs', partition: 3, offset: '77' }],
+        eventIds: [],
+        archiveKeys: [],
+      },
+    });
+    const { router: withBuffered } = makeRouter({ alerts: [security, logs, buffered], archive });
+    const raw = { ts, service: 'payments', level: 'ERROR', message: 'payment failed' };
+    await (await openTestDatabase()).events.insertEvents([
+      { source: 'logs', partition: 3, offset: '77', busTimestamp: Date.parse(ts), event: raw },
+    ]);
+    const response = await withBuffered(request('GET', '/api/alerts/logs-buffered/events'));
+    expect(bodyJson(response)).toEqual({
+      items: [
+        { source: 'logs', topic: 'events.logs', partition: 3, offset: '77', archiveKey: null, event: raw },
+      ],
+      pending: [],
+      unreadable: [],
+      truncated: false,
+    });
   });
 });

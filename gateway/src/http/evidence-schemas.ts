@@ -17,7 +17,10 @@ export const EvidenceEventSchema = Type.Object({
     description:
       'Decimal int64; null only when the archive object has gaps and the evidence does not pair this event id with a position.',
   }),
-  archiveKey: Type.String({ description: 'The archive object it was read from.' }),
+  archiveKey: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The archive object it was read from; null when the processor has not archived it yet and it was read from the event store.',
+  }),
   event: Type.Record(Type.String(), Type.Unknown(), {
     description: 'The raw event exactly as published, unknown fields included.',
   }),

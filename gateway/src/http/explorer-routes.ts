@@ -15,7 +15,8 @@ import { defineRoute, type Route } from './route.ts';
 import { checkBucketCount, timelineRange } from './stats-routes.ts';
 
 /** What the explorer routes read: the event store (indexer-fed) and the alert store's risk ranking. */
-export type ExplorerStore = Pick<EventStore, 'queryEvents' | 'timeseries'> & Pick<AlertStore, 'entities'>;
+export type ExplorerStore = Pick<EventStore, 'queryEvents' | 'timeseries' | 'eventsAt'> &
+  Pick<AlertStore, 'entities'>;
 
 export interface ExplorerRoutesOptions {
   /** Absent in gateways built without a database (benchmarks, socket tests): the routes answer 503. */

@@ -6,6 +6,7 @@ export function testExplorer(): ExplorerStore {
   return {
     queryEvents: async (query) => (await openTestDatabase()).events.queryEvents(query),
     timeseries: async (query) => (await openTestDatabase()).events.timeseries(query),
+    eventsAt: async (query) => (await openTestDatabase()).events.eventsAt(query),
     entities: async (query) => (await openTestDatabase()).store.entities(query),
   };
 }
