@@ -8,6 +8,7 @@ import {
   processorVars,
   simulatorVars,
 } from '@vigil/core/config';
+import { signInBanner } from '@vigil/gateway';
 import { startEmbedded } from './embedded.ts';
 
 runMain('embedded', async (fail) => {
@@ -33,10 +34,8 @@ runMain('embedded', async (fail) => {
     onFatal: fail,
   });
   logger.info({ url: system.url }, 'Vigil is running');
-  // On stdout, not through the logger: its redaction would (rightly) hide the link's secret.
-  const signIn = system.signInUrl
-    ? `  Sign in as admin with this one-time link (24 hours):\n\n      ${system.signInUrl}\n\n  then set a password on the Account page (or start with VIGIL_ADMIN_PASSWORD).\n`
-    : "  Sign in with your username and password (VIGIL_ADMIN_PASSWORD sets admin's).\n";
-  process.stdout.write(`\n  Vigil dashboard: ${system.url}\n${signIn}  Ctrl-C stops it.\n\n`);
+  process.stdout.write(
+    `\n  Vigil dashboard: ${system.url}\n${signInBanner(system.signInUrl)}  Ctrl-C stops it.\n\n`,
+  );
   return system;
 });

@@ -4,7 +4,6 @@ export { type Authenticator, bearerSecret, SESSION_COOKIE } from './auth/authent
 export { ADMIN_USERNAME, bootstrapIdentities, signInUrl } from './auth/bootstrap.ts';
 export {
   type AuthConfig,
-  announceSignIn,
   configureAuth,
   DEFAULT_AUTH_CONFIG,
 } from './auth/configure-auth.ts';
@@ -12,6 +11,7 @@ export { createGatewayAuth, type GatewayAuth, type GatewayAuthOptions } from './
 export { hashPassword } from './auth/passwords.ts';
 export { DEFAULT_RATE_LIMITS, type RateLimitConfig } from './auth/rate-limits.ts';
 export { hashSecret, mintSecret } from './auth/secrets.ts';
+export { signInBanner } from './auth/sign-in-banner.ts';
 export { DEFAULT_SOCKET_CAPS, type SocketCaps } from './auth/ws-admission.ts';
 // Live side: uWS transport, WebSocket fan-out, alert feed (gateway/src/transport, fanout, feed; their shared
 // contracts in live/live-types.ts; composed in gateway-service.ts).

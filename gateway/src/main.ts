@@ -12,7 +12,9 @@ import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { authVars, commonVars, gatewayVars, loadConfig, validators } from '@vigil/core/config';
 import { openDatabase } from '@vigil/db';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { announceSignIn, configureAuth } from './auth/configure-auth.ts';
+import { signInUrl } from './auth/bootstrap.ts';
+import { configureAuth } from './auth/configure-auth.ts';
+import { signInBanner } from './auth/sign-in-banner.ts';
 import { createGatewayService } from './gateway-service.ts';
 
 const vars = {
@@ -75,7 +77,10 @@ runMain('gateway', async () => {
   const { port } = await gateway.start();
   const url = `http://${config.HOST}:${port}`;
   logger.info({ url }, 'gateway listening');
-  announceSignIn(url, signInSecret);
+  // A first run's link, on stdout beside the URL (see sign-in-banner.ts); other starts print nothing extra.
+  if (signInSecret !== null) {
+    process.stdout.write(`\n  Vigil gateway: ${url}\n${signInBanner(signInUrl(url, signInSecret))}\n`);
+  }
   return {
     async stop() {
       await gateway.stop();

@@ -1,6 +1,6 @@
 import { type Database, schema } from '@vigil/db';
 import type { Logger } from 'pino';
-import { bootstrapIdentities, signInUrl } from './bootstrap.ts';
+import { bootstrapIdentities } from './bootstrap.ts';
 import { createGatewayAuth, type GatewayAuth } from './gateway-auth.ts';
 
 /** The values of core's `authVars`, as loadConfig returns them. */
@@ -76,19 +76,4 @@ export async function configureAuth(options: {
     adminToken: config.VIGIL_ADMIN_TOKEN || undefined,
   });
   return { auth, signInSecret };
-}
-
-/**
- * Prints the first-run sign-in URL on stdout, beside the dashboard URL. Not through the logger: its
- * redaction would (rightly) hide the secret in the query string.
- */
-export function announceSignIn(
-  baseUrl: string,
-  secret: string | null,
-  write = (line: string) => process.stdout.write(line),
-): void {
-  if (secret === null) return;
-  write(
-    `\n  Vigil is running at ${baseUrl}\n  Sign in as admin (this link works once, for 24 hours):\n\n      ${signInUrl(baseUrl, secret)}\n\n  Then set a password on the Account page, or start with VIGIL_ADMIN_PASSWORD set.\n\n`,
-  );
 }
