@@ -10,7 +10,7 @@ import {
   type SocketCaps,
   signInUrl,
 } from '@vigil/gateway';
-import { createEventIndexer, createProcessorService, DEFAULT_GROUP_ID } from '@vigil/processor';
+import { createEventIndexer, createProcessorService, DEFAULT_GROUP_ID, keyedGroupId } from '@vigil/processor';
 import { createSimulator, SCENARIO_NAMES } from '@vigil/simulator';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -81,7 +81,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       logger: logger.child({ module: 'bus' }),
       retention: EMBEDDED_RETENTION,
       dir: join(options.dataDir, 'bus'),
-      durableGroups: { [DEFAULT_GROUP_ID]: Object.values(topics.events) },
+      durableGroups: {
+        [DEFAULT_GROUP_ID]: Object.values(topics.events),
+        [keyedGroupId(DEFAULT_GROUP_ID)]: [topics.repartition],
+      },
       onFatal: options.onFatal,
     });
     await bus.start(vigilTopics(EMBEDDED_PARTITIONS));

@@ -15,6 +15,7 @@ export { DEFAULT_STALL_AFTER_MS } from './pipeline/partition-health.ts';
 export {
   createProcessorService,
   DEFAULT_GROUP_ID,
+  keyedGroupId,
   type ProcessorServiceOptions,
   replayWindowMs,
 } from './processor-service.ts';

@@ -6,6 +6,7 @@ import type { ArchiveLimits } from './archive/raw-archiver.ts';
 import { createProcessorMetrics } from './metrics/processor-metrics.ts';
 import { type AlertWriter, createEventProcessor, type RuleEvaluator } from './pipeline/event-processor.ts';
 import { createRuleEngine, RULE_ENGINE_DEFAULTS } from './rules/index.ts';
+import { planRepartition } from './rules/repartition-plan.ts';
 
 export interface ProcessorServiceOptions {
   bus: Bus;
@@ -33,6 +34,9 @@ export interface ProcessorServiceOptions {
 /** Consumer group of all processors unless configured otherwise: they share the event partitions. */
 export const DEFAULT_GROUP_ID = 'vigil-processor';
 
+/** The group of stage two (the repartition topic) beside a processor group. */
+export const keyedGroupId = (groupId: string): string => `${groupId}-keyed`;
+
 /**
  * Event time a new owner of a partition replays to rebuild window state: the longest count, distinct or
  * sequence window, sustained run or absence duration of the enabled rules, plus the allowed lateness. An
@@ -53,25 +57,38 @@ export function replayWindowMs(rules: readonly Rule[]): number {
   return longest === 0 ? 0 : longest + RULE_ENGINE_DEFAULTS.allowedLatenessMs;
 }
 
-/** Builds the rule engine and the event processor over already-started adapters. */
+/**
+ * Builds the rule engines and the event processor over already-started adapters: stage one runs the
+ * per-event rules on the event topics, stage two the windowed rules on the repartition topic, one engine
+ * per key space and partition (README "Exact windows").
+ */
 export function createProcessorService(options: ProcessorServiceOptions) {
   const now = options.now ?? Date.now;
   const metrics = createProcessorMetrics(options.registry);
   const logger = options.logger.child({ module: 'processor' });
+  const plan = planRepartition(options.rules);
+  const groupId = options.groupId ?? DEFAULT_GROUP_ID;
   const processor = createEventProcessor({
     bus: options.bus,
     archive: options.archive,
     store: options.store,
-    createEngine: options.createEngine ?? (() => createRuleEngine({ rules: options.rules, now })),
+    createEngine: options.createEngine ?? (() => createRuleEngine({ rules: plan.perEvent, now })),
+    repartition: {
+      topic: options.topics.repartition,
+      groupId: keyedGroupId(groupId),
+      plan,
+      createEngine: (space) => createRuleEngine({ rules: space.rules, now }),
+      replayMs: replayWindowMs(options.rules),
+    },
     logger,
     metrics,
     now,
-    groupId: options.groupId ?? DEFAULT_GROUP_ID,
+    groupId,
     topics: Object.values(options.topics.events),
     alertsTopic: options.topics.alerts,
     dlqTopic: options.topics.dlq,
     archiveLimits: options.archiveLimits,
-    replayMs: replayWindowMs(options.rules),
+    replayMs: replayWindowMs(plan.perEvent), // 0: stage one keeps no window
     stallAfterMs: options.stallAfterMs,
     onFatal: options.onFatal,
   });

@@ -12,6 +12,8 @@ export const TOPICS = {
   security: 'events.security',
   dlq: 'events.dlq',
   alerts: 'alerts',
+  /** Internal to the processor: events re-keyed by a windowed rule's key (processor/README.md, "Exact windows"). */
+  repartition: 'processor.repartition',
 } as const;
 
 export const EVENT_TOPICS = SOURCES.map(eventTopic);
@@ -32,6 +34,7 @@ export interface TopicNames {
   events: Record<Source, string>;
   dlq: string;
   alerts: string;
+  repartition: string;
 }
 
 /**
@@ -48,12 +51,15 @@ export function topicNames(prefix = ''): TopicNames {
     },
     dlq: `${prefix}${TOPICS.dlq}`,
     alerts: `${prefix}${TOPICS.alerts}`,
+    repartition: `${prefix}${TOPICS.repartition}`,
   };
 }
 
 /**
  * Every topic Vigil uses with its partition count. The alerts topic has exactly one partition on purpose:
- * its offset is the global order that WebSocket cursors are built on, identical on every gateway.
+ * its offset is the global order that WebSocket cursors are built on, identical on every gateway. The
+ * repartition topic has as many partitions as an event topic: it spreads the windowed rules' keys over the
+ * processors as the event topics spread the events.
  */
 export function vigilTopics(eventPartitions: number, prefix = ''): { topic: string; partitions: number }[] {
   const names = topicNames(prefix);
@@ -61,5 +67,6 @@ export function vigilTopics(eventPartitions: number, prefix = ''): { topic: stri
     ...Object.values(names.events).map((topic) => ({ topic, partitions: eventPartitions })),
     { topic: names.dlq, partitions: 1 },
     { topic: names.alerts, partitions: 1 },
+    { topic: names.repartition, partitions: eventPartitions },
   ];
 }

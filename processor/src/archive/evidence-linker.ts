@@ -37,8 +37,12 @@ export function createEvidenceLinker() {
   };
 
   return {
-    /** A copy of the alert with the keys known now; refs still waiting for their object are remembered. */
-    link(alert: Alert): Alert {
+    /**
+     * A copy of the alert with the keys known now; refs still waiting for their object are remembered, but
+     * only those `archivedHere` accepts (default all): stage two raises alerts on events another processor
+     * may archive, and their keys are found by the gateway's listing instead (evidence-reader).
+     */
+    link(alert: Alert, archivedHere?: (topic: string, partition: number) => boolean): Alert {
       const evidence = alert.evidence;
       if (!evidence) return alert;
       const keys = new Set(evidence.archiveKeys);
@@ -49,6 +53,7 @@ export function createEvidenceLinker() {
           keys.add(key);
           continue;
         }
+        if (archivedHere && !archivedHere(ref.topic, ref.partition)) continue;
         const id = `${ref.topic}:${ref.partition}`;
         let list = waiting.get(id);
         if (!list) {

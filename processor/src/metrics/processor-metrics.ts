@@ -50,6 +50,12 @@ export function createProcessorMetrics(registry: Registry) {
       labelNames: ['source'],
       registers,
     }),
+    repartition: new Counter({
+      name: 'vigil_processor_repartition_copies_total',
+      help: 'Copies on the repartition topic: published by stage one, skipped by stage two as duplicates (a replay), dead-lettered as invalid',
+      labelNames: ['source', 'outcome'],
+      registers,
+    }),
     alerts: new Counter({
       name: 'vigil_processor_alerts_total',
       help: 'Alerts raised',

@@ -21,17 +21,21 @@ import { archivedThrough } from '../archive/archive-coverage.ts';
 import { createEvidenceLinker } from '../archive/evidence-linker.ts';
 import { type ArchivedRange, type ArchiveLimits, createRawArchiver } from '../archive/raw-archiver.ts';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
+import type { KeySpace, RepartitionPlan } from '../rules/repartition-plan.ts';
 import { type AlertWriter, createAlertOutput, type RaisedAlert, type Retry } from './alert-output.ts';
-import { createCommitTracker } from './commit-tracker.ts';
+import { type CommitTracker, createCommitTracker } from './commit-tracker.ts';
 import { deadLetter, deadLetterRefused } from './dead-letter.ts';
 import { createFirstDeliveries } from './first-deliveries.ts';
 import { createIdleAlerts, type EvaluatedPartition } from './idle-alerts.ts';
+import type { Refused } from './isolate-refusals.ts';
+import { createOriginClock, type OriginClock } from './origin-clock.ts';
 import {
   assertHealthy,
   createPartitionHealth,
   type ProcessorHealth,
   processorHealth,
 } from './partition-health.ts';
+import { copyMessages, readCopy } from './repartition-wire.ts';
 
 export type { AlertWriter } from './alert-output.ts';
 export type { PartitionHealth, ProcessorHealth } from './partition-health.ts';
@@ -44,9 +48,36 @@ export interface RuleEvaluator {
     ref: { topic: string; partition: number; offset: string };
     ingestedAt?: number;
     eventTime?: number;
+    streamTime?: number;
   }): { alerts: readonly Alert[] };
   /** Wall-clock idleness for absence rules; called only once the partition is idle (idle-alerts.ts). */
   tick?(): readonly Alert[];
+}
+
+/**
+ * Stage two: the windowed rules, evaluated on the repartition topic where every event a key needs has been
+ * copied to that key's partition, so a window counts exactly whatever the event topics' partitioning
+ * (README "Exact windows"). Stage one (the event topics) runs the per-event rules, archives, and publishes
+ * the copies before it commits; stage two is its own consumer group over the repartition topic.
+ */
+export interface RepartitionOptions {
+  topic: string;
+  groupId: string;
+  plan: Pick<RepartitionPlan, 'spaces' | 'byId'>;
+  /** The engine of one key space in one repartition partition (its rules, narrowed to the space's field). */
+  createEngine: (space: KeySpace) => RuleEvaluator;
+  /** Event time replayed after a takeover of a repartition partition, to rebuild window state. */
+  replayMs: number;
+  /** Wall-clock silence after which an origin partition stops holding stream time back (origin-clock.ts). */
+  originIdleMs?: number;
+}
+
+/** Longer than a takeover (the default 30 s session timeout and a replay), so a crash makes nothing late. */
+export const DEFAULT_ORIGIN_IDLE_MS = 60_000;
+
+/** Stage two's state of one repartition partition: per key space, its engine and its origins. */
+interface KeyedPartition {
+  spaces: Map<string, { engine: RuleEvaluator; clock: OriginClock }>;
 }
 
 export interface EventProcessorOptions {
@@ -54,12 +85,11 @@ export interface EventProcessorOptions {
   archive: Archive;
   store: AlertWriter;
   /**
-   * Makes the rule engine of one partition. Each partition gets its own engine, so its watermark follows
-   * its own event time: when one partition runs ahead (catching up a backlog), another partition's events
-   * are not taken for late. Keys are colocated by partition (see simulator/README.md), so window state per
-   * partition is exact, and it matches what one processor among many holds.
+   * Makes the rule engine of one event partition (stage one). With `repartition` it holds the per-event
+   * rules only; without, every rule, and windows are then exact only for keys colocated by partition.
    */
   createEngine: () => RuleEvaluator;
+  repartition?: RepartitionOptions;
   logger: Logger;
   metrics: ProcessorMetrics;
   now: () => number;
@@ -100,6 +130,11 @@ export function createEventProcessor(options: EventProcessorOptions) {
   /** Aborts every retry in flight: on a fatal failure (nothing may hang on the way out) and after stop. */
   const halt = new AbortController();
   const tracker = createCommitTracker({ replayMs: options.replayMs });
+  const repartition = options.repartition;
+  const keyedTracker = createCommitTracker({ replayMs: repartition?.replayMs ?? 0 });
+  const keyed = new Map<string, KeyedPartition>();
+  /** Per source, the event partitions copies can come from (`<topic>:<partition>`), read at start. */
+  const originsOf = new Map<Source, string[]>();
   const linker = createEvidenceLinker();
   const lastSeen = new Map<string, number>();
   const coveredThrough = new Map<string, number>();
@@ -110,6 +145,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
   metrics.watchPartitions(() => health.partitions());
   const firstDeliveries = createFirstDeliveries();
   let consumer: BusConsumer | null = null;
+  let keyedConsumer: BusConsumer | null = null;
   let timer: NodeJS.Timeout | null = null;
   let failure: unknown = null;
   let stopped = false;
@@ -220,7 +256,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
     if (!first) return;
     health.begin(batch.topic, batch.partition, first.offset);
     try {
-      await handleBatch(batch, first);
+      if (batch.topic === repartition?.topic) await handleCopies(batch, first, repartition);
+      else await handleBatch(batch, first);
     } catch (err) {
       health.failed(batch.topic, batch.partition, err);
       fail(err);
@@ -242,6 +279,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
 
     const dlq: OutgoingMessage[] = [];
     const raised: RaisedAlert[] = [];
+    const copies: OutgoingMessage[] = [];
+    const spaces = repartition?.plan.spaces[source] ?? [];
     const nowMs = now();
     for (const message of batch.messages) {
       const offset = Number(message.offset); // int64 as a double: exact below 2^53 offsets
@@ -279,22 +318,24 @@ export function createEventProcessor(options: EventProcessorOptions) {
         eventTime,
       });
       for (const alert of fired.alerts) raised.push({ alert: linker.link(alert), message });
+      if (spaces.length > 0)
+        for (const copy of copyMessages(spaces, message, decoded.value)) copies.push(copy);
     }
     metrics.eventsIn.inc({ source }, firstDeliveries.count(batch.topic, batch.partition, batch.messages));
 
-    if (raised.length > 0) {
-      const refused = await writeAlerts(raised, retryHere);
-      if (refused.length > 0) {
-        const records = deadLetterRefused(refused, now(), logger);
-        metrics.refused.inc({ source }, records.length);
-        linker.forget(new Set(refused.map((r) => r.item.alert.id)));
-        dlq.push(...records);
-      }
-    }
-    if (dlq.length > 0) await retryHere('bus.publish.dlq', () => bus.publish(dlqTopic, dlq));
+    // The copies are on the bus before the batch counts as handled: a commit never skips an unpublished one.
+    const [refused] = await Promise.all([
+      raised.length > 0 ? writeAlerts(raised, retryHere) : [],
+      copies.length > 0 && repartition
+        ? retryHere('bus.publish.repartition', () => bus.publish(repartition.topic, copies))
+        : undefined,
+    ]);
+    if (copies.length > 0) metrics.repartition.inc({ source, outcome: 'published' }, copies.length);
+    await deadLetterAll(refused, dlq, retryHere);
     const last = Number(batch.messages[batch.messages.length - 1]!.offset);
     lastSeen.set(id, last);
-    evaluated.set(id, { ...at, source, engine, lastOffset: last, lastBatchAt: now() });
+    // With repartitioning, stage one holds no rule that fires on silence: stage two's partitions do.
+    if (!repartition) evaluated.set(id, { ...at, engine, lastOffset: last, lastBatchAt: now() });
     tracker.handled(batch.topic, batch.partition, last);
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
     while (archiver.pendingBytes() > maxPending && !failure) {
@@ -304,22 +345,130 @@ export function createEventProcessor(options: EventProcessorOptions) {
     if (failure) throw failure;
   }
 
-  async function commitProgress(): Promise<void> {
-    const target = consumer;
+  /** Dead-letters the events whose alerts the store refused (poison), with the batch's invalid ones. */
+  async function deadLetterAll(
+    refused: Refused<RaisedAlert>[],
+    dlq: OutgoingMessage[],
+    retryHere: Retry,
+  ): Promise<void> {
+    if (refused.length > 0) {
+      dlq.push(...deadLetterRefused(refused, now(), logger));
+      for (const { item } of refused) metrics.refused.inc({ source: item.alert.source });
+      linker.forget(new Set(refused.map((r) => r.item.alert.id)));
+    }
+    if (dlq.length > 0) await retryHere('bus.publish.dlq', () => bus.publish(dlqTopic, dlq));
+  }
+
+  function keyedPartition(): KeyedPartition {
+    return { spaces: new Map() };
+  }
+
+  /** Stage two's engine tick of one repartition partition: every key space's silence rules. */
+  const keyedTick = (state: KeyedPartition) => (): readonly Alert[] => {
+    const alerts: Alert[] = [];
+    for (const { engine } of state.spaces.values()) alerts.push(...(engine.tick?.() ?? []));
+    return alerts;
+  };
+
+  /**
+   * Stage two: a batch of copies from one repartition partition. Each copy is evaluated by its key space's
+   * engine with the event's original bus position (evidence, and the same alert ids as one engine over the
+   * whole stream would give); redelivered copies are skipped by origin offset (origin-clock.ts).
+   */
+  async function handleCopies(
+    batch: MessageBatch,
+    first: BusMessage,
+    stage: RepartitionOptions,
+  ): Promise<void> {
+    const started = performance.now();
+    const id = `${batch.topic}:${batch.partition}`;
+    const at = { topic: batch.topic, partition: batch.partition };
+    const retryHere: Retry = (what, op) => retry(what, op, at);
+    if (lastSeen.get(id) !== Number(first.offset) - 1) {
+      // A takeover, a rewind or a first batch: state is rebuilt from the replayed copies.
+      keyedTracker.forget(batch.topic, batch.partition);
+      keyed.set(id, keyedPartition());
+      logger.info({ ...at, offset: first.offset }, 'repartition partition resynced');
+    }
+    const state = keyed.get(id)!;
+    const archivedHere = (topic: string, partition: number) => lastSeen.has(`${topic}:${partition}`);
+    const dlq: OutgoingMessage[] = [];
+    const raised: RaisedAlert[] = [];
+    const nowMs = now();
+    for (const message of batch.messages) {
+      const read = readCopy(message, stage.plan.byId);
+      const decoded = read.ok ? decodeEvent(read.copy.source, message.value) : null;
+      if (!read.ok || !decoded?.ok) {
+        const reason = read.ok
+          ? `repartition copy: ${decoded?.ok === false ? decoded.error : 'invalid'}`
+          : read.reason;
+        dlq.push(deadLetter(message, reason, nowMs));
+        metrics.repartition.inc({ source: read.ok ? read.copy.source : 'unknown', outcome: 'invalid' });
+        continue;
+      }
+      const { copy } = read;
+      const eventTime = Date.parse(decoded.value.ts);
+      let space = state.spaces.get(copy.space.id);
+      if (!space) {
+        space = {
+          engine: stage.createEngine(copy.space),
+          clock: createOriginClock({
+            idleMs: stage.originIdleMs ?? DEFAULT_ORIGIN_IDLE_MS,
+            expected: originsOf.get(copy.source) ?? [],
+            now: nowMs,
+          }),
+        };
+        state.spaces.set(copy.space.id, space);
+      }
+      if (!space.clock.admit(copy.originId, Number(copy.origin.offset), eventTime, nowMs)) {
+        metrics.repartition.inc({ source: copy.source, outcome: 'duplicate' });
+        continue;
+      }
+      keyedTracker.observe(batch.topic, batch.partition, Number(message.offset), eventTime);
+      const fired = space.engine.evaluate({
+        source: copy.source,
+        event: decoded.value,
+        ref: copy.origin,
+        ingestedAt: copy.ingestedAt,
+        eventTime,
+        streamTime: space.clock.streamTime(nowMs),
+      });
+      for (const alert of fired.alerts) raised.push({ alert: linker.link(alert, archivedHere), message });
+    }
+    await deadLetterAll(raised.length > 0 ? await writeAlerts(raised, retryHere) : [], dlq, retryHere);
+    const last = Number(batch.messages[batch.messages.length - 1]!.offset);
+    lastSeen.set(id, last);
+    evaluated.set(id, { ...at, engine: { tick: keyedTick(state) }, lastOffset: last, lastBatchAt: now() });
+    keyedTracker.handled(batch.topic, batch.partition, last);
+    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+  }
+
+  async function commitWith(
+    target: BusConsumer | null,
+    partitions: CommitTracker,
+    oldestPending: (topic: string, partition: number) => number | null,
+  ): Promise<void> {
     if (!target || failure) return;
     const offsets: OffsetCommit[] = [];
-    for (const [topic, partition] of tracker.partitions()) {
-      const next = tracker.next(topic, partition, archiver.oldestPending(topic, partition));
+    for (const [topic, partition] of partitions.partitions()) {
+      const next = partitions.next(topic, partition, oldestPending(topic, partition));
       if (next !== null) offsets.push({ topic, partition, offset: String(next) });
     }
     if (offsets.length === 0) return;
     try {
       await target.commit(offsets);
-      for (const o of offsets) tracker.committed(o.topic, o.partition, Number(o.offset));
+      for (const o of offsets) partitions.committed(o.topic, o.partition, Number(o.offset));
     } catch (err) {
       // Not fatal: the next tick retries; a partition lost in a rebalance is replayed by its new owner.
       logger.warn({ err, offsets }, 'commit failed');
     }
+  }
+
+  async function commitProgress(): Promise<void> {
+    await Promise.all([
+      commitWith(consumer, tracker, (topic, partition) => archiver.oldestPending(topic, partition)),
+      commitWith(keyedConsumer, keyedTracker, () => null),
+    ]);
   }
 
   const currentHealth = (): ProcessorHealth =>
@@ -340,6 +489,24 @@ export function createEventProcessor(options: EventProcessorOptions) {
         autoCommit: false,
       });
       await consumer.run(handle);
+      if (repartition) {
+        for (const topic of options.topics) {
+          const source = sourceOfTopic(topic);
+          const partitions = await bus.topicOffsets(topic);
+          if (source)
+            originsOf.set(
+              source,
+              partitions.map((p) => `${topic}:${p.partition}`),
+            );
+        }
+        keyedConsumer = bus.consumer({
+          groupId: repartition.groupId,
+          topics: [repartition.topic],
+          fromBeginning: true,
+          autoCommit: false,
+        });
+        await keyedConsumer.run(handle);
+      }
       timer = setInterval(tick, options.commitIntervalMs ?? 500);
       logger.info({ groupId: options.groupId }, 'processor started');
     },
@@ -357,8 +524,11 @@ export function createEventProcessor(options: EventProcessorOptions) {
         await evidenceChain;
         await commitProgress();
       }
+      // Stage one first: copies it publishes while draining are still evaluated before stage two leaves.
       await consumer?.stop();
       if (!failure) await archiver.flushAll();
+      if (!failure) await commitWith(keyedConsumer, keyedTracker, () => null);
+      await keyedConsumer?.stop();
       stopped = true;
       halt.abort();
       logger.info('processor stopped');

@@ -29,8 +29,8 @@ describeWith(['kafka', 'postgres', 's3'])('a processor whose rule engine has a b
     const groupId = `${world.prefix}fatal`;
     const topic = world.topics.events.transactions;
     const now = Date.now();
-    // Five events twenty minutes apart: the replay window (≈ 10 min, the longest default window, that of
-    // security.brute-force-success, plus lateness) lets the processor commit offset 3 (next to read).
+    // Five events twenty minutes apart. Stage one keeps no window (windowed rules run after repartitioning),
+    // so once they are handled the processor commits offset 5 (next to read).
     await world.bus.publish(
       topic,
       [100, 80, 60, 40, 20].map((ago, i) => transaction(`good-${i}`, `u-${i}`, now - ago * MINUTE)),
@@ -46,7 +46,7 @@ describeWith(['kafka', 'postgres', 's3'])('a processor whose rule engine has a b
       exit = { code, signal };
     });
     const committed = async () => (await world.bus.committedOffsets(groupId, topic))[0]?.offset ?? null;
-    await waitFor(async () => (await committed()) === '3', {
+    await waitFor(async () => (await committed()) === '5', {
       timeoutMs: 60_000,
       message: `the good events committed (stderr: ${stderr.join('').slice(-2_000)})`,
     });
@@ -62,9 +62,9 @@ describeWith(['kafka', 'postgres', 's3'])('a processor whose rule engine has a b
     expect(signal).toBeNull();
     expect(code).toBe(1);
     expect(stderr.join('')).toMatch(/vigil processor: fatal: TypeError: Cannot read properties of undefined/);
-    // The bad batch starts at offset 5. Handled, it would have moved the commit to 4 (the replay window's
-    // checkpoint); it stays at 3, where the good batch left it, and the event after it raised nothing.
-    expect(await committed()).toBe('3');
+    // The bad batch starts at offset 5. Handled, it would have moved the commit to 7; it stays at 5, where
+    // the good batch left it, and the event after it raised nothing.
+    expect(await committed()).toBe('5');
     const users = (await storedAlerts(world)).map((a) => a.userId);
     expect(users).toEqual(expect.arrayContaining(['u-0', 'u-1', 'u-2', 'u-3', 'u-4']));
     expect(users).not.toContain('u-after');

@@ -23,13 +23,12 @@ describe('idle alerts (absence rules on wall-clock idleness)', () => {
       const partition: EvaluatedPartition = {
         topic: 't',
         partition: 0,
-        source: 'metrics',
         lastOffset: 9,
         lastBatchAt,
         engine: {
           tick: () => {
             ticks++;
-            return [{ id: 'a1', ruleId: 'metrics.host-silent' } as Alert];
+            return [{ id: 'a1', ruleId: 'metrics.host-silent', source: 'metrics' } as Alert];
           },
         },
       };

@@ -12,7 +12,6 @@ export interface IdleEngine {
 export interface EvaluatedPartition {
   topic: string;
   partition: number;
-  source: Source;
   engine: IdleEngine;
   /** Offset of the last message evaluated. */
   lastOffset: number;
@@ -85,7 +84,7 @@ export function createIdleAlerts(options: IdleAlertsOptions) {
         );
       }
       options.forget(new Set(refused.map((r) => r.item.alert.id)));
-      options.onRefused(p.source, refused.length);
+      for (const { item } of refused) options.onRefused(item.alert.source, 1);
     }
   }
 

@@ -19,6 +19,11 @@ export interface RuleInput {
   ingestedAt?: number;
   /** `event.ts` as epoch ms, when the caller has parsed it already (the processor has): parsed once. */
   eventTime?: number;
+  /**
+   * Event time the stream has reached, when the events come merged from several ordered inputs (the
+   * repartition topic: see pipeline/origin-clock.ts); the watermark follows it instead of the newest event.
+   */
+  streamTime?: number;
 }
 
 export interface Evaluation {

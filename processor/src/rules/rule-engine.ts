@@ -158,7 +158,8 @@ export function createRuleEngine(options: RuleEngineOptions): RuleEngine {
       lane.lastEventAt = nowMs;
       if (ts > nowMs + maxFutureSkewMs) tooNew = true;
       else {
-        if (ts > lane.maxTs) lane.maxTs = ts;
+        const reached = input.streamTime ?? ts;
+        if (reached > lane.maxTs) lane.maxTs = reached;
         const watermark = Math.min(lane.maxTs, nowMs) - allowedLatenessMs;
         if (watermark > lane.watermark) {
           lane.watermark = watermark;

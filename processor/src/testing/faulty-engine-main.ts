@@ -8,6 +8,7 @@ import { runMain } from '@vigil/adapters';
 import { defaultRules } from '@vigil/core/rules';
 import type { RuleEvaluator } from '../pipeline/event-processor.ts';
 import { createRuleEngine } from '../rules/index.ts';
+import { planRepartition } from '../rules/repartition-plan.ts';
 import { startProcessor } from '../start-processor.ts';
 
 export const BUG_USER = 'bug-user';
@@ -26,6 +27,8 @@ function withBug(engine: RuleEvaluator): RuleEvaluator {
 
 runMain('processor', (fail) =>
   startProcessor(process.env, fail, {
-    createEngine: () => withBug(createRuleEngine({ rules: defaultRules(), now: Date.now })),
+    // Stage one's engine: the per-event rules (the windowed ones run in stage two, unchanged).
+    createEngine: () =>
+      withBug(createRuleEngine({ rules: planRepartition(defaultRules()).perEvent, now: Date.now })),
   }),
 );
