@@ -2,10 +2,9 @@ import type { EventBySource } from './event-schemas.ts';
 import type { Source } from './sources.ts';
 
 /**
- * The bus message key of an event: the field its source's windowed rules group by, so that all the events
- * one window needs land in one partition, hence on one processor, in order. Every producer (simulator,
- * HTTP ingest, other tools) must key the same way; simulator/README.md explains the trade-offs
- * (security keys by ip, so a per-user count across many ips is exact only on a single processor).
+ * The bus message key of an event: the field its source's rules most often group by, so that one key's
+ * events stay in order on one partition. Windows do not depend on it: the processor re-keys the events each
+ * windowed rule needs by that rule's own key (processor/README.md, "Exact windows").
  */
 export function partitionKey<S extends Source>(source: S, event: EventBySource[S]): string {
   switch (source) {
