@@ -1,17 +1,11 @@
 import { SOURCES, type Source } from '@vigil/core';
-import type { Rule } from '@vigil/core/rules';
+import { RULE_KINDS, type Rule, type RuleKind } from '@vigil/core/rules';
 import { compileCondition, type EventRecord, type Predicate } from './condition.ts';
 import { keyValueOf } from './evaluator-env.ts';
 
-/** Kinds that keep state per key over time; the others judge each event alone. */
-const WINDOWED_KINDS: ReadonlySet<Rule['kind']> = new Set([
-  'count',
-  'sustained',
-  'zscore',
-  'distinct',
-  'sequence',
-  'absence',
-]);
+/** Kinds that judge each event alone; every other kind keeps state per key over time. */
+const PER_EVENT_KINDS: ReadonlySet<RuleKind> = new Set(['threshold', 'match']);
+const WINDOWED_KINDS: ReadonlySet<RuleKind> = new Set(RULE_KINDS.filter((k) => !PER_EVENT_KINDS.has(k)));
 
 export const isWindowed = (rule: Rule): boolean => WINDOWED_KINDS.has(rule.kind);
 
