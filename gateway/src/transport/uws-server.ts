@@ -9,6 +9,7 @@ import type { AdmitUpgrade, Connection, WsHandlers } from '../fanout/connection.
 import type { HttpHandler, HttpRequest, HttpResponse } from '../http/http-types.ts';
 import { createFramingGuard } from './framing-guard.ts';
 import { createInFlightBytes } from './in-flight-bytes.ts';
+import { closedResponseStream, createResponseStream, type TransportStream } from './response-stream.ts';
 import { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from './transport-limits.ts';
 
 export interface UwsServerOptions {
@@ -25,7 +26,7 @@ export interface UwsServerOptions {
 
 export interface UwsServer {
   start(): Promise<{ port: number }>;
-  /** Refuses upgrades, closes every WebSocket with 1001, closes the listen socket, waits for HTTP in flight. */
+  /** Refuses upgrades, closes every WebSocket with 1001, ends streamed bodies, closes the listen socket, waits for HTTP in flight. */
   stop(): Promise<void>;
   /** uWS native pub/sub: one call reaches every socket subscribed to `topic`. */
   publish(topic: string, frame: string): void;
@@ -51,6 +52,8 @@ interface Exchange {
   /** Body bytes this request holds against its client's in-flight budget, and under which keys. */
   held: number;
   keys: readonly string[];
+  /** Set once a streamed body (HttpResponse.stream) is open: told when the client leaves. */
+  stream?: TransportStream;
 }
 
 const text = (buffer: ArrayBuffer): string => Buffer.from(buffer).toString('utf8');
@@ -95,6 +98,7 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
   const framing = createFramingGuard();
   const bodyBytes = createInFlightBytes(limits.maxInFlightBodyBytesPerClient);
   const sockets = new Set<WsConnection>();
+  const streams = new Set<TransportStream>();
   let listenSocket: uws.us_listen_socket | null = null;
   let port = 0;
   let stopping = false;
@@ -110,16 +114,18 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
     closeConnection = false,
   ) => {
     // Writing to an aborted uWS response is invalid (and it may already be reused).
-    if (exchange.aborted || exchange.done) return;
+    if (exchange.aborted || exchange.done) return response.stream?.(closedResponseStream());
     exchange.done = true;
+    const close = closeConnection || stopping;
+    const streamed = response.stream !== undefined && method !== 'HEAD' && !close;
     res.cork(() => {
       res.writeStatus(statusLine(response.status));
       for (const [name, value] of Object.entries(response.headers ?? {})) {
         // uWS writes Content-Length itself from the body it is given.
         if (name.toLowerCase() !== 'content-length') res.writeHeader(name, value);
       }
-      const close = closeConnection || stopping;
-      if (method !== 'HEAD') res.end(response.body, close);
+      if (streamed) openStream(res, exchange, response.stream!);
+      else if (method !== 'HEAD') res.end(response.body, close);
       else if (close) res.endWithoutBody(Buffer.byteLength(response.body), true);
       else {
         // Not endWithoutBody(length) on a kept connection: uWS 20 then drops the connection at the next
@@ -129,6 +135,24 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
         res.endWithoutBody();
       }
     });
+    if (response.stream && !streamed) response.stream(closedResponseStream());
+  };
+  /** A streamed body stays open after its handler returned: it is not in flight, stop() ends it. */
+  const openStream = (
+    res: uws.HttpResponse,
+    exchange: Exchange,
+    start: NonNullable<HttpResponse['stream']>,
+  ) => {
+    const stream = createResponseStream(res);
+    exchange.stream = stream;
+    streams.add(stream);
+    stream.onClose(() => streams.delete(stream));
+    try {
+      start(stream);
+    } catch (err) {
+      logger.error({ err }, 'HTTP stream start threw');
+      stream.destroy();
+    }
   };
   const jsonError = (status: number, error: string, details?: unknown): HttpResponse => ({
     status,
@@ -193,6 +217,7 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
     inFlight += 1;
     res.onAborted(() => {
       exchange.aborted = true;
+      exchange.stream?.aborted();
       settle(exchange);
     });
     const tooLarge = () => {
@@ -367,6 +392,8 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
       stopping = true;
       // 2. tell every WebSocket client to go elsewhere (they reconnect and resume from their cursor).
       for (const conn of [...sockets]) conn.close(WS_CLOSE_CODES.goingAway, 'server shutting down');
+      // 2b. streamed bodies end (their owners have said goodbye already if they wanted to).
+      for (const stream of [...streams]) stream.end();
       // 3. no new TCP connections.
       if (listenSocket) uws.us_listen_socket_close(listenSocket);
       listenSocket = null;
