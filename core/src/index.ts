@@ -12,6 +12,7 @@ export { isSafeArchiveKey } from './ports/archive.ts';
 export type * from './ports/bus.ts';
 export * from './protocol/alert-filter.ts';
 export * from './protocol/bus-headers.ts';
+export * from './protocol/event-stream.ts';
 export * from './protocol/rest-responses.ts';
 export * from './protocol/ws-protocol.ts';
 export * from './retry/index.ts';

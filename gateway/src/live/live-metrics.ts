@@ -7,12 +7,20 @@ function getOrCreate<T>(registry: Registry, name: string, create: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }
 
+/** Gauges and counters on `registry`, reused when it has them already (see getOrCreate). */
+export function metricMakers(registry: Registry) {
+  const registers = [registry];
+  return {
+    gauge: (name: string, help: string) =>
+      getOrCreate(registry, name, () => new Gauge({ name, help, registers })),
+    counter: <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+      getOrCreate(registry, name, () => new Counter<L>({ name, help, labelNames, registers })),
+  };
+}
+
 export function createLiveMetrics(registry: Registry): LiveMetrics {
   const registers = [registry];
-  const gauge = (name: string, help: string) =>
-    getOrCreate(registry, name, () => new Gauge({ name, help, registers }));
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-    getOrCreate(registry, name, () => new Counter<L>({ name, help, labelNames, registers }));
+  const { gauge, counter } = metricMakers(registry);
   return {
     connections: gauge('vigil_ws_connections', 'Open WebSocket connections'),
     subscriptions: gauge('vigil_ws_subscriptions', 'Connections with an active subscription'),
