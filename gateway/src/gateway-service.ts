@@ -1,6 +1,6 @@
 /**
- * The gateway's one composition file: builds its parts in dependency order (metrics → HTTP router → alert
- * feed → fan-out → uWS transport) and hands each its collaborators explicitly. main.ts, app's embedded
+ * The gateway's one composition file: builds its parts in dependency order (metrics → live event tail →
+ * HTTP router → alert feed → fan-out → uWS transport) and hands each its collaborators explicitly. main.ts, app's embedded
  * system and the fan-out benchmark all build the gateway through createGatewayService.
  */
 import { existsSync } from 'node:fs';
@@ -21,6 +21,9 @@ import { createHttpRouter } from './http/create-http-router.ts';
 import type { ExplorerStore } from './http/explorer-routes.ts';
 import type { EventKeyFn, HealthProbe, HttpAlertStore } from './http/http-ports.ts';
 import { createLiveMetrics } from './live/live-metrics.ts';
+import { createEventTail, type EventTail } from './tail/event-tail.ts';
+import type { TailLimits } from './tail/tail-limits.ts';
+import { createTailMetrics } from './tail/tail-metrics.ts';
 import type { TransportLimits } from './transport/transport-limits.ts';
 import { createUwsServer, type UwsServer } from './transport/uws-server.ts';
 
@@ -47,7 +50,7 @@ export interface GatewayServiceOptions {
   alertsTopic: string;
   /** This instance's consumer group of the alerts topic; default unique per instance. */
   groupId?: string;
-  /** Topic of each source's events, where HTTP ingest publishes (TOPIC_PREFIX). */
+  /** Topic of each source's events, where HTTP ingest publishes and the live event tail reads (TOPIC_PREFIX). */
   eventTopics: Record<Source, string>;
   /** Extra health probes beside the database's. */
   health?: Record<string, HealthProbe>;
@@ -64,6 +67,8 @@ export interface GatewayServiceOptions {
     fanout?: Partial<FanoutLimits>;
     /** maxBackpressure is derived from the fan-out's and feed's limits unless given. */
     transport?: Partial<TransportLimits>;
+    /** The live event tail (`GET /api/stream/events`; defaults in tail/tail-limits.ts). */
+    tail?: Partial<TailLimits>;
   };
 }
 
@@ -71,9 +76,10 @@ export interface GatewayService {
   readonly feed: AlertFeed;
   readonly fanout: Fanout;
   readonly server: UwsServer;
+  readonly eventTail: EventTail;
   /** Starts the feed (preloads the ring, goes live), then listens. */
   start(): Promise<{ port: number }>;
-  /** Closes the server (WebSockets get 1001), stops replays, then the feed. The bus is the caller's. */
+  /** Ends live tails, closes the server (WebSockets get 1001), stops replays, then the feed. The bus is the caller's. */
   stop(): Promise<void>;
 }
 
@@ -93,6 +99,15 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
 
   const metrics = createLiveMetrics(options.registry);
   const socketCaps = { ...DEFAULT_SOCKET_CAPS, ...options.socketCaps };
+  // Reads the event topics only while someone tails them; needs nothing but the bus.
+  const eventTail = createEventTail({
+    bus: options.bus,
+    topics: options.eventTopics,
+    metrics: createTailMetrics(options.registry),
+    logger,
+    now: options.now,
+    limits: options.limits?.tail,
+  });
   // The router depends on nothing live, so it is built before the feed, whose new alerts invalidate its
   // response cache: the feed's sink calls router.invalidate directly instead of a late-bound onAlerts hook.
   const router = createHttpRouter({
@@ -109,6 +124,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     eventKey: options.eventKey,
     topicOf: (source) => options.eventTopics[source],
     auth: options.auth,
+    eventTail,
   });
   // Two references point backwards and are inherent, not an artefact of the order: the feed delivers to the
   // fan-out while the fan-out reads its history from the feed, and the fan-out publishes through the server
@@ -160,7 +176,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       ...options.limits?.transport,
     },
   });
-  const live = { feed, fanout, server };
+  const live = { feed, fanout, server, eventTail };
   let started = false;
   let sweep: RevocationSweep | undefined;
 
@@ -171,7 +187,13 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       started = true;
       sweep = startRevocationSweep({
         identities: options.auth.identities,
-        sockets: fanout.sockets,
+        // Live tails are ended with the sockets: a revoked token stops reading events within a second too.
+        sockets: {
+          ...fanout.sockets,
+          credentials: () => [...new Set([...fanout.sockets.credentials(), ...eventTail.credentials()])],
+          closeCredentials: (ids, reason) =>
+            fanout.sockets.closeCredentials(ids, reason) + eventTail.closeCredentials(ids, reason),
+        },
         forget: (id) => options.auth.authenticator.forget(id),
         logger,
         now: options.now ?? Date.now,
@@ -180,6 +202,8 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     },
     async stop() {
       sweep?.stop();
+      // Before the server: each tail gets its `going_away` frame while its connection is still there.
+      await eventTail.stop();
       await live.server.stop();
       live.fanout.stop();
       if (started) await feed.stop();

@@ -7,11 +7,13 @@ import type { Registry } from 'prom-client';
 import type { GatewayAuth } from '../auth/gateway-auth.ts';
 import { withSecurityHeaders } from '../auth/security-headers.ts';
 import type { EvidenceLimits } from '../evidence/evidence-limits.ts';
+import type { EventTail } from '../tail/event-tail.ts';
 import { alertRoutes } from './alerts-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
 import { type ExplorerStore, explorerRoutes } from './explorer-routes.ts';
+import { eventStreamRoute } from './explorer-stream-route.ts';
 import { errorResponse, HttpError } from './http-errors.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { createHttpMetrics } from './http-metrics.ts';
@@ -52,6 +54,8 @@ export interface HttpRouterOptions {
   evidenceLimits?: Partial<EvidenceLimits>;
   /** The event store and risk ranking of `GET /api/events|metrics/timeseries|entities`; without it they answer 503. */
   explorer?: ExplorerStore;
+  /** The live tail of raw events behind `GET /api/stream/events`; without it that route is not served. */
+  eventTail?: EventTail;
 }
 
 /** The handler, plus the routes it serves (what the OpenAPI document lists). */
@@ -109,6 +113,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     }),
     ...statsRoutes({ store, now, maxTimelineBuckets: limits.maxTimelineBuckets }),
     ...explorerRoutes({ explorer: options.explorer, now, maxTimelineBuckets: limits.maxTimelineBuckets }),
+    ...(options.eventTail ? [eventStreamRoute({ tail: options.eventTail })] : []),
     ingestRoute({
       bus: options.bus,
       eventKey: options.eventKey,

@@ -28,6 +28,9 @@ export const EventQueryParams = Type.Object({
   cursor: AlertQueryParams.properties.cursor,
 });
 
+/** `GET /api/stream/events`: the filters of `GET /api/events`, parsed the same way, without range or paging. */
+export const EventStreamParams = Type.Omit(EventQueryParams, ['from', 'to', 'limit', 'cursor']);
+
 export const TimeseriesQueryParams = Type.Object({
   field: enumOf(METRIC_FIELDS, { description: 'The metric to aggregate.' }),
   service: list(text(), 'Services whose metrics count.'),

@@ -1,15 +1,10 @@
-import {
-  intersectFilters,
-  type Principal,
-  type Source,
-  UnavailableError,
-  ValidationError,
-} from '@vigil/core';
+import { UnavailableError, ValidationError } from '@vigil/core';
 import type { AlertStore, EventQuery, EventStore } from '@vigil/db';
 import { checkRange } from './api-params.ts';
 import { UNAVAILABLE_RESPONSE } from './api-schemas.ts';
 import { EntityQueryParams, EventQueryParams, TimeseriesQueryParams } from './explorer-params.ts';
 import { EntitiesBodySchema, EventPageSchema, TimeseriesBodySchema } from './explorer-schemas.ts';
+import { scopedEvents } from './explorer-scope.ts';
 import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
 import { checkBucketCount, timelineRange } from './stats-routes.ts';
@@ -28,20 +23,6 @@ export interface ExplorerRoutesOptions {
 const noExplorer = (): never => {
   throw new UnavailableError('this gateway has no event store');
 };
-
-/**
- * The part of a token scope that applies to events: `source` and `service` (severity and rule belong to
- * alerts). Null when the scope leaves nothing of what was asked.
- */
-function scopedEvents<Q extends { source?: Source[]; service?: string[] }>(
-  principal: Principal | null,
-  query: Q,
-): Q | null {
-  if (!principal?.scope) return query;
-  const scope = { source: principal.scope.source, service: principal.scope.service };
-  const filter = intersectFilters(scope, { source: query.source, service: query.service });
-  return filter === null ? null : { ...query, source: filter.source, service: filter.service };
-}
 
 /** A cursor the store refuses is relabelled, so the 400 names the parameter like every other one. */
 async function queryEvents(explorer: ExplorerStore, query: EventQuery) {

@@ -105,6 +105,9 @@ export const OPERATION_EXAMPLES: Record<string, ExampleFactory> = {
   'GET /api/metrics/timeseries': async (as) =>
     send(as, 'GET', '/api/metrics/timeseries?field=cpu&service=payments&bucket=5m'),
   'GET /api/entities': async (as) => send(as, 'GET', '/api/entities?kind=user&limit=5'),
+  // The 200 and its headers; the transport would then open the stream (tail/event-tail.test.ts follows it).
+  'GET /api/stream/events': async (as) =>
+    send(as, 'GET', '/api/stream/events?source=logs&level=ERROR&service=payments&q=fail'),
   'POST /api/events/{source}': async (as) =>
     send(as, 'POST', '/api/events/logs', {
       body: `${JSON.stringify(log)}\n${JSON.stringify(log)}`,

@@ -1,6 +1,7 @@
 import { type Alert, topicNames } from '@vigil/core';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { testEventTail } from '../../tail/testing/test-tail.ts';
 import { createHttpRouter, type HttpRouterOptions } from '../create-http-router.ts';
 import { createRecordingBus } from './recording-bus.ts';
 import { seededStore } from './test-alert-store.ts';
@@ -28,6 +29,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
     auth: options.auth ?? testAuth({ now: () => NOW }),
     archive: fixtureArchive(),
     explorer: testExplorer(),
+    eventTail: testEventTail(),
     ...options,
     store,
   });
