@@ -14,12 +14,15 @@ export const EVENT_STREAM_FRAMES = {
   event: 'event',
   /** Matching events dropped by the per-stream rate since the last such frame (EventStreamSkipped). */
   skipped: 'skipped',
-  /** The stream ends after this frame (EventStreamError); the client decides whether to reconnect. */
-  error: 'error',
+  /**
+   * The server ends the stream after this frame (EventStreamEnd); the client decides whether to reconnect.
+   * Not `error`: an EventSource dispatches its own connection failures as `error` events.
+   */
+  end: 'end',
 } as const;
 export type EventStreamFrame = (typeof EVENT_STREAM_FRAMES)[keyof typeof EVENT_STREAM_FRAMES];
 
-/** Codes of `error` frames: `unauthorized` = sign in again; the others may be retried with backoff. */
+/** Codes of `end` frames: `unauthorized` = sign in again; the others may be retried with backoff. */
 export const EVENT_STREAM_ERRORS = {
   /** The session or token was revoked, expired or its user disabled while the stream was open. */
   unauthorized: 'unauthorized',
@@ -51,7 +54,7 @@ export interface EventStreamSkipped {
   skipped: number;
 }
 
-export interface EventStreamError {
+export interface EventStreamEnd {
   code: EventStreamErrorCode;
   message: string;
 }

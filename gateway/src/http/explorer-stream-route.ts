@@ -14,7 +14,7 @@ const EventStreamTextSchema = Type.String({
   description:
     'Server-sent events: `event: ready` once live, then `event: event` (data: {id, source, ts, ' +
     'position:{topic, partition, offset}, event}), `event: skipped` (data: {skipped}) when the rate cap ' +
-    'dropped matching events, `event: error` (data: {code, message}) before the server ends the stream, ' +
+    'dropped matching events, `event: end` (data: {code, message}) before the server ends the stream, ' +
     'and comment lines as heartbeats.',
 });
 

@@ -13,7 +13,7 @@ import { fakeStream } from './testing/fake-stream.ts';
 import { memoryTail } from './testing/test-tail.ts';
 
 const logger = pino({ level: 'silent' });
-const { ready, skipped, error } = EVENT_STREAM_FRAMES;
+const { ready, skipped, end } = EVENT_STREAM_FRAMES;
 
 const log = (n: number, fields: Record<string, unknown> = {}) => ({
   ts: new Date(Date.UTC(2030, 0, 1, 12, 0, n)).toISOString(),
@@ -221,14 +221,14 @@ describe('the live event tail', () => {
   });
 
   describe('endings', () => {
-    it('ends the streams of revoked credentials with an unauthorized error frame', async () => {
+    it('ends the streams of revoked credentials with an unauthorized end frame', async () => {
       const { tail, open } = await setup();
       const alice = testPrincipal();
       const mine = await open({}, alice);
       const other = await open();
       expect(tail.credentials().sort()).toContain(alice.credentialId);
       expect(tail.closeCredentials([alice.credentialId], 'credentials revoked or expired')).toBe(1);
-      expect(mine.named(error).map((f) => f.data)).toEqual([
+      expect(mine.named(end).map((f) => f.data)).toEqual([
         { code: EVENT_STREAM_ERRORS.unauthorized, message: 'credentials revoked or expired' },
       ]);
       expect(mine.ended).toBe('end');
@@ -240,7 +240,7 @@ describe('the live event tail', () => {
       const { tail, open } = await setup();
       const a = await open();
       await tail.stop();
-      expect(a.named(error)[0]?.data).toMatchObject({ code: EVENT_STREAM_ERRORS.goingAway });
+      expect(a.named(end)[0]?.data).toMatchObject({ code: EVENT_STREAM_ERRORS.goingAway });
       expect(a.ended).toBe('end');
       expect(tail.status()).toEqual({ streams: 0, consumer: 'idle' });
       expect(tail.open(testPrincipal(), {}).ok).toBe(false);
@@ -265,7 +265,7 @@ describe('the live event tail', () => {
       const first = fakeStream();
       admission.attach(first.stream);
       await waitFor(() => first.ended === 'end', { message: 'ended' });
-      expect(first.named(error)[0]?.data).toMatchObject({ code: EVENT_STREAM_ERRORS.unavailable });
+      expect(first.named(end)[0]?.data).toMatchObject({ code: EVENT_STREAM_ERRORS.unavailable });
       await idle(tail);
       await bus.start(Object.values(topics).map((topic) => ({ topic, partitions: 1 })));
       const next = tail.open(testPrincipal(), {});

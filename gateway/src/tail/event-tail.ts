@@ -11,7 +11,7 @@ import type { ResponseStream } from '../http/http-types.ts';
 import { createTailConsumer, type TailConsumerState, type TailEvent } from './tail-consumer.ts';
 import { type CompiledTailFilter, compileTailFilter, type TailFilter } from './tail-filter.ts';
 import {
-  errorFrame,
+  endFrame,
   eventFrame,
   HEARTBEAT_FRAME,
   openingFrame,
@@ -52,14 +52,14 @@ export interface EventTail {
   open(principal: Principal, filter: TailFilter): TailAdmission;
   /** Credential ids of the open streams, for the revocation sweep. */
   credentials(): string[];
-  /** Ends every stream of these credentials with an `unauthorized` error frame; returns how many. */
+  /** Ends every stream of these credentials with an `unauthorized` end frame; returns how many. */
   closeCredentials(ids: readonly string[], reason: string): number;
   status(): { streams: number; consumer: TailConsumerState };
   /** Sends due `skipped` frames and heartbeats; a timer calls it while streams are open. */
   tick(): void;
   /** Resolves once the consumer has started or stopped as the open streams want (tests). */
   settled(): Promise<void>;
-  /** Ends every stream with a `going_away` error frame, refuses new ones, stops the consumer. */
+  /** Ends every stream with a `going_away` end frame, refuses new ones, stops the consumer. */
   stop(): Promise<void>;
 }
 
@@ -152,7 +152,7 @@ export function createEventTail(options: EventTailOptions): EventTail {
   };
   const goodbye = (client: Client, code: EventStreamErrorCode, message: string) => {
     if (client.stream.closed) return;
-    client.stream.write(errorFrame({ code, message }));
+    client.stream.write(endFrame({ code, message }));
     client.stream.end();
   };
 

@@ -1,6 +1,6 @@
 import {
   EVENT_STREAM_FRAMES,
-  type EventStreamError,
+  type EventStreamEnd,
   type EventStreamItem,
   type EventStreamReady,
   type EventStreamSkipped,
@@ -21,4 +21,4 @@ export const HEARTBEAT_FRAME = ': keep-alive\n\n';
 export const readyFrame = (data: EventStreamReady) => frame(EVENT_STREAM_FRAMES.ready, data);
 export const eventFrame = (data: EventStreamItem) => frame(EVENT_STREAM_FRAMES.event, data);
 export const skippedFrame = (data: EventStreamSkipped) => frame(EVENT_STREAM_FRAMES.skipped, data);
-export const errorFrame = (data: EventStreamError) => frame(EVENT_STREAM_FRAMES.error, data);
+export const endFrame = (data: EventStreamEnd) => frame(EVENT_STREAM_FRAMES.end, data);
