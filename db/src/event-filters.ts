@@ -23,7 +23,12 @@ export function eventConditions(query: EventQuery): SQL[] {
   ] as const;
   conditions.push(...listConditions(lists));
   const tsquery = query.q === undefined ? null : toPrefixTsquery(query.q);
-  if (tsquery) conditions.push(sql`${events.search} @@ to_tsquery('simple', ${tsquery})`);
+  // Only log messages are in the (partial) text index; an event without one has an empty vector and never
+  // matched, so saying so changes no result and lets the planner use that index.
+  if (tsquery)
+    conditions.push(
+      sql`${events.message} is not null and ${events.search} @@ to_tsquery('simple', ${tsquery})`,
+    );
   return conditions;
 }
 

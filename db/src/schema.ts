@@ -235,16 +235,27 @@ export const events = pgTable(
   (t) => {
     // Newest first, like alerts: each filter index ends in (ts, id) in the order of ORDER BY ts DESC, id DESC.
     // level and action are not indexed: each belongs to one source and has a handful of values, so the
-    // source index narrows as much as an index of their own would.
+    // source index narrows as much as an index of their own would. The field indexes are partial (only rows
+    // that have the field; `col = any(…)` implies it) and the text index covers log messages only (the query
+    // adds `message is not null`): an event updates 4 to 7 of the 8 indexes (primary key included) instead of
+    // all 8, and index upkeep is most of the insert cost (bench/README, "Event store").
     const newestFirst = () => [t.ts.desc().nullsFirst(), t.id.desc().nullsFirst()] as const;
+    const present = (column: typeof t.service) => sql`${column} is not null`;
+    const fields = [
+      ['events_service_ts_idx', t.service],
+      ['events_host_ts_idx', t.host],
+      ['events_user_id_ts_idx', t.userId],
+      ['events_ip_ts_idx', t.ip],
+    ] as const;
     return [
       index('events_ts_id_idx').on(...newestFirst()),
       index('events_source_ts_idx').on(t.source, ...newestFirst()),
-      index('events_service_ts_idx').on(t.service, ...newestFirst()),
-      index('events_host_ts_idx').on(t.host, ...newestFirst()),
-      index('events_user_id_ts_idx').on(t.userId, ...newestFirst()),
-      index('events_ip_ts_idx').on(t.ip, ...newestFirst()),
-      index('events_search_idx').using('gin', t.search),
+      ...fields.map(([name, column]) =>
+        index(name)
+          .on(column, ...newestFirst())
+          .where(present(column)),
+      ),
+      index('events_search_idx').using('gin', t.search).where(present(t.message)),
       check('events_source_check', sql`${t.source} in (${inList(SOURCE_VALUES)})`),
     ];
   },
