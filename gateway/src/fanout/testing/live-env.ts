@@ -101,7 +101,8 @@ export function kafkaEnv(brokers: string[]): BusEnv {
 export async function startGateway(
   env: BusEnv,
   topic: string,
-  extra: Pick<GatewayServiceOptions, 'auth'> & Partial<Pick<GatewayServiceOptions, 'limits' | 'socketCaps'>>,
+  extra: Pick<GatewayServiceOptions, 'auth'> &
+    Partial<Pick<GatewayServiceOptions, 'limits' | 'socketCaps' | 'eventTopics'>>,
 ): Promise<{ gateway: GatewayService; url: string; base: string; registry: Registry; bus: Bus }> {
   const bus = await env.gatewayBus();
   const registry = new Registry();

@@ -7,9 +7,13 @@ export interface SseFrame {
   comment: string | null;
 }
 
-/** Parses server-sent events text into frames (comment-only blocks become frames with a comment). */
+/**
+ * Parses server-sent events text into frames (comment-only blocks become frames with a comment); a block
+ * still arriving (after the last blank line) is left out.
+ */
 export function parseSse(text: string): SseFrame[] {
   return text
+    .slice(0, text.lastIndexOf('\n\n') + 2)
     .split('\n\n')
     .filter((block) => block.trim() !== '')
     .map((block) => {
