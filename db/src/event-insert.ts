@@ -1,28 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { VigilDatabase } from './database.ts';
+import { EVENT_COLUMN_LIST, EVENT_COLUMNS } from './event-columns.ts';
 import type { NewEventRow } from './schema.ts';
 
 // One array per column through unnest(): 17 parameters whatever the batch size, where a multi-row VALUES
-// binds 17 per row. The bench (bench/src/suites/event-store.ts) measured the difference on both drivers.
-const COLUMNS: [keyof NewEventRow, string, string][] = [
-  ['id', 'id', 'text'],
-  ['source', 'source', 'text'],
-  ['ts', 'ts', 'timestamptz'],
-  ['partition', 'partition', 'int4'],
-  ['offset', 'offset', 'int8'],
-  ['service', 'service', 'text'],
-  ['host', 'host', 'text'],
-  ['userId', 'user_id', 'text'],
-  ['ip', 'ip', 'text'],
-  ['level', 'level', 'text'],
-  ['action', 'action', 'text'],
-  ['message', 'message', 'text'],
-  ['cpu', 'cpu', 'float8'],
-  ['memory', 'memory', 'float8'],
-  ['latencyMs', 'latency_ms', 'float8'],
-  ['errorRate', 'error_rate', 'float8'],
-  ['event', 'event', 'jsonb'],
-];
+// binds 17 per row. The store's fast path is COPY (event-copy.ts); this one is its fallback, since only it can
+// say ON CONFLICT DO NOTHING (a redelivered batch) and be split to find a row the database refuses.
 
 /** One element as array-literal text: instants as ISO, int8 as decimal, jsonb as JSON; null as NULL. */
 const element = (value: unknown): string => {
@@ -45,9 +28,11 @@ const arrayLiteral = (values: unknown[]): string => `{${values.map(element).join
 /** Inserts the rows not stored yet (by id) in one statement; returns how many were new. */
 export async function insertEventRows(db: VigilDatabase, rows: readonly NewEventRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const names = sql.raw(COLUMNS.map(([, column]) => `"${column}"`).join(', '));
+  const names = sql.raw(EVENT_COLUMN_LIST);
   const arrays = sql.join(
-    COLUMNS.map(([key, , type]) => sql`${arrayLiteral(rows.map((row) => row[key]))}::${sql.raw(type)}[]`),
+    EVENT_COLUMNS.map(
+      ([key, , type]) => sql`${arrayLiteral(rows.map((row) => row[key]))}::${sql.raw(type)}[]`,
+    ),
     sql`, `,
   );
   const result = await db.execute<{ n: number }>(sql`

@@ -45,8 +45,11 @@ export function runEventStoreContract(name: string, open: () => Promise<OpenedEv
           indexed('logs', { ts: at(1000), service: `svc-${tag}`, level: 'INFO', message: 'started' }),
           indexed('logs', { ts: at(2000), service: `svc-${tag}`, level: 'ERROR', message: 'failed' }),
         ];
-        expect(await store().insertEvents(batch)).toBe(2);
-        expect(await store().insertEvents([batch[1]!, { ...batch[0]!, busTimestamp: 1 }])).toBe(1);
+        expect(await store().insertEvents(batch)).toEqual({ inserted: 2, rejected: [] });
+        expect(await store().insertEvents([batch[1]!, { ...batch[0]!, busTimestamp: 1 }])).toEqual({
+          inserted: 1,
+          rejected: [],
+        });
         const page = await store().queryEvents({ service: [`svc-${tag}`] });
         expect(page.items).toHaveLength(3);
       });
@@ -87,6 +90,101 @@ export function runEventStoreContract(name: string, open: () => Promise<OpenedEv
         await store().insertEvents([indexed('logs', event)]);
         const { items } = await store().queryEvents({ service: [`svc-${tag}`] });
         expect(items.map((e) => e.event)).toEqual([event]);
+      });
+      it('keeps what COPY text format would misread: tabs, newlines, CR, backslashes, \\N, \\., unicode', async () => {
+        const { at, tag } = fresh();
+        const tricky = [
+          'tab\there',
+          'line\nbreak',
+          'carriage\r\nreturn',
+          'back\\slash \\t not a tab',
+          '\\N',
+          '\\.',
+          '\\',
+          '',
+          'trailing backslash \\',
+          'ü é 日本語 עברית 🚀 e\u0301',
+          '\u0007 bell \u001b esc \u007f del \u2028 sep',
+        ];
+        const service = `svc\t${tag}\\x`;
+        const batch = tricky.map((message, i) =>
+          indexed('logs', {
+            ts: at(i),
+            service,
+            host: `h\n${tag}`,
+            userId: i % 2 ? null : `u\r${tag}`,
+            level: 'INFO',
+            message,
+            [`key\twith\ttabs ${i}`]: { 'nested\n': ['\\N', null, '\t'] },
+          } as IndexedEvent['event']),
+        );
+        expect(await store().insertEvents(batch)).toEqual({ inserted: tricky.length, rejected: [] });
+        const { items } = await store().queryEvents({ service: [service], limit: 100 });
+        expect(items.map((e) => e.event).reverse()).toEqual(batch.map((b) => b.event));
+        // The filter columns hold the same text: each matches exactly, a null is no match.
+        expect((await store().queryEvents({ host: [`h\n${tag}`], limit: 100 })).items).toHaveLength(
+          tricky.length,
+        );
+        expect((await store().queryEvents({ userId: [`u\r${tag}`], limit: 100 })).items).toHaveLength(6);
+        expect((await store().queryEvents({ service: [service], q: 'break' })).items).toHaveLength(1);
+      });
+
+      it('stores a batch larger than one write, and a redelivery of it that overlaps new events, once', async () => {
+        const { at, tag } = fresh();
+        const svc = `svc-${tag}`;
+        const batch = Array.from({ length: 1_200 }, (_, i) =>
+          indexed('logs', { ts: at(i), service: svc, level: 'INFO', message: `m${i}` }),
+        );
+        expect((await store().insertEvents(batch)).inserted).toBe(1_200);
+        const more = Array.from({ length: 5 }, (_, i) =>
+          indexed('logs', { ts: at(2_000 + i), service: svc, level: 'INFO', message: `n${i}` }),
+        );
+        expect(await store().insertEvents([...batch.slice(600), ...more])).toEqual({
+          inserted: 5,
+          rejected: [],
+        });
+        const ids = new Set<string>();
+        let cursor: string | undefined;
+        do {
+          const page = await store().queryEvents({ service: [svc], limit: 500, cursor });
+          for (const e of page.items) ids.add(e.id);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(ids.size).toBe(1_205);
+      });
+
+      it('rejects only the events the database refuses and stores the rest of their batch', async () => {
+        const { at, tag } = fresh();
+        const svc = `svc-${tag}`;
+        const log = (ms: number, extra: Record<string, unknown> = {}) =>
+          indexed('logs', { ts: at(ms), service: svc, level: 'INFO', message: `m${ms}`, ...extra });
+        const bad = [
+          log(1, { message: 'lone \udc00 surrogate' }), // jsonb refuses the escape JSON.stringify writes
+          log(2, { note: 'nul \u0000 inside' }), // jsonb has no U+0000
+          { ...log(3), event: { ...log(3).event, ts: '2032-13-45T99:00:00Z' } }, // not an instant
+          log(4, { host: randomBytes(6_000).toString('hex') }), // too long for a btree index entry
+          { ...log(5), source: 'bogus' as never }, // outside the source check
+        ];
+        const good = Array.from({ length: 20 }, (_, i) => log(100 + i));
+        const batch = [
+          ...good.slice(0, 7),
+          ...bad.slice(0, 3),
+          ...good.slice(7, 15),
+          ...bad.slice(3),
+          ...good.slice(15),
+        ];
+        const result = await store().insertEvents(batch);
+        expect(result.inserted).toBe(20);
+        expect(result.rejected.map((r) => r.id).sort()).toEqual(
+          bad.map((e) => `${e.source}:${e.partition}:${e.offset}@${e.busTimestamp}`).sort(),
+        );
+        for (const r of result.rejected) expect(r.reason).toMatch(/\w/);
+        const { items } = await store().queryEvents({ service: [svc], limit: 100 });
+        expect(items.map((e) => e.event.message).sort()).toEqual(good.map((e) => e.event.message).sort());
+        // A redelivery of the same batch adds nothing and refuses the same events again.
+        const again = await store().insertEvents(batch);
+        expect(again.inserted).toBe(0);
+        expect(again.rejected).toHaveLength(bad.length);
       });
     });
 

@@ -79,9 +79,27 @@ export interface EventsAtQuery {
   positions: readonly { partition: number; offset: string }[];
 }
 
+/** An event the database refused (a value it cannot store), left out so the rest of its batch is stored. */
+export interface RejectedEvent {
+  id: string;
+  /** The database's message (no event data): `invalid input syntax for type json`, … */
+  reason: string;
+}
+
+export interface InsertEventsResult {
+  /** Rows added: a redelivered event is not counted again. */
+  inserted: number;
+  /** Events the database refused, one by one; empty in the ordinary case. */
+  rejected: RejectedEvent[];
+}
+
 export interface EventStore {
-  /** Stores a batch; a redelivered event (same position and bus timestamp) is skipped. Returns rows added. */
-  insertEvents(batch: readonly IndexedEvent[]): Promise<number>;
+  /**
+   * Stores a batch; a redelivered event (same position and bus timestamp) is skipped. An event the database
+   * refuses (a value outside what its column or index takes) is rejected alone, never failing the batch, so
+   * it cannot stall the indexer. Resolves once every stored row is durable; throws only UnavailableError.
+   */
+  insertEvents(batch: readonly IndexedEvent[]): Promise<InsertEventsResult>;
   /** Newest first by event time, then id; keyset-paginated. */
   queryEvents(query?: EventQuery): Promise<EventPage>;
   /** Buckets aligned on the UTC epoch over [from, to), empty ones included. */

@@ -4,21 +4,21 @@ import { parseInstant, parseLimit } from './alert-filters.ts';
 import type { VigilDatabase } from './database.ts';
 import { guardOutage } from './db-errors.ts';
 import { eventConditions, timeseriesTarget } from './event-filters.ts';
-import { insertEventRows } from './event-insert.ts';
-import { fromEventRow, storedEventColumns, toEventRow } from './event-row.ts';
+import { fromEventRow, storedEventColumns } from './event-row.ts';
 import type { EventPage, EventStore, TimeseriesPoint } from './event-store-port.ts';
+import { createEventWriter } from './event-write.ts';
 import { afterCursor, keysetPage } from './keyset.ts';
 import { events } from './schema.ts';
 import { bucketSpan } from './time-buckets.ts';
 
 export interface EventStoreOptions {
   db: VigilDatabase;
+  /** Which driver is behind `db`: each has its own COPY. */
+  driver: 'pg' | 'pglite';
   /** Named in UnavailableError messages; never a URL with a password. */
   target?: string;
 }
 
-// Rows per statement: bounds one statement's memory (17 arrays of this length) and its lock time.
-const INSERT_BATCH_ROWS = 5000;
 // One DELETE removes at most this many rows, so a sweep after a long pause never holds one huge transaction.
 const PRUNE_BATCH_ROWS = 20_000;
 /** Positions one eventsAt lookup may name: an alert's evidence holds at most a few hundred. */
@@ -30,17 +30,10 @@ export function createEventStore(options: EventStoreOptions): EventStore {
   const target = options.target ?? 'the database';
   const guard = <T>(what: string, run: () => Promise<T>) => guardOutage(what, target, run);
   const columns = storedEventColumns(events);
+  const write = createEventWriter({ db, driver: options.driver });
 
   return {
-    insertEvents: (batch) =>
-      guard('insert events', async () => {
-        const rows = batch.map(toEventRow);
-        let inserted = 0;
-        for (let i = 0; i < rows.length; i += INSERT_BATCH_ROWS) {
-          inserted += await insertEventRows(db, rows.slice(i, i + INSERT_BATCH_ROWS));
-        }
-        return inserted;
-      }),
+    insertEvents: (batch) => guard('insert events', () => write(batch)),
 
     queryEvents: async (query = {}) => {
       const limit = parseLimit(query.limit);

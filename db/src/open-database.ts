@@ -64,7 +64,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   });
   const identities = createIdentityStore({ db: handle.db, target: handle.target });
   const audit = createAuditLog({ db: handle.db, target: handle.target });
-  const events = createEventStore({ db: handle.db, target: handle.target });
+  const events = createEventStore({ db: handle.db, driver: handle.driver, target: handle.target });
   return {
     db: handle.db,
     driver: handle.driver,
