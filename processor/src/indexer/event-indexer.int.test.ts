@@ -35,6 +35,7 @@ async function embeddedWorld(): Promise<World> {
         store: database.events,
         topics: Object.values(topics.events),
         retentionMs: 24 * 3_600_000,
+        writers: 2, // two members of the group on the in-process bus, as INDEXER_WRITERS makes on Kafka
         logger: silent,
       });
       await indexer.start();
@@ -96,7 +97,7 @@ for (const [name, needs, open] of worlds) {
     });
 
     it('makes published events searchable, skips invalid ones, and stores each event once across a restart', async () => {
-      world = await open();
+      world ??= await open();
       const { bus, events, topics } = world;
       const tag = uniqueName('svc');
       const ts = new Date().toISOString();
@@ -142,6 +143,37 @@ for (const [name, needs, open] of worlds) {
         });
         const all = await events.queryEvents({ service: [tag], limit: 100 });
         expect(new Set(all.items.map((e) => e.id)).size).toBe(4);
+      } finally {
+        await indexer.stop();
+      }
+    });
+
+    it('goes on past a valid event the store refuses: its batch and the next are indexed', async () => {
+      world ??= await open();
+      const { bus, events, topics } = world;
+      const tag = uniqueName('svc');
+      const ts = new Date().toISOString();
+      const log = (message: string) => json({ ts, service: tag, level: 'INFO', message });
+      // Valid by the event contract, but jsonb refuses the lone surrogate JSON.stringify writes back.
+      const refused = `{"ts":"${ts}","service":"${tag}","level":"INFO","message":"lone \\udc00 surrogate"}`;
+      await bus.publish(topics.events.logs, [
+        { key: 'k', value: log('before') },
+        { key: 'k', value: refused },
+        { key: 'k', value: log('after') },
+      ]);
+      const indexer = await world.startIndexer();
+      try {
+        await waitFor(async () => (await events.queryEvents({ service: [tag] })).items.length === 2, {
+          timeoutMs: 60_000,
+          message: 'the two storable events of the batch indexed',
+        });
+        await bus.publish(topics.events.logs, [{ key: 'k', value: log('next batch') }]);
+        await waitFor(async () => (await events.queryEvents({ service: [tag] })).items.length === 3, {
+          timeoutMs: 60_000,
+          message: 'the next batch indexed',
+        });
+        const { items } = await events.queryEvents({ service: [tag] });
+        expect(items.map((e) => e.event.message).sort()).toEqual(['after', 'before', 'next batch']);
       } finally {
         await indexer.stop();
       }

@@ -12,6 +12,11 @@ const vars = {
   ...commonVars,
   EVENT_RETENTION_HOURS: processorVars.EVENT_RETENTION_HOURS,
   INDEXER_GROUP_ID: validators.str({ default: INDEXER_GROUP_ID, desc: 'consumer group shared by indexers' }),
+  INDEXER_WRITERS: validators.num({
+    default: 2,
+    choices: [1, 2, 3, 4, 5, 6, 7, 8], // each holds one of the pool's 10 connections while it writes
+    desc: 'group members in this indexer, each writing its own partitions on its own connection',
+  }),
   EVENT_PARTITIONS: validators.num({ default: 6, desc: 'partitions per event topic when Vigil creates it' }),
   METRICS_HOST: validators.str({ default: '127.0.0.1', desc: 'bind address of /metrics and /health' }),
   METRICS_PORT: validators.port({ default: 9465, desc: 'port of /metrics and /health (0 picks one)' }),
@@ -42,6 +47,7 @@ export async function startIndexer(env: NodeJS.ProcessEnv): Promise<Running> {
     topics: Object.values(topicNames(config.TOPIC_PREFIX).events),
     retentionMs: config.EVENT_RETENTION_HOURS * HOUR_MS,
     groupId: config.INDEXER_GROUP_ID,
+    writers: config.INDEXER_WRITERS,
     logger,
     registry,
   });
