@@ -248,7 +248,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     const indexed = (params: Record<string, string>, count: number) =>
       expect.poll(async () => (await gateway.listEvents(params)).length, WAIT).toBe(count);
 
-    it('searches events by the filters in the URL and adds new ones with the live tail (screenshot)', async () => {
+    it('searches events by the filters in the URL and streams new matching ones with the live tail (screenshot)', async () => {
       const service = `evt-${tag()}`;
       await gateway.postEvents('logs', logLines(service, ['ERROR', 'INFO', 'ERROR'], 'card'));
       await indexed({ service }, 3);
@@ -270,19 +270,30 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
       await page().waitForURL((u) => u.searchParams.get('q') === 'card');
       await expect.poll(() => rows.count(), WAIT).toBe(2);
 
-      // Live tail: new matching events come with the next alert of this service (never a timer). They are
-      // indexed first, so the re-query the alert starts finds them.
+      // Live tail: the gateway streams matching events as they reach the bus (server-sent events), with no
+      // reload and no alert needed; a non-matching one (INFO) is not shown.
+      await page().evaluate(() => {
+        (window as unknown as { e2eMarker: boolean }).e2eMarker = true;
+      });
       await page().getByTestId('live-tail').click();
       expect(await page().getByTestId('live-tail').getAttribute('aria-pressed')).toBe('true');
-      await gateway.postEvents('logs', logLines(service, ['ERROR', 'ERROR'], 'card'));
-      await indexed({ service, level: 'ERROR' }, 4);
-      expect(await rows.count()).toBe(2);
-      await gateway.postEvents('metrics', slowSamples(service, 1));
-      await expect
-        .poll(() => page().locator('[data-testid=event-row][data-live=true]').count(), WAIT)
-        .toBe(2);
+      await page().locator('[data-testid=tail-status][data-status=live]').waitFor(WAIT);
+      await gateway.postEvents('logs', logLines(service, ['ERROR', 'INFO', 'ERROR'], 'card'));
+      const liveRows = page().locator('[data-testid=event-row][data-live=true]');
+      await expect.poll(() => liveRows.count(), WAIT).toBe(2);
+      expect(await liveRows.first().textContent()).toContain('(2)'); // newest on top
       expect(await rows.count()).toBe(4);
+      expect(await liveRows.first().getAttribute('data-position')).toMatch(/^\d+ @ \d+$/);
+      expect(await page().evaluate(() => (window as unknown as { e2eMarker?: boolean }).e2eMarker)).toBe(
+        true,
+      );
       await page().screenshot({ path: join(SCREENSHOTS, 'events.png') });
+      // Off: the stream closes; the rows it added stay.
+      await page().getByTestId('live-tail').click();
+      await page()
+        .getByTestId('tail-status')
+        .waitFor({ state: 'detached', ...WAIT });
+      expect(await liveRows.count()).toBe(2);
     });
 
     it('charts the metrics of a service on the Services page', async () => {

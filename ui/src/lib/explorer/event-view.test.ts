@@ -6,7 +6,7 @@ import {
   parseEventView,
   serializeEventView,
   toEventParams,
-  toTailFilter,
+  toStreamParams,
 } from './event-view.ts';
 
 const parse = (query: string) => parseEventView(new URLSearchParams(query));
@@ -85,13 +85,16 @@ describe('toEventParams', () => {
   });
 });
 
-describe('toTailFilter', () => {
-  it('subscribes by the source and service only (the fields the WebSocket filters on)', () => {
-    expect(toTailFilter(parse('source=logs&service=payments&host=web-1'))).toEqual({
-      source: ['logs'],
-      service: ['payments'],
-    });
-    expect(toTailFilter(emptyEventView())).toEqual({});
+describe('toStreamParams', () => {
+  it('asks the live tail for the filters and the text, never the range', () => {
+    const params = toStreamParams(parse('source=logs&service=payments&level=error&q=%20card%20&range=1h'));
+    expect([...params]).toEqual([
+      ['source', 'logs'],
+      ['service', 'payments'],
+      ['level', 'ERROR'],
+      ['q', 'card'],
+    ]);
+    expect(toStreamParams(emptyEventView()).toString()).toBe('');
   });
 });
 

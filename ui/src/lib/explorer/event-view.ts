@@ -1,4 +1,4 @@
-import { type AlertFilter, LOG_LEVELS, SECURITY_ACTIONS, SOURCES, type Source } from '@vigil/core';
+import { LOG_LEVELS, SECURITY_ACTIONS, SOURCES, type Source } from '@vigil/core';
 import type { RangePreset } from '../filters/alert-view.ts';
 import {
   addRangeAndPage,
@@ -73,19 +73,26 @@ export const serializeEventView = (view: EventView): string => serializeFields(v
 
 /** Query parameters of `GET /api/events` for a view; a relative range is resolved against `now`. */
 export function toEventParams(view: EventView, now: number, page: PageParams = {}): URLSearchParams {
+  return addRangeAndPage(fieldParams(view), view, now, page);
+}
+
+/** The source and field filters of a view, comma-joined as the gateway reads lists. */
+function fieldParams(view: EventView): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of ['source', ...EVENT_FIELDS] as const) {
     if (view[key].length > 0) params.set(key, view[key].join(','));
   }
-  return addRangeAndPage(params, view, now, page);
+  return params;
 }
 
-/** The live tail's subscription: only the alert fields the WebSocket filters on (source, service). */
-export function toTailFilter(view: EventView): AlertFilter {
-  const filter: AlertFilter = {};
-  if (view.source.length > 0) filter.source = [...view.source];
-  if (view.service.length > 0) filter.service = [...view.service];
-  return filter;
+/**
+ * Query parameters of the live tail (`GET /api/stream/events`): the view's filters and text, without its
+ * range (the stream sends what arrives from now on; live-tail.ts checks each event against the range).
+ */
+export function toStreamParams(view: EventView): URLSearchParams {
+  const params = fieldParams(view);
+  if (view.q.trim()) params.set('q', view.q.trim());
+  return params;
 }
 
 /** The events page URL for one field value, e.g. the events of a user from the risk panel. */

@@ -1,77 +1,41 @@
-import type { Alert } from '@vigil/core';
 import type { StoredEvent } from '../api/explorer-readers.ts';
 import { type EventView, toEventParams } from './event-view.ts';
 
 /** Tailed rows kept above the loaded pages; past this the oldest tailed rows are dropped (and counted). */
 export const TAIL_CAP = 500;
 
-// The alert fields that name a value of an event filter: the alert's own service and userId, else its key
-// (`host=web-1`, `ip=10.0.0.5`, `userId=alice`: the field the rule counted by).
-function alertValue(alert: Alert, field: 'service' | 'host' | 'userId' | 'ip'): string | null {
-  if (field === 'service' && alert.service) return alert.service;
-  if (field === 'userId' && alert.userId) return alert.userId;
-  const eq = alert.key.indexOf('=');
-  return eq > 0 && alert.key.slice(0, eq) === field ? alert.key.slice(eq + 1) : null;
-}
-
 /**
- * Whether a live alert says that events of this view have arrived, so the tail should re-query. The alert
- * stream is the tail's only push (the WebSocket carries alerts, and the dashboard never polls): an alert
- * of a view's source, service, host, user or ip was raised by such events. Level, action and text cannot
- * be told from an alert; the re-query applies them. A custom range that ends before the alert's event
- * time cannot gain events by it.
+ * Whether a streamed event belongs in the view's time range. The stream has no range (it sends what
+ * arrives), so an event whose own time is outside the view's, e.g. a late one before "last 15 min" or any
+ * event for a custom range that has ended, is left to the pages. A relative range is taken from `now`.
  */
-export function alertTouchesView(alert: Alert, view: EventView): boolean {
-  if (view.source.length > 0 && !view.source.includes(alert.source)) return false;
-  if (view.to !== null && Date.parse(alert.eventTime) >= Date.parse(view.to)) return false;
-  for (const field of ['service', 'host', 'userId', 'ip'] as const) {
-    if (view[field].length === 0) continue;
-    const value = alertValue(alert, field);
-    if (value === null || !view[field].includes(value)) return false;
-  }
-  return true;
-}
-
-/**
- * The tail's re-query: the view's filters, from the newest event time shown (inclusive, so events at that
- * instant are not lost; the ids already shown are skipped on merge), or the view's own start when later.
- */
-export function tailParams(
-  view: EventView,
-  now: number,
-  newestTs: string | null,
-  limit: number,
-): URLSearchParams {
-  const params = toEventParams(view, now, { limit });
+export function inViewRange(view: EventView, ts: string | null, now: number): boolean {
+  if (ts === null) return true;
+  const params = toEventParams(view, now);
+  const at = Date.parse(ts);
   const from = params.get('from');
-  if (newestTs !== null && (from === null || Date.parse(newestTs) > Date.parse(from)))
-    params.set('from', newestTs);
-  return params;
+  const to = params.get('to');
+  return (from === null || at >= Date.parse(from)) && (to === null || at < Date.parse(to));
 }
 
 export interface TailMerge {
   live: StoredEvent[];
-  /** Rows pushed out by TAIL_CAP this time. */
+  /** Rows pushed out by TAIL_CAP this time (0 or 1). */
   dropped: number;
-  added: number;
+  added: boolean;
 }
 
-/** Prepends the re-query's events not shown yet (`known` ids are updated), newest first, capped. */
-export function mergeTail(
+/**
+ * Puts a streamed event on top unless it is shown already (`known`: the ids of the pages and the tail, which
+ * the stream shares with GET /api/events), keeping at most TAIL_CAP tailed rows.
+ */
+export function prependEvent(
   live: readonly StoredEvent[],
-  fresh: readonly StoredEvent[],
+  event: StoredEvent,
   known: Set<string>,
 ): TailMerge {
-  const added = fresh.filter((e) => !known.has(e.id));
-  for (const e of added) known.add(e.id);
-  const merged = [...added, ...live];
-  return {
-    live: merged.slice(0, TAIL_CAP),
-    dropped: Math.max(0, merged.length - TAIL_CAP),
-    added: added.length,
-  };
+  if (known.has(event.id)) return { live: live as StoredEvent[], dropped: 0, added: false };
+  known.add(event.id);
+  const merged = [event, ...live];
+  return { live: merged.slice(0, TAIL_CAP), dropped: Math.max(0, merged.length - TAIL_CAP), added: true };
 }
-
-/** The newest event time among rows shown newest first (the first row of the first non-empty list). */
-export const newestTs = (...lists: (readonly StoredEvent[])[]): string | null =>
-  lists.find((l) => l.length > 0)?.[0]?.ts ?? null;

@@ -1,20 +1,28 @@
+import { EVENT_STREAM_PATH } from '@vigil/core';
 import { api } from '../api/api.ts';
 import type { StoredEvent } from '../api/explorer-readers.ts';
-import { type EventView, toEventParams, toTailFilter } from '../explorer/event-view.ts';
-import { alertTouchesView, mergeTail, newestTs, tailParams } from '../explorer/live-tail.ts';
-import type { FeedItem } from '../feed/feed-list.ts';
-import { alertSocket } from './alert-socket.svelte.ts';
+import { toLogin } from '../auth/to-login.ts';
+import {
+  browserEventSource,
+  createEventTailStream,
+  type EventTailStream,
+  fetchStatus,
+  type TailConnection,
+} from '../explorer/event-stream.ts';
+import { type EventView, toEventParams, toStreamParams } from '../explorer/event-view.ts';
+import { inViewRange, prependEvent } from '../explorer/live-tail.ts';
 import { createKeysetPages } from './keyset-pages.svelte.ts';
 
 const PAGE_SIZE = 50;
-/** Events one tail re-query asks for; a fuller answer means more arrived than it read (a gap). */
-const TAIL_PAGE = 200;
+const TIMERS = {
+  set: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clear: (h: unknown) => clearTimeout(h as number),
+};
 
 /**
- * The events page: pages of `GET /api/events` (keyset cursor), and a live tail. The tail re-queries when
- * a live alert says events of the view arrived (explorer/live-tail.ts), never on a timer: the WebSocket
- * carries alerts only and the dashboard does not poll. Alerts arriving during a re-query coalesce into
- * one more re-query after it.
+ * The events page: pages of `GET /api/events` (keyset cursor), and a live tail over the gateway's stream of
+ * raw events (`GET /api/stream/events`, server-sent events with the session cookie): matching events are
+ * prepended as they arrive on the bus, never on a timer. A new view restarts the stream with its filters.
  */
 export function createEventExplorer() {
   const pages = createKeysetPages<StoredEvent, EventView>({
@@ -23,59 +31,62 @@ export function createEventExplorer() {
     idOf: (e) => e.id,
   });
   let live = $state.raw<StoredEvent[]>([]);
+  /** Tailed rows pushed out by the cap. */
   let dropped = $state(0);
-  let tailing = $state(false);
-  let tailError = $state<string | null>(null);
-  /** A tail re-query read a full page: events between it and the rows shown may be missing. */
+  /** Matching events the gateway did not send (its per-stream rate). */
+  let skipped = $state(0);
+  /** The stream reconnected: events of the time between were not streamed. */
   let gap = $state(false);
-  let tailBusy = false;
-  let tailAgain = false;
+  let tailing = $state(false);
+  let connection = $state<TailConnection>({ status: 'idle' });
+  let stream: EventTailStream | null = null;
+
+  const onEvent = (event: StoredEvent) => {
+    const view = pages.view;
+    if (!view || !inViewRange(view, event.ts, Date.now())) return;
+    const merged = prependEvent(live, event, pages.known);
+    if (!merged.added) return;
+    live = merged.live;
+    dropped += merged.dropped;
+  };
+
+  const stopStream = () => {
+    stream?.stop();
+    stream = null;
+  };
+  const startStream = (view: EventView) => {
+    stopStream();
+    const query = toStreamParams(view).toString();
+    stream = createEventTailStream({
+      url: query ? `${EVENT_STREAM_PATH}?${query}` : EVENT_STREAM_PATH,
+      source: browserEventSource,
+      probe: fetchStatus,
+      timers: TIMERS,
+      now: Date.now,
+      random: Math.random,
+      onEvent,
+      onSkipped: (count) => {
+        skipped += count;
+      },
+      onState: (state) => {
+        connection = state;
+      },
+      onResumed: () => {
+        gap = true;
+      },
+      onSignedOut: toLogin,
+    });
+    stream.start();
+  };
 
   async function load(next: EventView): Promise<void> {
     live = [];
     dropped = 0;
+    skipped = 0;
     gap = false;
-    tailError = null;
-    if (tailing) alertSocket.setFilter(toTailFilter(next));
+    if (tailing) startStream(next);
     await pages.load(next);
   }
-
-  async function refreshTail(): Promise<void> {
-    if (!pages.view || pages.status !== 'ready') return;
-    if (tailBusy) {
-      tailAgain = true;
-      return;
-    }
-    tailBusy = true;
-    const signal = pages.signal;
-    try {
-      do {
-        tailAgain = false;
-        const view = pages.view;
-        if (!view) return;
-        const page = await api.events(
-          tailParams(view, Date.now(), newestTs(live, pages.items), TAIL_PAGE),
-          signal,
-        );
-        if (pages.stale(signal) || !tailing) return;
-        const merged = mergeTail(live, page.items, pages.known);
-        live = merged.live;
-        dropped += merged.dropped;
-        if (page.nextCursor !== null) gap = true;
-        tailError = null;
-      } while (tailAgain && tailing && !pages.stale(signal));
-    } catch (err) {
-      if ((err as Error).name !== 'AbortError') tailError = (err as Error).message;
-    } finally {
-      tailBusy = false;
-    }
-  }
-
-  const onBatch = (batch: readonly FeedItem[]) => {
-    const view = pages.view;
-    if (!tailing || !view) return;
-    if (batch.some((item) => alertTouchesView(item.alert, view))) void refreshTail();
-  };
 
   return {
     /** Status, errors and "load more" of the REST pages. */
@@ -89,36 +100,30 @@ export function createEventExplorer() {
     get liveCount() {
       return live.length;
     },
-    /** Tailed events may be missing (a re-query read a full page) or were pushed out by the cap. */
+    get skipped() {
+      return skipped;
+    },
+    /** Tailed events may be missing (a reconnect) or were pushed out by the cap: a reload shows them. */
     get incomplete() {
       return gap || dropped > 0;
     },
     get tailing() {
       return tailing;
     },
-    get tailError() {
-      return tailError;
+    get connection() {
+      return connection;
     },
-    /** Starts or stops the live tail; starting catches up at once (events since the page loaded). */
+    /** Starts or stops the live tail; it streams what arrives from now on (the pages hold what came before). */
     setTailing(on: boolean): void {
       tailing = on;
-      if (on && pages.view) {
-        alertSocket.setFilter(toTailFilter(pages.view));
-        void refreshTail();
-      }
+      if (!on) stopStream();
+      else if (pages.view) startStream(pages.view);
     },
-    /** Re-queries the tail now (the user asked): events indexed after the last alert's re-query. */
-    checkNow: () => refreshTail(),
     load,
     reload: () => (pages.view ? load(pages.view) : Promise.resolve()),
     attach(): () => void {
-      const offBatch = alertSocket.onBatch(onBatch);
-      const offResync = alertSocket.onResync(() => {
-        if (pages.view) void load(pages.view);
-      });
       return () => {
-        offBatch();
-        offResync();
+        stopStream();
         pages.detach();
       };
     },
