@@ -16,7 +16,8 @@ const DEFAULT_INFO: OpenApiInfo = {
   title: 'Vigil gateway API',
   version: '0.1.0',
   description: [
-    'Alert history, statistics, HTTP ingest, identities and operations endpoints of a Vigil gateway.',
+    'Alert history, statistics, the event explorer and its live tail (server-sent events), HTTP ingest,',
+    'identities and operations endpoints of a Vigil gateway.',
     'Each operation names the least role it needs in `x-vigil-permission` (public, authenticated, ingest,',
     'viewer, operator, admin); without credentials every non-public operation answers 401, with too low a role 403.',
   ].join(' '),
