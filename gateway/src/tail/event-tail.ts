@@ -101,6 +101,20 @@ export function createEventTail(options: EventTailOptions): EventTail {
   const now = options.now ?? Date.now;
   const logger = options.logger.child({ module: 'event-tail' });
   const groups = new Map<string, Group>();
+  /** The groups each source's events are tried against, rebuilt when groups come or go (not per event). */
+  let bySource = new Map<Source, Group[]>();
+  const indexGroups = () => {
+    const next = new Map<Source, Group[]>();
+    for (const source of Object.keys(options.topics) as Source[]) {
+      next.set(
+        source,
+        [...groups.values()].filter(
+          (g) => g.filter.sources.length === 0 || g.filter.sources.includes(source),
+        ),
+      );
+    }
+    bySource = next;
+  };
   const byCredential = new Map<string, Set<Client>>();
   /** Reservations per principal, attached or not yet: what the per-principal cap counts. */
   const byPrincipal = new Map<string, number>();
@@ -159,21 +173,25 @@ export function createEventTail(options: EventTailOptions): EventTail {
   function deliver(events: readonly TailEvent[]) {
     if (attached === 0) return;
     const at = now();
+    let sent = 0;
+    let skipped = 0;
     for (const e of events) {
       let frame: string | undefined;
-      for (const group of groups.values()) {
+      for (const group of bySource.get(e.source) ?? []) {
         if (!group.filter.matches(e.source, e.event)) continue;
         for (const client of group.clients) {
           if (!client.rate.take(at)) {
-            metrics.eventsSkipped.inc();
+            skipped += 1;
             continue;
           }
           frame ??= frameOf(e);
           send(client, frame);
-          metrics.eventsSent.inc();
+          sent += 1;
         }
       }
     }
+    metrics.eventsSent.inc(sent);
+    metrics.eventsSkipped.inc(skipped);
   }
 
   const tick = () => {
@@ -202,8 +220,12 @@ export function createEventTail(options: EventTailOptions): EventTail {
         stream.end();
         return;
       }
-      const group = groups.get(filter.key) ?? { filter, clients: new Set<Client>() };
-      groups.set(filter.key, group);
+      let group = groups.get(filter.key);
+      if (!group) {
+        group = { filter, clients: new Set<Client>() };
+        groups.set(filter.key, group);
+        indexGroups();
+      }
       const client: Client = {
         principalKey,
         credentialId: principal.credentialId,
@@ -233,7 +255,10 @@ export function createEventTail(options: EventTailOptions): EventTail {
   const detach = (client: Client) => {
     const { group } = client;
     if (!group.clients.delete(client)) return;
-    if (group.clients.size === 0) groups.delete(group.filter.key);
+    if (group.clients.size === 0) {
+      groups.delete(group.filter.key);
+      indexGroups();
+    }
     const mine = byCredential.get(client.credentialId);
     mine?.delete(client);
     if (mine?.size === 0) byCredential.delete(client.credentialId);

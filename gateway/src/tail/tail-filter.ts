@@ -18,6 +18,8 @@ export interface TailFilter {
 export interface CompiledTailFilter {
   /** Canonical: two filters that select the same events by the same rules have the same key. */
   readonly key: string;
+  /** The sources it can match; empty: any (the tail only tries a filter on events of these). */
+  readonly sources: readonly Source[];
   matches(source: Source, event: Readonly<Record<string, unknown>>): boolean;
 }
 
@@ -47,7 +49,7 @@ export function messageMatches(message: string, terms: readonly string[]): boole
   );
 }
 
-const NOTHING: CompiledTailFilter = { key: 'none', matches: () => false };
+const NOTHING: CompiledTailFilter = { key: 'none', sources: [], matches: () => false };
 
 const sortedSet = (values: readonly string[] | undefined): string[] =>
   values === undefined ? [] : [...new Set(values)].sort();
@@ -64,16 +66,19 @@ export function compileTailFilter(filter: TailFilter): CompiledTailFilter {
   );
   const terms = searchTerms(filter.q);
   const key = JSON.stringify([sources, lists, [...terms].sort()]);
-  // Sets for the per-event test: a filter may list 100 values per field.
+  // Sets for the per-event test (a filter may list 100 values per field), in flat arrays: this runs for
+  // every event against every filter group, so the loop allocates nothing.
   const sourceSet = new Set<string>(sources);
-  const sets = lists.map(([field, values]) => [field, new Set(values)] as const);
+  const fields = lists.map(([field]) => field);
+  const sets = lists.map(([, values]) => new Set(values));
   return {
     key,
+    sources,
     matches(source, event) {
       if (sourceSet.size > 0 && !sourceSet.has(source)) return false;
-      for (const [field, values] of sets) {
-        const value = event[field];
-        if (typeof value !== 'string' || !values.has(value)) return false;
+      for (let i = 0; i < fields.length; i += 1) {
+        const value = event[fields[i]!];
+        if (typeof value !== 'string' || !sets[i]!.has(value)) return false;
       }
       if (terms.length === 0) return true;
       const message = event.message;
