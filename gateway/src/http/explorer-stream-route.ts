@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { EVENT_STREAM_PATH } from '@vigil/core';
+import { EVENT_STREAM_PATH, UnavailableError } from '@vigil/core';
 import type { EventTail } from '../tail/event-tail.ts';
 import { ErrorSchema } from './api-schemas.ts';
 import { EventStreamParams } from './explorer-params.ts';
@@ -52,6 +52,8 @@ export function eventStreamRoute({ tail }: { tail: EventTail }): Route {
       if (!principal) throw new HttpError(401, 'sign in first');
       const scoped = scopedEvents(principal, query);
       const admission = tail.open(principal, scoped ?? { none: true });
+      // Between the tail's stop and the transport's: the transport's own 503 a moment early.
+      if (!admission.ok && admission.cap === 'stopping') throw new UnavailableError(admission.message);
       if (!admission.ok) {
         throw new HttpError(429, admission.message, {
           details: { cap: admission.cap, limit: admission.limit },

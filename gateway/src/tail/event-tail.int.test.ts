@@ -128,6 +128,19 @@ function tailSuite(makeEnv: () => BusEnv) {
     expect(refused.status).toBe(401);
   });
 
+  it('answers HEAD with the head alone, holding no stream', async () => {
+    const { base, gateway } = await start({ maxStreamsPerPrincipal: 1 });
+    const response = await fetch(`${base}${EVENT_STREAM_PATH}`, {
+      method: 'HEAD',
+      headers: bearer(suite.viewer),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(await response.text()).toBe('');
+    expect(gateway.eventTail.status()).toEqual({ streams: 0, consumer: 'idle' });
+    expect((await tail(base, '')).status).toBe(200); // the slot it reserved was given back
+  });
+
   it('says going_away to its streams when the gateway stops', async () => {
     const { base, gateway } = await start();
     const client = await tail(base, '');

@@ -243,7 +243,7 @@ describe('the live event tail', () => {
       expect(a.named(end)[0]?.data).toMatchObject({ code: EVENT_STREAM_ERRORS.goingAway });
       expect(a.ended).toBe('end');
       expect(tail.status()).toEqual({ streams: 0, consumer: 'idle' });
-      expect(tail.open(testPrincipal(), {}).ok).toBe(false);
+      expect(tail.open(testPrincipal(), {})).toMatchObject({ ok: false, cap: 'stopping' });
     });
 
     it('tells its streams when the consumer cannot start, and tries again for the next one', async () => {

@@ -36,10 +36,10 @@ export interface EventTailOptions {
   timers?: boolean;
 }
 
-/** Why a stream was not opened: the cap it would pass. */
+/** Why a stream was not opened: the cap it would pass, or `stopping` (the gateway is shutting down). */
 export interface TailRefusal {
   ok: false;
-  cap: 'gateway' | 'principal';
+  cap: 'gateway' | 'principal' | 'stopping';
   limit: number;
   message: string;
 }
@@ -278,7 +278,8 @@ export function createEventTail(options: EventTailOptions): EventTail {
         metrics.refused.inc({ cap });
         return { ok: false, cap, limit, message };
       };
-      if (stopped || reserved >= limits.maxStreams) {
+      if (stopped) return { ok: false, cap: 'stopping', limit: 0, message: 'the gateway is shutting down' };
+      if (reserved >= limits.maxStreams) {
         return refuse(
           'gateway',
           limits.maxStreams,
