@@ -9,6 +9,7 @@ import {
   type WsErrorCode,
 } from '@vigil/core';
 import type { Logger } from 'pino';
+import { closeByCredential } from '../auth/close-by-credential.ts';
 import type { AlertHistory, LiveMetrics } from '../live/live-types.ts';
 import { parseClientFrame } from './client-frame.ts';
 import type { Connection, WsHandlers } from './connection.ts';
@@ -386,16 +387,10 @@ export function createSessions(options: SessionsOptions): Sessions {
     countByIp: (ip) => byIp.get(ip) ?? 0,
     countByCredential: byCredentialCount,
     credentials: () => [...byCredential.keys()],
-    closeCredentials(ids, reason) {
-      let closed = 0;
-      for (const id of ids) {
-        for (const client of [...(byCredential.get(id) ?? [])]) {
-          closed += 1;
-          client.conn.close(WS_CLOSE_CODES.credentialsRevoked, reason);
-        }
-      }
-      return closed;
-    },
+    closeCredentials: (ids, reason) =>
+      closeByCredential(byCredential, ids, (client) =>
+        client.conn.close(WS_CLOSE_CODES.credentialsRevoked, reason),
+      ),
 
     get connections() {
       return clients.size;

@@ -7,6 +7,7 @@ import {
   type Source,
 } from '@vigil/core';
 import type { Logger } from 'pino';
+import { closeByCredential } from '../auth/close-by-credential.ts';
 import type { ResponseStream } from '../http/http-types.ts';
 import { createTailConsumer, type TailConsumerState, type TailEvent } from './tail-consumer.ts';
 import { type CompiledTailFilter, compileTailFilter, type TailFilter } from './tail-filter.ts';
@@ -297,16 +298,10 @@ export function createEventTail(options: EventTailOptions): EventTail {
       return { ok: true, attach: attach(principal, compileTailFilter(filter), principalKey) };
     },
     credentials: () => [...byCredential.keys()],
-    closeCredentials(ids, reason) {
-      let closed = 0;
-      for (const id of ids) {
-        for (const client of [...(byCredential.get(id) ?? [])]) {
-          closed += 1;
-          goodbye(client, EVENT_STREAM_ERRORS.unauthorized, reason);
-        }
-      }
-      return closed;
-    },
+    closeCredentials: (ids, reason) =>
+      closeByCredential(byCredential, ids, (client) =>
+        goodbye(client, EVENT_STREAM_ERRORS.unauthorized, reason),
+      ),
     status: () => ({ streams: attached, consumer: consumer.state() }),
     tick,
     settled: () => consumer.settled(),

@@ -1,18 +1,11 @@
 import type { Source } from '@vigil/core';
+import type { EventQuery } from '@vigil/db';
 
 /** The filters of a live tail: those of `GET /api/events` but the time range and paging, scope applied. */
-export interface TailFilter {
-  source?: readonly Source[];
-  service?: readonly string[];
-  host?: readonly string[];
-  userId?: readonly string[];
-  ip?: readonly string[];
-  level?: readonly string[];
-  action?: readonly string[];
-  q?: string;
+export type TailFilter = Omit<EventQuery, 'from' | 'to' | 'limit' | 'cursor'> & {
   /** Matches no event: a token scope that leaves nothing of the filter (the stream stays open, silent). */
   none?: boolean;
-}
+};
 
 /** A filter ready to run on every event: streams with the same `key` share one match per event. */
 export interface CompiledTailFilter {
