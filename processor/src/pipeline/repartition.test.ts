@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFsArchive, createMemoryBus } from '@vigil/adapters';
-import { type Alert, topicNames, vigilTopics } from '@vigil/core';
+import { type Alert, type BusMessage, DLQ_HEADERS, topicNames, vigilTopics } from '@vigil/core';
 import { defaultRules } from '@vigil/core/rules';
 import { waitFor } from '@vigil/harness';
 import pino from 'pino';
@@ -112,6 +112,51 @@ describe('windowed rules after repartitioning (embedded bus)', () => {
       expect(alerts.map((a) => `${a.ruleId} ${a.key}`).sort(), `${processors} processor(s)`).toEqual(
         expected,
       );
+    }
+  });
+
+  it('dead-letters a message on the repartition topic that stage one did not write, with the reason', async () => {
+    const bus = createMemoryBus({ logger: silent });
+    await bus.start(vigilTopics(PARTITIONS));
+    const archive = createFsArchive({
+      root: await mkdtemp(join(tmpdir(), 'vigil-repartition-')),
+      logger: silent,
+    });
+    await archive.start();
+    const store = {
+      insertAlerts: async (a: Alert[]) => a.length,
+      addArchiveKeys: async () => {},
+      markPublished: async () => {},
+    };
+    const fatal: unknown[] = [];
+    const { processor } = createProcessorService({
+      bus,
+      archive,
+      store,
+      rules: defaultRules(),
+      logger: silent,
+      registry: new Registry(),
+      topics: topicNames(),
+      onFatal: (err) => fatal.push(err),
+    });
+    await processor.start();
+    const dead: BusMessage[] = [];
+    const reader = bus.consumer({ groupId: 'dlq-reader', topics: ['events.dlq'], fromBeginning: true });
+    await reader.run(async (batch) => {
+      dead.push(...batch.messages);
+    });
+    try {
+      await bus.publish('processor.repartition', [{ key: 'x', value: '{"not":"a copy"}' }]);
+      await waitFor(() => dead.length >= 1, { message: 'the foreign message on the DLQ' });
+      expect(dead[0]!.headers[DLQ_HEADERS.reason]).toBe(
+        'repartition copy without a valid vigil-origin header',
+      );
+      expect(Buffer.from(dead[0]!.value).toString()).toBe('{"not":"a copy"}');
+      expect(fatal).toEqual([]);
+    } finally {
+      await reader.stop();
+      await processor.stop();
+      await bus.stop();
     }
   });
 });
