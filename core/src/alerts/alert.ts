@@ -45,9 +45,33 @@ export const AlertSchema = Type.Object({
   ingestedAt: Type.Optional(nullableIso),
   publishedAt: Type.Optional(nullableIso),
   evidence: Type.Optional(EvidenceSchema),
+  // Episode fields (DESIGN "Episodes and lifecycle"): an alert is one episode of a rule firing for one key.
+  // Optional in the schema so records published before episodes still decode; the store always fills them.
+  occurrences: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'firings folded into this episode; a redelivery counts once' }),
+  ),
+  firstSeenAt: Type.Optional(iso),
+  lastSeenAt: Type.Optional(iso),
+  revision: Type.Optional(
+    Type.Integer({ minimum: 1, description: 'increases by one with every change (firing, status, silence)' }),
+  ),
+  ruleVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'version of the rule that opened it' })),
+  resolvedAt: Type.Optional(nullableIso),
+  resolvedBy: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: '"system" when auto-resolved; null while unresolved',
+    }),
+  ),
+  acknowledgedBy: Type.Optional(nullableText),
+  silencedBy: Type.Optional(
+    Type.Array(Type.String(), { description: 'ids of the silences matching it now' }),
+  ),
 });
 
 export type Alert = Static<typeof AlertSchema>;
+
+/** Who resolves an episode that stopped firing for its rule's `resolveAfterMs`. */
+export const SYSTEM_ACTOR = 'system';
 export type Evidence = Static<typeof EvidenceSchema>;
 
 // Compiled on first use, not at import (compiling uses `new Function`; see events/validate-event.ts).

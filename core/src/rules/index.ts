@@ -4,7 +4,7 @@
 // light: importing it compiles one validator per rule kind.
 export { defaultRules } from './default-rules.ts';
 export { DEFAULT_KEY_FIELD, EVENT_FIELDS, type FieldInfo } from './event-fields.ts';
-export { parseRules } from './parse-rules.ts';
+export { defaultResolveAfterMs, parseRules } from './parse-rules.ts';
 export {
   type AbsenceRule,
   AbsenceRuleSchema,

@@ -21,7 +21,7 @@ describe('parseRules', () => {
   describe('accepts', () => {
     it('JSON text or a parsed value, and fills defaults', () => {
       const rules = parseRules(JSON.stringify({ rules: [count] }));
-      expect(rules).toEqual([{ ...count, enabled: true }]);
+      expect(rules).toEqual([{ ...count, enabled: true, resolveAfterMs: 300_000 }]);
       expect(parseRules({ rules: [count] })).toEqual(rules);
     });
 
@@ -205,6 +205,36 @@ describe('parseRules', () => {
     });
   });
 
+  describe('resolveAfterMs', () => {
+    it("defaults to the rule's window, at least 5 min", () => {
+      const long = { ...count, windowMs: 900_000 };
+      const threshold = {
+        ...base,
+        id: 't',
+        source: 'metrics',
+        kind: 'threshold',
+        field: 'cpu',
+        op: 'gt',
+        threshold: 1,
+      };
+      const rules = parseRules({ rules: [count, { ...long, id: 'long' }, threshold] });
+      expect(rules.map((r) => r.resolveAfterMs)).toEqual([300_000, 900_000, 300_000]);
+    });
+
+    it('keeps a value given, and names the field when it is bad', () => {
+      expect(parseRules({ rules: [{ ...count, resolveAfterMs: 60_000 }] })[0]?.resolveAfterMs).toBe(60_000);
+      expect(problemsOf({ ...count, resolveAfterMs: 0 })).toEqual([
+        'rules[0] "r1": resolveAfterMs: expected integer to be greater or equal to 1 (got 0)',
+      ]);
+      expect(problemsOf({ ...count, resolveAfterMs: 'soon' })).toEqual([
+        'rules[0] "r1": resolveAfterMs: expected integer (got "soon")',
+      ]);
+      expect(problemsOf({ ...count, resolveAfterMs: 86_400_001 })).toEqual([
+        'rules[0] "r1": resolveAfterMs: expected integer to be less or equal to 86400000 (got 86400001)',
+      ]);
+    });
+  });
+
   describe('the wave-2 kinds, with the same per-field errors', () => {
     const sec = { ...base, source: 'security' } as const;
     const distinct = {
@@ -227,11 +257,11 @@ describe('parseRules', () => {
     };
     const absence = { ...base, source: 'metrics', kind: 'absence', keyBy: ['host'], durationMs: 120_000 };
 
-    it('accepts each, filling only enabled', () => {
+    it('accepts each, filling only enabled and resolveAfterMs', () => {
       expect(parseRules({ rules: [distinct, { ...sequence, id: 'r2' }, { ...absence, id: 'r3' }] })).toEqual([
-        { ...distinct, enabled: true },
-        { ...sequence, id: 'r2', enabled: true },
-        { ...absence, id: 'r3', enabled: true },
+        { ...distinct, enabled: true, resolveAfterMs: 300_000 },
+        { ...sequence, id: 'r2', enabled: true, resolveAfterMs: 600_000 },
+        { ...absence, id: 'r3', enabled: true, resolveAfterMs: 300_000 },
       ]);
     });
 
@@ -273,7 +303,7 @@ describe('parseRules', () => {
         'rules[0] "r1": threshold: expected integer to be less or equal to 1000 (got 1001)',
       ]);
       expect(problemsOf({ ...sequence, firstly: {} })).toEqual([
-        'rules[0] "r1": firstly: not a field of sequence rules (fields: $comment, id, title, description, source, severity, enabled, where, kind, keyBy, first, threshold, followedBy, windowMs)',
+        'rules[0] "r1": firstly: not a field of sequence rules (fields: $comment, id, title, description, source, severity, enabled, where, resolveAfterMs, kind, keyBy, first, threshold, followedBy, windowMs)',
       ]);
     });
 

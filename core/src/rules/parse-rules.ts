@@ -112,12 +112,24 @@ function suggest(kind: RuleKind, name: string): string {
   return near ? ` (did you mean "${near}"?)` : ` (fields: ${known.join(', ')})`;
 }
 
+/**
+ * The default `resolveAfterMs` of a rule that names none: its window (count, distinct and sequence
+ * `windowMs`, sustained and absence `durationMs`, z-score `bucketMs`), at least RULE_DEFAULTS.minResolveAfterMs.
+ */
+export function defaultResolveAfterMs(rule: Record<string, unknown>): number {
+  const window = [rule.windowMs, rule.durationMs, rule.kind === 'zscore' ? rule.bucketMs : undefined].find(
+    (v): v is number => typeof v === 'number',
+  );
+  return Math.max(window ?? 0, RULE_DEFAULTS.minResolveAfterMs);
+}
+
 function withDefaults(item: Record<string, unknown>): Rule {
   const source = item.source as Source;
   const rule: Record<string, unknown> = {
     ...item,
     enabled: item.enabled ?? true,
     keyBy: item.keyBy ?? [DEFAULT_KEY_FIELD[source]],
+    resolveAfterMs: item.resolveAfterMs ?? defaultResolveAfterMs(item),
   };
   if (rule.kind === 'sustained') return { ...rule, maxGapMs: item.maxGapMs ?? item.durationMs } as Rule;
   if (rule.kind === 'zscore') {

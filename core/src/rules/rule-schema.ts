@@ -31,6 +31,8 @@ export const RULE_DEFAULTS = {
   bucketMs: 60_000,
   /** Ten minutes of history before a z-score can fire: fewer points make the standard deviation noise. */
   minBaselineBuckets: 10,
+  /** Shortest default `resolveAfterMs`: an episode of a per-event rule stays open 5 min after its last firing. */
+  minResolveAfterMs: 300_000,
 } as const;
 
 export const RULE_KINDS = [
@@ -106,6 +108,11 @@ const common = {
   severity: literals(SEVERITIES),
   enabled: Type.Optional(Type.Boolean({ default: true })),
   where: Type.Optional(ConditionSchema),
+  resolveAfterMs: Type.Optional(
+    ms(
+      "an episode auto-resolves when the rule has not fired for its key this long; default the rule's window, at least 5 min",
+    ),
+  ),
 };
 
 const strict = <T extends Record<string, TSchema>>(properties: T) =>
@@ -206,7 +213,7 @@ export const RulesFileSchema = Type.Object(
 );
 
 type WithDefaults<T, D> = Omit<T, keyof D> & D;
-type Resolved = { enabled: boolean; keyBy: string[] };
+type Resolved = { enabled: boolean; keyBy: string[]; resolveAfterMs: number };
 
 export type ThresholdRule = WithDefaults<Static<typeof ThresholdRuleSchema>, Resolved>;
 export type MatchRule = WithDefaults<Static<typeof MatchRuleSchema>, Resolved>;
