@@ -4,6 +4,7 @@ import type { Alert } from '@vigil/core';
 /** A valid alert with every optional field set; override what a test cares about. */
 export function makeAlert(overrides: Partial<Alert> = {}): Alert {
   const detectedAt = overrides.detectedAt ?? '2030-01-01T00:00:01.000Z';
+  const eventTime = overrides.eventTime ?? detectedAt;
   return {
     id: `alert-${randomBytes(6).toString('hex')}`,
     ruleId: 'logs.error-spike',
@@ -16,7 +17,7 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     key: 'service=payments',
     value: 23,
     threshold: 20,
-    eventTime: detectedAt,
+    eventTime,
     detectedAt,
     status: 'open',
     windowStart: '2030-01-01T00:00:00.000Z',
@@ -28,6 +29,16 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
       eventIds: ['e1'],
       archiveKeys: [],
     },
+    // An episode of one firing, as the store returns every alert.
+    occurrences: 1,
+    firstSeenAt: eventTime,
+    lastSeenAt: eventTime,
+    revision: 1,
+    ruleVersion: 1,
+    resolvedAt: null,
+    resolvedBy: null,
+    acknowledgedBy: null,
+    silencedBy: [],
     ...overrides,
   };
 }

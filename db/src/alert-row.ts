@@ -11,10 +11,23 @@ import {
 import { getTableColumns } from 'drizzle-orm';
 import { type AlertRow, alerts, type NewAlertRow } from './schema.ts';
 
-/** The columns that make up an Alert: everything except bookkeeping (`created_at`) and the search vector. */
-const { createdAt: _createdAt, search: _search, ...alertColumnMap } = getTableColumns(alerts);
+/**
+ * The columns that make up an Alert: everything except bookkeeping (`created_at`, and what auto-resolve and
+ * the fold read: `resolve_after_ms`, `takes_firings`, `changed_at`) and the search vector.
+ */
+const {
+  createdAt: _createdAt,
+  search: _search,
+  resolveAfterMs: _resolveAfterMs,
+  takesFirings: _takesFirings,
+  changedAt: _changedAt,
+  ...alertColumnMap
+} = getTableColumns(alerts);
 export const alertColumns = alertColumnMap;
-export type StoredAlertRow = Omit<AlertRow, 'createdAt' | 'search'>;
+export type StoredAlertRow = Omit<
+  AlertRow,
+  'createdAt' | 'search' | 'resolveAfterMs' | 'takesFirings' | 'changedAt'
+>;
 
 const toDate = (alertId: string, field: string, iso: string): Date => {
   const date = new Date(iso);
@@ -62,6 +75,15 @@ export function toRow(alert: Alert): NewAlertRow {
     ingestedAt: toOptionalDate(alert.id, 'ingestedAt', alert.ingestedAt),
     publishedAt: toOptionalDate(alert.id, 'publishedAt', alert.publishedAt),
     evidence: alert.evidence ?? null,
+    occurrences: alert.occurrences ?? 1,
+    firstSeenAt: toDate(alert.id, 'firstSeenAt', alert.firstSeenAt ?? alert.eventTime),
+    lastSeenAt: toDate(alert.id, 'lastSeenAt', alert.lastSeenAt ?? alert.eventTime),
+    revision: alert.revision ?? 1,
+    ruleVersion: alert.ruleVersion ?? 1,
+    resolvedAt: toOptionalDate(alert.id, 'resolvedAt', alert.resolvedAt),
+    resolvedBy: alert.resolvedBy ?? null,
+    acknowledgedBy: alert.acknowledgedBy ?? null,
+    silencedBy: alert.silencedBy ?? [],
   };
 }
 
@@ -86,6 +108,15 @@ export function fromRow(row: StoredAlertRow): Alert {
     windowEnd: toIso(row.windowEnd),
     ingestedAt: toIso(row.ingestedAt),
     publishedAt: toIso(row.publishedAt),
+    occurrences: row.occurrences,
+    firstSeenAt: row.firstSeenAt.toISOString(),
+    lastSeenAt: row.lastSeenAt.toISOString(),
+    revision: row.revision,
+    ruleVersion: row.ruleVersion,
+    resolvedAt: toIso(row.resolvedAt),
+    resolvedBy: row.resolvedBy,
+    acknowledgedBy: row.acknowledgedBy,
+    silencedBy: row.silencedBy,
   };
   if (row.evidence) alert.evidence = row.evidence;
   return alert;

@@ -9,6 +9,7 @@ import {
 } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
 import { runEntitiesContract } from './alert-entities-contract.ts';
+import { runEpisodesContract } from './alert-episodes-contract.ts';
 import { ids, makeAlert, newestFirst, type TimeWindow, windowAllocator } from './alert-fixtures.ts';
 import { runQueryContract } from './alert-query-contract.ts';
 import { runStatsContract } from './alert-stats-contract.ts';
@@ -43,6 +44,8 @@ export function runAlertStoreContract(name: string, open: () => Promise<OpenedSt
     runQueryContract(ctx);
     runStatsContract(ctx);
     runEntitiesContract(ctx);
+    // Last: auto-resolve resolves every idle episode in the shared database, other tests' alerts included.
+    runEpisodesContract(ctx);
   });
 }
 
@@ -199,11 +202,17 @@ function runWriteContract(ctx: ContractContext): void {
       const alerts = [0, 1].map((n) => makeAlert({ id: w.id(n), detectedAt: w.at(n), status: 'open' }));
       await ctx.store().insertAlerts(alerts);
       const updated = await ctx.store().updateStatus(w.id(0), 'acknowledged');
-      expect(updated).toEqual({ ...alerts[0], status: 'acknowledged' });
+      expect(updated).toEqual({ ...alerts[0], status: 'acknowledged', revision: 2 });
       expect(await ctx.store().getAlert(w.id(0))).toEqual(updated);
       const acked = await ctx.store().queryAlerts({ ...w.range, status: ['acknowledged'] });
       expect(ids(acked.items)).toEqual([w.id(0)]);
-      expect((await ctx.store().updateStatus(w.id(0), 'resolved'))?.status).toBe('resolved');
+      const resolved = await ctx.store().updateStatus(w.id(0), 'resolved', 'alice');
+      expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: 'alice', revision: 3 });
+      expect(resolved?.resolvedAt).not.toBeNull();
+      expect(await ctx.store().updateStatus(w.id(0), 'open')).toMatchObject({
+        resolvedAt: null,
+        revision: 4,
+      });
     });
 
     it('returns null for an unknown id and rejects an unknown status', async () => {

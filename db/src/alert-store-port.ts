@@ -77,14 +77,59 @@ export interface ArchiveKeyUpdate {
   archiveKeys: readonly string[];
 }
 
+/** One firing of a rule for a key (the processor's Alert with its deterministic id) and its rule's resolveAfterMs. */
+export interface Firing {
+  alert: Alert;
+  resolveAfterMs: number;
+}
+
+/** What folding did with one firing: opened an episode, updated the open one, or nothing (seen before). */
+export type FoldOutcome = 'opened' | 'updated' | 'duplicate';
+
+export interface FoldedFiring {
+  firingId: string;
+  outcome: FoldOutcome;
+  /** The episode's full state after the fold (a duplicate's episode as it is now). */
+  episode: Alert;
+}
+
+export interface FoldResult {
+  /** One entry per firing offered, in the order given (a firing repeated in the batch: `duplicate`). */
+  firings: FoldedFiring[];
+  /** Episodes resolved by event time inside this fold (a firing came after their resolveAfterMs). */
+  resolved: Alert[];
+}
+
+export interface ResolveIdleOptions {
+  /** Wall-clock now (ms): resolvedAt, and the idleness of each row's last change. */
+  now: number;
+  /** Per source, the stream's event time (ms): episodes whose last firing is older by resolveAfterMs resolve. */
+  streamTimes?: Partial<Record<Source, number>>;
+  /** Most episodes resolved by one call (default 500); call again while it returns that many. */
+  limit?: number;
+}
+
 /**
  * Persistent alert history. Timestamps come back as `Date#toISOString()` (UTC, milliseconds); absent
  * optional fields come back as null, except `evidence`, which is left out when none was stored.
  * Bad input throws core's ValidationError; an unreachable database throws UnavailableError (retriable).
  */
 export interface AlertStore {
-  /** Stores alerts not stored yet (by id) and returns how many were new; redelivered alerts are no-ops. */
+  /**
+   * Stores alerts as given, outside episodes (imports, fixtures): each id once, returns how many were new.
+   * Such rows take no firings; the processor folds with foldFirings.
+   */
   insertAlerts(alerts: readonly Alert[]): Promise<number>;
+  /**
+   * Folds firings into episodes atomically: a firing id seen before is a duplicate and counts nothing; a new
+   * one updates the unresolved episode of its rule and key (occurrences, lastSeenAt, value, message, revision)
+   * or opens one whose id is the firing's. Several firings of one key in a batch are one change (revision + 1).
+   * A firing later than the open episode's lastSeenAt + resolveAfterMs resolves it (by "system") first.
+   * `now` (wall clock, ms) stamps the change.
+   */
+  foldFirings(firings: readonly Firing[], now?: number): Promise<FoldResult>;
+  /** Resolves (by "system") unresolved episodes idle past their resolveAfterMs; returns them, resolved. */
+  resolveIdle(options: ResolveIdleOptions): Promise<Alert[]>;
   /** Adds keys to `evidence.archiveKeys` (each key once, existing ones kept); unknown ids are skipped. */
   addArchiveKeys(updates: readonly ArchiveKeyUpdate[]): Promise<void>;
   /** Records when alerts were published to the alerts topic; the first time recorded wins. */
@@ -98,8 +143,11 @@ export interface AlertStore {
   services(range?: StatsRange): Promise<ServiceSummary[]>;
   /** Users, IPs, services or hosts ranked by the risk of their recent alerts (alert-entities.ts, RISK). */
   entities(query: EntityQuery): Promise<EntityRisk[]>;
-  /** The updated alert, or null when there is no such id. */
-  updateStatus(id: string, status: AlertStatus): Promise<Alert | null>;
+  /**
+   * The updated alert (revision + 1; resolvedAt/resolvedBy or acknowledgedBy set from `actor`), or null when
+   * there is no such id. Reopening an episode while another of its rule and key is open throws `conflict`.
+   */
+  updateStatus(id: string, status: AlertStatus, actor?: string): Promise<Alert | null>;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
 }

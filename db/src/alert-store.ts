@@ -1,14 +1,22 @@
-import { ALERT_STATUSES, type Alert, type AlertStatus, ValidationError } from '@vigil/core';
+import {
+  ALERT_STATUSES,
+  type Alert,
+  type AlertStatus,
+  ERROR_CODES,
+  ValidationError,
+  VigilError,
+} from '@vigil/core';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { rankEntities } from './alert-entities.ts';
+import { foldFirings, resolveIdle } from './alert-episodes.ts';
 import { addArchiveKeys } from './alert-evidence.ts';
 import { filterConditions, parseLimit } from './alert-filters.ts';
 import { alertColumns, fromRow, toRow } from './alert-row.ts';
 import { summarize, summarizeServices, timeline } from './alert-stats.ts';
 import type { AlertPage, AlertQuery, AlertStore } from './alert-store-port.ts';
 import type { VigilDatabase } from './database.ts';
-import { guardOutage } from './db-errors.ts';
+import { guardOutage, isConstraintViolation } from './db-errors.ts';
 import { afterCursor, keysetPage } from './keyset.ts';
 import { alerts } from './schema.ts';
 
@@ -50,6 +58,17 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
         return inserted;
       }),
 
+    foldFirings: (firings, now = Date.now()) =>
+      guard('fold firings', async () => {
+        const result = await foldFirings(db, firings, now);
+        const opened = result.firings.filter((f) => f.outcome === 'opened').length;
+        logger.debug({ offered: firings.length, opened }, 'firings folded');
+        if (opened > 0) await options.afterInsert?.(opened);
+        return result;
+      }),
+
+    resolveIdle: (resolve) => guard('resolve idle episodes', () => resolveIdle(db, resolve)),
+
     addArchiveKeys: (updates) => guard('add archive keys', () => addArchiveKeys(db, updates)),
 
     markPublished: (ids, publishedAt) =>
@@ -89,19 +108,42 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
     services: (range) => guard('summarize services', () => summarizeServices(db, range)),
     entities: (query) => guard('rank entities', () => rankEntities(db, query)),
 
-    updateStatus: async (id: string, status: AlertStatus) => {
+    updateStatus: async (id: string, status: AlertStatus, actor?: string) => {
       if (!ALERT_STATUSES.includes(status)) {
         throw new ValidationError(`status must be one of ${ALERT_STATUSES.join(', ')}`, {
           details: { status },
         });
       }
       return guard('update alert status', async (): Promise<Alert | null> => {
-        const [row] = await db
-          .update(alerts)
-          .set({ status })
-          .where(eq(alerts.id, id))
-          .returning(alertColumns);
-        return row ? fromRow(row) : null;
+        const at = new Date();
+        try {
+          const [row] = await db
+            .update(alerts)
+            .set({
+              status,
+              revision: sql`${alerts.revision} + 1`,
+              changedAt: at,
+              resolvedAt: status === 'resolved' ? at : null,
+              resolvedBy: status === 'resolved' ? (actor ?? null) : null,
+              ...(status === 'open' ? { acknowledgedBy: null } : {}),
+              ...(status === 'acknowledged' ? { acknowledgedBy: actor ?? null } : {}),
+            })
+            .where(eq(alerts.id, id))
+            .returning(alertColumns);
+          return row ? fromRow(row) : null;
+        } catch (err) {
+          if (isConstraintViolation(err, '23505', 'alerts_open_episode_idx')) {
+            throw new VigilError(
+              ERROR_CODES.conflict,
+              `alert ${id}: another episode of its rule and key is open`,
+              {
+                cause: err,
+                details: { id },
+              },
+            );
+          }
+          throw err;
+        }
       });
     },
 

@@ -23,7 +23,7 @@ const element = (value: unknown): string => {
  * A PostgreSQL array literal (`{"a","b",NULL}`) built here and sent as one text parameter: both drivers pass
  * it through unchanged, where their own array serializations differ (and Drizzle would expand a JS array).
  */
-const arrayLiteral = (values: unknown[]): string => `{${values.map(element).join(',')}}`;
+export const arrayLiteral = (values: unknown[]): string => `{${values.map(element).join(',')}}`;
 
 /** Inserts the rows not stored yet (by id) in one statement; returns how many were new. */
 export async function insertEventRows(db: VigilDatabase, rows: readonly NewEventRow[]): Promise<number> {

@@ -7,6 +7,7 @@ export {
   MAX_ENTITIES,
   RISK,
 } from './alert-entities.ts';
+export { DEFAULT_RESOLVE_LIMIT } from './alert-episodes.ts';
 export { type AlertStoreOptions, createAlertStore } from './alert-store.ts';
 export * from './alert-store-port.ts';
 export { type AuditLogOptions, createAuditLog } from './audit-log.ts';

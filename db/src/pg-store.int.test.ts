@@ -1,7 +1,12 @@
 import { createTestDatabase, describeWith, services } from '@vigil/harness';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
 import pino from 'pino';
 import { runAlertStoreContract } from './alert-store-contract.ts';
+import { runEpisodesMigrationContract } from './episodes-migration-contract.ts';
 import { openDatabase } from './open-database.ts';
+import * as schema from './schema.ts';
 
 describeWith(['postgres'])('PostgreSQL (node-postgres pool)', () => {
   // Each run gets its own database, migrated from scratch by openDatabase.
@@ -12,6 +17,20 @@ describeWith(['postgres'])('PostgreSQL (node-postgres pool)', () => {
       store: database.store,
       close: async () => {
         await database.close();
+        await testDb.drop();
+      },
+    };
+  });
+
+  runEpisodesMigrationContract('PostgreSQL', async () => {
+    const testDb = await createTestDatabase(services().postgres!.url, 'db-migration');
+    const pool = new pg.Pool({ connectionString: testDb.url, max: 2 });
+    const db = drizzle({ client: pool, schema });
+    return {
+      db,
+      migrate: (folder) => migrate(db, { migrationsFolder: folder }),
+      close: async () => {
+        await pool.end();
         await testDb.drop();
       },
     };

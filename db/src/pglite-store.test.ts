@@ -1,9 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
 import pino from 'pino';
 import { runAlertStoreContract } from './alert-store-contract.ts';
+import { runEpisodesMigrationContract } from './episodes-migration-contract.ts';
 import { openDatabase } from './open-database.ts';
+import * as schema from './schema.ts';
 
 // One PGlite per file (start + migrate takes seconds), persisted in a fresh temp dir like DATA_DIR would be.
 runAlertStoreContract('PGlite', async () => {
@@ -16,4 +21,10 @@ runAlertStoreContract('PGlite', async () => {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+});
+
+runEpisodesMigrationContract('PGlite', async () => {
+  const client = new PGlite();
+  const db = drizzle({ client, schema });
+  return { db, migrate: (folder) => migrate(db, { migrationsFolder: folder }), close: () => client.close() };
 });

@@ -54,6 +54,25 @@ export const alerts = pgTable(
     ingestedAt: instant('ingested_at'),
     publishedAt: instant('published_at'),
     evidence: jsonb('evidence').$type<Evidence>(),
+    // Episode fields (migration 0007): an alert row is one episode of a rule firing for one key.
+    occurrences: integer('occurrences').notNull().default(1),
+    firstSeenAt: instant('first_seen_at').notNull(),
+    lastSeenAt: instant('last_seen_at').notNull(),
+    revision: integer('revision').notNull().default(1),
+    ruleVersion: integer('rule_version').notNull().default(1),
+    resolvedAt: instant('resolved_at'),
+    resolvedBy: text('resolved_by'),
+    acknowledgedBy: text('acknowledged_by'),
+    silencedBy: text('silenced_by').array().notNull().default(sql`'{}'::text[]`),
+    /** The rule's resolveAfterMs when it last fired: auto-resolve reads it from the row, not from the rules. */
+    resolveAfterMs: integer('resolve_after_ms').notNull().default(300_000),
+    /**
+     * True for episodes opened by folding firings (AlertStore.foldFirings); false for alerts stored as given
+     * (insertAlerts, rows from before migration 0007), which take no firings and are not in the index below.
+     */
+    takesFirings: boolean('takes_firings').notNull().default(false),
+    /** Wall-clock time of the last change: auto-resolve on idleness when a source stops altogether. */
+    changedAt: instant('changed_at').notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     // 'simple' keeps words as written (no stemming, no stop words): service names, hosts and ids stay searchable.
     search: tsvector('search')
@@ -75,6 +94,12 @@ export const alerts = pgTable(
       index('alerts_key_detected_at_idx').on(t.key, ...newestFirst()),
       index('alerts_status_detected_at_idx').on(t.status, ...newestFirst()),
       index('alerts_search_idx').using('gin', t.search),
+      // At most one unresolved episode per rule and key, whoever folds: the fold's ON CONFLICT target.
+      uniqueIndex('alerts_open_episode_idx')
+        .on(t.ruleId, t.key)
+        .where(sql`${t.status} <> 'resolved' and ${t.takesFirings}`),
+      // Auto-resolve scans only unresolved episodes (few), oldest change first.
+      index('alerts_unresolved_changed_at_idx').on(t.changedAt).where(sql`${t.status} <> 'resolved'`),
       check('alerts_severity_check', sql`${t.severity} in (${inList(SEVERITY_VALUES)})`),
       check('alerts_source_check', sql`${t.source} in (${inList(SOURCE_VALUES)})`),
       check('alerts_status_check', sql`${t.status} in (${inList(STATUS_VALUES)})`),
@@ -84,6 +109,21 @@ export const alerts = pgTable(
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type NewAlertRow = typeof alerts.$inferInsert;
+
+/**
+ * Every firing ever folded into an episode, by its deterministic id (migration 0007): a redelivered firing
+ * finds its row and is not counted again. `episode_id` is null only inside the transaction that folds it.
+ */
+export const alertFirings = pgTable(
+  'alert_firings',
+  {
+    firingId: text('firing_id').primaryKey(),
+    episodeId: text('episode_id').references(() => alerts.id, { onDelete: 'cascade' }),
+    eventTime: instant('event_time').notNull(),
+    foldedAt: instant('folded_at').notNull().defaultNow(),
+  },
+  (t) => [index('alert_firings_episode_id_idx').on(t.episodeId)],
+);
 
 /** People who sign in to the dashboard. Usernames are unique ignoring case, and stored as given. */
 export const users = pgTable(
