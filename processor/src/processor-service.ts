@@ -1,9 +1,11 @@
 import type { Archive, Bus, TopicNames } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
+import { RULE_DEFAULTS } from '@vigil/core/rules';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ArchiveLimits } from './archive/raw-archiver.ts';
 import { createProcessorMetrics } from './metrics/processor-metrics.ts';
+import { createAutoResolve, type IdleResolver } from './pipeline/auto-resolve.ts';
 import { type AlertWriter, createEventProcessor, type RuleEvaluator } from './pipeline/event-processor.ts';
 import { createRuleEngine, RULE_ENGINE_DEFAULTS } from './rules/index.ts';
 import { planRepartition } from './rules/repartition-plan.ts';
@@ -29,7 +31,11 @@ export interface ProcessorServiceOptions {
   createEngine?: () => RuleEvaluator;
   /** A failure that is not the input's fault nor transient (a bug): the caller must exit non-zero. */
   onFatal: (err: unknown) => void;
+  /** How often auto-resolve looks for idle episodes (AUTO_RESOLVE_INTERVAL_MS); only with a store that has resolveIdle. */
+  autoResolveIntervalMs?: number;
 }
+
+const resolvesIdle = (store: AlertWriter): store is AlertWriter & IdleResolver => 'resolveIdle' in store;
 
 /** Consumer group of all processors unless configured otherwise: they share the event partitions. */
 export const DEFAULT_GROUP_ID = 'vigil-processor';
@@ -68,6 +74,7 @@ export function createProcessorService(options: ProcessorServiceOptions) {
   const logger = options.logger.child({ module: 'processor' });
   const plan = planRepartition(options.rules);
   const groupId = options.groupId ?? DEFAULT_GROUP_ID;
+  const resolveAfter = new Map(options.rules.map((rule) => [rule.id, rule.resolveAfterMs]));
   const processor = createEventProcessor({
     bus: options.bus,
     archive: options.archive,
@@ -91,6 +98,38 @@ export function createProcessorService(options: ProcessorServiceOptions) {
     replayMs: replayWindowMs(plan.perEvent), // 0: stage one keeps no window
     stallAfterMs: options.stallAfterMs,
     onFatal: options.onFatal,
+    // A rule no longer loaded (its episodes outlive it) gets the shortest default.
+    resolveAfterMs: (ruleId) => resolveAfter.get(ruleId) ?? RULE_DEFAULTS.minResolveAfterMs,
   });
-  return { processor, metrics };
+  const store = options.store;
+  if (!resolvesIdle(store)) return { processor, metrics };
+  const autoResolve = createAutoResolve({
+    store,
+    bus: options.bus,
+    alertsTopic: options.topics.alerts,
+    metrics,
+    logger: logger.child({ module: 'auto-resolve' }),
+    now,
+    streamTimes: () => processor.streamTimes(),
+    retry: processor.retry,
+    background: processor.background,
+    intervalMs: options.autoResolveIntervalMs,
+  });
+  // Auto-resolve runs beside the consumer: started after it, stopped before it drains.
+  return {
+    processor: {
+      ...processor,
+      async start() {
+        await processor.start();
+        autoResolve.start();
+      },
+      async stop() {
+        await autoResolve.stop();
+        await processor.stop();
+      },
+      /** One auto-resolve pass now (tests). */
+      resolveIdle: () => autoResolve.runOnce(),
+    },
+    metrics,
+  };
 }

@@ -58,8 +58,14 @@ export function createProcessorMetrics(registry: Registry) {
     }),
     alerts: new Counter({
       name: 'vigil_processor_alerts_total',
-      help: 'Alerts raised',
+      help: 'Firings raised by the rules (each folded into an episode; see vigil_processor_episodes_total)',
       labelNames: ['rule', 'severity'],
+      registers,
+    }),
+    episodes: new Counter({
+      name: 'vigil_processor_episodes_total',
+      help: 'Episode changes: opened by a firing, updated by a firing, resolved by the system; duplicate firings (redelivered, counted once)',
+      labelNames: ['rule', 'outcome'],
       registers,
     }),
     retries: new Counter({

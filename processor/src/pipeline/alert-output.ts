@@ -3,13 +3,38 @@ import type { ArchiveKeyUpdate } from '../archive/evidence-linker.ts';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import { type Refused, writeIsolatingRefusals } from './isolate-refusals.ts';
 
-/** What the processor needs from the alert store (@vigil/db). */
-export interface AlertWriter {
-  /** Idempotent on alert id; resolves with the number of new rows. */
-  insertAlerts(alerts: Alert[]): Promise<number>;
+/** One firing as the store folds it (@vigil/db Firing). */
+export interface Firing {
+  alert: Alert;
+  resolveAfterMs: number;
+}
+
+/** What folding did with each firing (@vigil/db FoldResult), the episode's full state after it. */
+export interface FoldResult {
+  firings: { firingId: string; outcome: 'opened' | 'updated' | 'duplicate'; episode: Alert }[];
+  resolved: Alert[];
+}
+
+interface EvidenceWriter {
   addArchiveKeys(updates: ArchiveKeyUpdate[]): Promise<void>;
   markPublished(ids: readonly string[], publishedAt: string): Promise<void>;
 }
+
+/** The alert store (@vigil/db): firings are folded into episodes, atomically and idempotently by firing id. */
+export interface EpisodeWriter extends EvidenceWriter {
+  foldFirings(firings: Firing[], now?: number): Promise<FoldResult>;
+}
+
+/** A store without episodes (test doubles of other stages): each firing is stored and published as its own alert. */
+export interface FiringWriter extends EvidenceWriter {
+  /** Idempotent on alert id; resolves with the number of new rows. */
+  insertAlerts(alerts: Alert[]): Promise<number>;
+}
+
+/** What the processor needs from the alert store. */
+export type AlertWriter = EpisodeWriter | FiringWriter;
+
+const foldsEpisodes = (store: AlertWriter): store is EpisodeWriter => 'foldFirings' in store;
 
 /**
  * An alert with the message whose evaluation raised it: where a refusal is dead-lettered. Null for alerts no
@@ -29,36 +54,89 @@ export interface AlertOutputOptions {
   alertsTopic: string;
   metrics: ProcessorMetrics;
   now: () => number;
+  /** The resolveAfterMs of a rule by id (the rules' defaults filled in by parseRules). */
+  resolveAfterMs: (ruleId: string) => number;
   /** Runs work off the hot path, after earlier background work (publishedAt is for REST, not for going on). */
   background: (what: string, op: () => Promise<void>) => void;
 }
 
 /**
- * Persists a batch's alerts, then publishes the ones stored. One insert for the whole batch; only when the
- * store refuses it for its data are the refused alerts found by bisecting and returned, unpublished, for
- * their events to be dead-lettered. Failures that are not the data's fault reject.
+ * The episodes a fold touched, each once in its latest state, episodes it resolved first: what is published.
+ * Duplicates are included, so an episode whose publish a crash lost is published when its firing comes again
+ * (the same revision twice is harmless: gateways drop it by id and revision, clients replace by revision).
+ */
+export function episodesToPublish(result: FoldResult): Alert[] {
+  const latest = new Map<string, Alert>();
+  for (const episode of [...result.resolved, ...result.firings.map((f) => f.episode)]) {
+    const seen = latest.get(episode.id);
+    if (!seen || (episode.revision ?? 1) > (seen.revision ?? 1)) latest.set(episode.id, episode);
+  }
+  const resolvedIds = new Set(result.resolved.map((e) => e.id));
+  return [...latest.values()].sort((a, b) => Number(resolvedIds.has(b.id)) - Number(resolvedIds.has(a.id)));
+}
+
+/** Publishes episodes in their full state (one partition: its offset is the gateways' global cursor). */
+export async function publishEpisodes(
+  options: Pick<AlertOutputOptions, 'bus' | 'alertsTopic' | 'background'> & {
+    store: Pick<EvidenceWriter, 'markPublished'>;
+  },
+  episodes: readonly Alert[],
+  publishedAt: number,
+  retry: Retry,
+): Promise<void> {
+  if (episodes.length === 0) return;
+  const at = new Date(publishedAt).toISOString();
+  // Gateways send `alert` for revision 1 (a new episode) and `update` for any later revision.
+  const messages = episodes.map((episode) => ({
+    key: null,
+    value: JSON.stringify({ ...episode, publishedAt: at }),
+  }));
+  await retry('bus.publish.alerts', () => options.bus.publish(options.alertsTopic, messages));
+  const ids = episodes.map((episode) => episode.id);
+  options.background('store.markPublished', () => options.store.markPublished(ids, at));
+}
+
+/**
+ * Folds a batch's firings into episodes, then publishes every episode the fold touched. One fold for the
+ * whole batch; only when the store refuses it for its data are the refused firings found by bisecting and
+ * returned, unpublished, for their events to be dead-lettered. Failures that are not the data's fault reject.
  */
 export function createAlertOutput(options: AlertOutputOptions) {
-  const { store, bus, metrics, now } = options;
+  const { store, metrics, now } = options;
+  const firingOf = (alert: Alert): Firing => ({
+    alert,
+    resolveAfterMs: options.resolveAfterMs(alert.ruleId),
+  });
+
+  async function fold(batch: RaisedAlert[], retry: Retry): Promise<FoldResult> {
+    const alerts = batch.map((r) => r.alert);
+    if (foldsEpisodes(store))
+      return retry('store.foldFirings', () => store.foldFirings(alerts.map(firingOf), now()));
+    await retry('store.insertAlerts', () => store.insertAlerts(alerts));
+    return { firings: alerts.map((a) => ({ firingId: a.id, outcome: 'opened', episode: a })), resolved: [] };
+  }
+
   return async (raised: readonly RaisedAlert[], retry: Retry): Promise<Refused<RaisedAlert>[]> => {
-    const refused = await writeIsolatingRefusals(raised, (batch) =>
-      retry('store.insertAlerts', () => store.insertAlerts(batch.map((r) => r.alert))),
-    );
-    const rejected = new Set(refused.map((r) => r.item));
-    const alerts = raised.filter((r) => !rejected.has(r)).map((r) => r.alert);
-    if (alerts.length === 0) return refused;
+    const results: FoldResult[] = [];
+    const refused = await writeIsolatingRefusals(raised, async (batch) => {
+      results.push(await fold(batch, retry));
+    });
+    const result: FoldResult = {
+      firings: results.flatMap((r) => r.firings),
+      resolved: results.flatMap((r) => r.resolved),
+    };
+    if (result.firings.length === 0) return refused;
 
     const publishedAt = now();
-    const at = new Date(publishedAt).toISOString();
-    const messages = alerts.map((alert) => ({
-      key: null, // the alerts topic has one partition: its offset is the gateways' global cursor
-      value: JSON.stringify({ ...alert, publishedAt: at }),
-    }));
-    await retry('bus.publish.alerts', () => bus.publish(options.alertsTopic, messages));
-    const ids = alerts.map((alert) => alert.id);
-    options.background('store.markPublished', () => store.markPublished(ids, at));
-    for (const alert of alerts) {
-      metrics.alerts.inc({ rule: alert.ruleId, severity: alert.severity });
+    await publishEpisodes(options, episodesToPublish(result), publishedAt, retry);
+    for (const { outcome, episode } of result.firings) {
+      metrics.alerts.inc({ rule: episode.ruleId, severity: episode.severity });
+      metrics.episodes.inc({ rule: episode.ruleId, outcome });
+    }
+    for (const episode of result.resolved)
+      metrics.episodes.inc({ rule: episode.ruleId, outcome: 'resolved' });
+    const rejected = new Set(refused.map((r) => r.item));
+    for (const { alert } of raised.filter((r) => !rejected.has(r))) {
       if (alert.ingestedAt) metrics.latency.observe((publishedAt - Date.parse(alert.ingestedAt)) / 1000);
     }
     return refused;

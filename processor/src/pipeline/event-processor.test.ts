@@ -42,9 +42,9 @@ describe('event processor', () => {
       const local = await start({
         store: (store) => ({
           ...store,
-          insertAlerts: (alerts) => {
-            inserts.push(alerts.length);
-            return store.insertAlerts(alerts);
+          foldFirings: (firings, now) => {
+            inserts.push(firings.length);
+            return store.foldFirings(firings, now);
           },
         }),
       });
@@ -161,17 +161,17 @@ describe('event processor', () => {
       const local = await start({
         store: (store) => ({
           ...store,
-          insertAlerts: (alerts) =>
+          foldFirings: (firings, now) =>
             down
               ? Promise.reject(new UnavailableError('PostgreSQL at db:5432/vigil could not be reached'))
-              : store.insertAlerts(alerts),
+              : store.foldFirings(firings, now),
         }),
         options: { stallAfterMs: 60_000 },
       });
       const labels = { topic: topics.events.transactions, partition: 0 };
       await local.publish(topics.events.transactions, [largeTransaction('s-1', 'u-stall', local.clock.now)]);
       await waitFor(
-        () => local.processor.health().partitions[0]?.waitingOn === 'store.insertAlerts (retrying)',
+        () => local.processor.health().partitions[0]?.waitingOn === 'store.foldFirings (retrying)',
       );
       expect(local.processor.health().status).toBe('ok'); // retrying, but not for long yet
       expect(await local.metric('vigil_processor_partition_stalled', labels)).toBe(0);
@@ -183,7 +183,7 @@ describe('event processor', () => {
       });
       await expect(local.processor.healthProbe()).rejects.toThrow(
         `partition ${topics.events.transactions}/0 stalled: no batch finished for 61 s at offset 0, waiting on ` +
-          'store.insertAlerts (retrying) (last error: PostgreSQL at db:5432/vigil could not be reached)',
+          'store.foldFirings (retrying) (last error: PostgreSQL at db:5432/vigil could not be reached)',
       );
       expect(await local.metric('vigil_processor_partition_stalled', labels)).toBe(1);
       expect(await local.metric('vigil_processor_partition_busy_seconds', labels)).toBeGreaterThanOrEqual(61);

@@ -94,6 +94,8 @@ export interface EventProcessorOptions {
   metrics: ProcessorMetrics;
   now: () => number;
   groupId: string;
+  /** The resolveAfterMs of a rule by id, for folding its firings into episodes (default 5 min). */
+  resolveAfterMs?: (ruleId: string) => number;
   /** The event topics to consume, the alerts and DLQ topics to publish to (`topicNames(prefix)`). */
   topics: string[];
   alertsTopic: string;
@@ -136,6 +138,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
   /** Per source, the event partitions copies can come from (`<topic>:<partition>`), read at start. */
   const originsOf = new Map<Source, string[]>();
   const linker = createEvidenceLinker();
+  /** Per event partition, its source and the newest event time read from it (auto-resolve's stream time). */
+  const newestEventTime = new Map<string, { source: Source; ms: number }>();
   const lastSeen = new Map<string, number>();
   const coveredThrough = new Map<string, number>();
   const engines = new Map<string, RuleEvaluator>();
@@ -203,7 +207,16 @@ export function createEventProcessor(options: EventProcessorOptions) {
     wakeArchiveWaiters();
   }
 
-  const writeAlerts = createAlertOutput({ store, bus, alertsTopic, metrics, now, background });
+  const resolveAfterMs = options.resolveAfterMs ?? (() => 300_000);
+  const writeAlerts = createAlertOutput({
+    store,
+    bus,
+    alertsTopic,
+    metrics,
+    now,
+    background,
+    resolveAfterMs,
+  });
 
   const idleAlerts = createIdleAlerts({
     bus,
@@ -309,6 +322,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
         metrics.archiveSkipped.inc();
       }
       tracker.observe(batch.topic, batch.partition, offset, eventTime);
+      if (eventTime > (newestEventTime.get(id)?.ms ?? -1)) newestEventTime.set(id, { source, ms: eventTime });
       const ingested = message.headers[INGESTED_AT_HEADER];
       const fired = engine.evaluate({
         source,
@@ -481,6 +495,19 @@ export function createEventProcessor(options: EventProcessorOptions) {
   }
 
   return {
+    /**
+     * Per source, the oldest of its partitions' newest event times: how far the stream has surely got (a
+     * partition behind holds it back, so auto-resolve never runs ahead of a key still being read).
+     */
+    streamTimes(): Partial<Record<Source, number>> {
+      const times: Partial<Record<Source, number>> = {};
+      for (const { source, ms } of newestEventTime.values())
+        times[source] = Math.min(times[source] ?? ms, ms);
+      return times;
+    },
+    /** Retries transient failures for work that belongs to no partition (auto-resolve). */
+    retry: <T>(what: string, op: () => Promise<T>) => retry(what, op),
+    background,
     async start(): Promise<void> {
       consumer = bus.consumer({
         groupId: options.groupId,

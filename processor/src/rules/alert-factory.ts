@@ -78,6 +78,8 @@ export function buildAlert(rule: Rule, draft: AlertDraft, detectedAt: number): A
     publishedAt: null,
     // archiveKeys are the processor's to fill once the raw events are archived.
     evidence: { refs, eventIds, archiveKeys: [] },
+    // Rules carry no version until they are a managed resource (issue 16): a loaded rule is version 1.
+    ruleVersion: 1,
   };
 }
 

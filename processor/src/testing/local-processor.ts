@@ -54,7 +54,7 @@ let groups = 0;
 export async function startLocalProcessor(
   database: Database,
   wrap: {
-    store?: (store: AlertWriter) => AlertWriter;
+    store?: (store: Database['store']) => AlertWriter;
     archive?: (archive: Archive) => Archive;
     options?: Partial<EventProcessorOptions>;
   } = {},
