@@ -6,7 +6,15 @@ import type { Source } from '../events/sources.ts';
 export const WS_PATH = '/ws';
 
 export const CLIENT_OPS = ['subscribe', 'unsubscribe', 'ping', 'auth'] as const;
-export const SERVER_OPS = ['subscribed', 'unsubscribed', 'alert', 'pong', 'error', 'authenticated'] as const;
+export const SERVER_OPS = [
+  'subscribed',
+  'unsubscribed',
+  'alert',
+  'update',
+  'pong',
+  'error',
+  'authenticated',
+] as const;
 /** How long a socket opened without credentials may take to send its `auth` frame. */
 export const WS_AUTH_TIMEOUT_MS = 5_000;
 export type ClientOp = (typeof CLIENT_OPS)[number];
@@ -79,6 +87,8 @@ export type ServerFrame =
   | { op: 'subscribed'; filter: AlertFilter; cursor: string }
   | { op: 'unsubscribed' }
   | { op: 'alert'; cursor: string; alert: Alert }
+  /** The full current state of an existing episode after a change; replace by `id` when `revision` is higher. */
+  | { op: 'update'; cursor: string; alert: Alert }
   | { op: 'pong' }
   | { op: 'authenticated'; name: string; role: TokenRole; scope: AlertFilter | null }
   | { op: 'error'; code: WsErrorCode; message: string };

@@ -137,7 +137,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         if (groups.size === 0) continue;
         for (const group of groups.matching(entry.keys)) {
           publish(group.topic, entry.frame);
-          metrics.framesSent.inc({ op: 'alert' }, group.members.size);
+          metrics.framesSent.inc({ op: entry.op }, group.members.size);
           dirty.add(group);
           bytesSinceCheck += entry.frame.length;
         }

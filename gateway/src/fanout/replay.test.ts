@@ -20,6 +20,8 @@ function bigRing(count: number, keysOf: (offset: number) => FilterKeys) {
     ring.push({
       offset,
       id: `alert-${offset}`,
+      revision: 1,
+      op: 'alert',
       get keys() {
         counter.examined += 1;
         return keys;

@@ -103,6 +103,21 @@ describe('alert feed (in-process bus)', () => {
     expect(await metric('vigil_alert_feed_duplicates_total')).toBe(1);
   });
 
+  it('delivers every revision of an episode once, as an update after the first', async () => {
+    const bus = await makeBus();
+    const { delivered, metric } = await startFeed(bus);
+    const opened = makeAlert(1, { revision: 1 });
+    const changed = { ...opened, revision: 2, occurrences: 2 };
+    await publish(bus, [opened, changed, changed, { ...changed, revision: 3 }]);
+    await waitFor(() => delivered.length === 3, { message: 'revisions' });
+    expect(delivered.map((e) => [e.id, e.revision, e.op])).toEqual([
+      ['alert-1', 1, 'alert'],
+      ['alert-1', 2, 'update'],
+      ['alert-1', 3, 'update'],
+    ]);
+    expect(await metric('vigil_alert_feed_duplicates_total')).toBe(1);
+  });
+
   it('computes the same cursors on every instance', async () => {
     const bus = await makeBus();
     await publish(bus, [makeAlert(0)]);

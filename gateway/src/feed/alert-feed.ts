@@ -91,7 +91,8 @@ export function createAlertFeed(options: AlertFeedOptions): AlertFeed {
       }
       return null;
     }
-    if (window.seen(decoded.entry.id, decoded.entry.offset)) {
+    // Each change of an episode is delivered once: a republished revision is the duplicate, not a newer one.
+    if (window.seen(`${decoded.entry.id}@${decoded.entry.revision}`, decoded.entry.offset)) {
       if (count) {
         metrics.duplicateAlerts.inc();
         logger.debug({ offset: message.offset, alertId: decoded.entry.id }, 'duplicate alert skipped');

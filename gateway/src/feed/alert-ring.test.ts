@@ -5,6 +5,8 @@ import { createAlertRing } from './alert-ring.ts';
 const entry = (offset: number, frame = `frame-${offset}`): RingEntry => ({
   offset,
   id: `a${offset}`,
+  revision: 1,
+  op: 'alert',
   keys: { severity: 'high', source: 'logs', service: 's', ruleId: 'r' },
   frame,
   publishedAt: 0,

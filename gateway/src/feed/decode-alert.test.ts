@@ -21,6 +21,30 @@ describe('decodeAlertRecord', () => {
     expect(decoded.entry.publishedAt).toBe(Date.parse(alert.publishedAt!));
   });
 
+  it('makes an update frame for a later revision of an episode, an alert frame for its first', () => {
+    const first = makeAlert(1, { revision: 1, occurrences: 1 });
+    const later = { ...first, revision: 3, occurrences: 40 };
+    const opened = decodeAlertRecord(busRecord(5, first), codec, 1 << 20);
+    const changed = decodeAlertRecord(busRecord(9, later), codec, 1 << 20);
+    expect(opened.ok && [opened.entry.op, opened.entry.revision]).toEqual(['alert', 1]);
+    expect(changed.ok && [changed.entry.op, changed.entry.revision, changed.entry.id]).toEqual([
+      'update',
+      3,
+      first.id,
+    ]);
+    expect(changed.ok && JSON.parse(changed.entry.frame)).toEqual({
+      op: 'update',
+      cursor: codec.encode(10),
+      alert: later,
+    });
+  });
+
+  it('treats a record from before episodes (no revision) as a new episode', () => {
+    const { revision: _, ...old } = makeAlert(1);
+    const decoded = decodeAlertRecord(busRecord(0, old), codec, 1 << 20);
+    expect(decoded.ok && [decoded.entry.op, decoded.entry.revision]).toEqual(['alert', 1]);
+  });
+
   it('falls back to the bus timestamp when publishedAt is absent', () => {
     const { publishedAt: _, ...alert } = makeAlert(1);
     const record = busRecord(3, alert);

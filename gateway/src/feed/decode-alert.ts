@@ -22,13 +22,18 @@ export function decodeAlertRecord(message: BusMessage, codec: CursorCodec, maxBy
   const offset = Number(message.offset);
   const cursor = codec.encode(offset + 1);
   const published = value.publishedAt ? Date.parse(value.publishedAt) : Number.NaN;
+  // Revision 1 (or none: a record from before episodes) is a new episode; any later one changes an existing one.
+  const revision = value.revision ?? 1;
+  const op = revision > 1 ? 'update' : 'alert';
   return {
     ok: true,
     entry: {
       offset,
       id: value.id,
+      revision,
+      op,
       keys: { severity: value.severity, source: value.source, service: value.service, ruleId: value.ruleId },
-      frame: JSON.stringify({ op: 'alert', cursor, alert: value }),
+      frame: JSON.stringify({ op, cursor, alert: value }),
       // The bus timestamp is when the processor published; publishedAt says the same when present.
       publishedAt: Number.isFinite(published) ? published : message.timestamp,
     },

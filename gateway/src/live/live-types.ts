@@ -46,9 +46,13 @@ export interface RingEntry {
   /** Offset of the record in the alerts topic. */
   readonly offset: number;
   readonly id: string;
+  /** The episode's revision (1 for records from before episodes): dedupe compares id and revision. */
+  readonly revision: number;
+  /** `alert` for a new episode (revision 1), `update` for a change to an existing one. */
+  readonly op: 'alert' | 'update';
   /** The fields a filter matches on, kept apart from the frame so the parsed alert can be dropped. */
   readonly keys: FilterKeys;
-  /** The `{"op":"alert",...}` frame, serialized once and shared by every group and every replay. */
+  /** The `{"op":"alert"|"update",...}` frame, serialized once and shared by every group and every replay. */
   readonly frame: string;
   /** Epoch ms the processor published the alert (for the delivery-latency histogram). */
   readonly publishedAt: number;

@@ -49,6 +49,8 @@ export interface AlertStreamOptions {
   dedupeCapacity?: number;
   /** Each alert once, in stream order, with the local time it arrived. */
   onAlert(alert: Alert, receivedAt: number): void;
+  /** The new state of an episode already announced (higher `revision`); without a handler, updates are skipped. */
+  onUpdate?(alert: Alert, receivedAt: number): void;
   onState(state: ConnectionState): void;
   /** The gateway no longer holds our cursor: alerts may have been missed, reload from REST. */
   onResync?(): void;
@@ -150,6 +152,11 @@ export function createAlertStream(options: AlertStreamOptions): AlertStream {
       case 'alert':
         cursor = frame.cursor;
         if (seen.add(frame.alert.id)) options.onAlert(frame.alert, now());
+        return;
+      case 'update':
+        // The cursor moves past updates too, so a resume does not send them again.
+        cursor = frame.cursor;
+        options.onUpdate?.(frame.alert, now());
         return;
       case 'error':
         if (frame.code === WS_ERROR_CODES.cursorExpired) {

@@ -9,6 +9,15 @@ describe('parseServerFrame', () => {
     expect(parsed).toEqual({ ok: true, frame: { op: 'alert', cursor: '7', alert } });
   });
 
+  it('accepts an update frame (a changed episode) and checks its alert like an alert frame', () => {
+    const parsed = parseServerFrame(JSON.stringify({ op: 'update', cursor: '8', alert }));
+    expect(parsed).toEqual({ ok: true, frame: { op: 'update', cursor: '8', alert } });
+    expect(parseServerFrame('{"op":"update","cursor":"1","alert":{"id":3}}')).toEqual({
+      ok: false,
+      reason: 'malformed update frame',
+    });
+  });
+
   it('accepts subscribed, pong and error frames', () => {
     expect(parseServerFrame('{"op":"subscribed","filter":{},"cursor":"3"}').ok).toBe(true);
     expect(parseServerFrame('{"op":"pong"}').ok).toBe(true);

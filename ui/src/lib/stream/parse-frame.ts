@@ -25,10 +25,11 @@ export function parseServerFrame(data: unknown): ParsedFrame {
   if (!isObject(value)) return { ok: false, reason: 'frame is not an object' };
   switch (value.op) {
     case 'alert':
+    case 'update':
       if (typeof value.cursor !== 'string' || !looksLikeAlert(value.alert)) {
-        return { ok: false, reason: 'malformed alert frame' };
+        return { ok: false, reason: `malformed ${value.op} frame` };
       }
-      return { ok: true, frame: { op: 'alert', cursor: value.cursor, alert: value.alert } };
+      return { ok: true, frame: { op: value.op, cursor: value.cursor, alert: value.alert } };
     case 'subscribed':
       if (typeof value.cursor !== 'string') return { ok: false, reason: 'subscribed frame without cursor' };
       return { ok: true, frame: value as ServerFrame };
