@@ -108,6 +108,47 @@ function liveSuite(makeEnv: () => BusEnv) {
     expect(moved.alertIds()).toEqual(ids(10, 10));
   });
 
+  it('pushes a changed episode as an update frame on every gateway, and to a client resuming from an older cursor', async () => {
+    const one = await start();
+    const two = await start();
+    const onOne = await subscribe(one.url);
+    const opened = { ...mixedAlert(0), revision: 1, occurrences: 1 };
+    const onTwo = await subscribe(two.url, { filter: { severity: [opened.severity] } });
+    await publishAlerts(suite.env.publisher, suite.topic, [opened]);
+    await onOne.until((f) => f.some((x) => x.op === 'alert'), 'the new episode');
+    const before = onOne.lastCursor();
+    onOne.close();
+
+    const changed = { ...opened, revision: 2, occurrences: 7, status: 'acknowledged' as const };
+    // The change published twice (a processor republishing after a crash), then an unrelated new alert.
+    await publishAlerts(suite.env.publisher, suite.topic, [
+      changed,
+      changed,
+      { ...mixedAlert(5), revision: 1 },
+    ]);
+    const episodeFrames = (frames: { op: string; alert?: { id: string; revision?: number } }[]) =>
+      frames
+        .filter((x) => (x.op === 'alert' || x.op === 'update') && x.alert?.id === opened.id)
+        .map((x) => [x.op, x.alert?.revision]);
+    await onTwo.until(
+      (f) => f.some((x) => x.op === 'alert' && x.alert?.id === 'alert-5'),
+      'live, past the update',
+    );
+    expect(episodeFrames(onTwo.frames)).toEqual([
+      ['alert', 1],
+      ['update', 2],
+    ]);
+    expect(onTwo.frames.find((x) => x.op === 'update')?.alert).toEqual(changed);
+
+    // A dashboard that was offline since the episode opened catches up on the change, on the other gateway.
+    const resumed = await subscribe(two.url, { since: before });
+    await resumed.until((f) => f.some((x) => x.op === 'alert' && x.alert?.id === 'alert-5'), 'the resume');
+    expect(episodeFrames(resumed.frames)).toEqual([['update', 2]]);
+    const update = resumed.frames.find((x) => x.op === 'update');
+    expect(update).toEqual({ op: 'update', cursor: expect.any(String), alert: changed });
+    expect(update?.cursor).toBe(onTwo.frames.find((x) => x.op === 'update')?.cursor);
+  });
+
   it('resumes across a gateway restart (new feed and server on the same topic)', async () => {
     const before = await start();
     const client = await subscribe(before.url);
