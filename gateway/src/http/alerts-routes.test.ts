@@ -167,7 +167,13 @@ describe('PATCH /api/alerts/{id}', () => {
     async (status) => {
       const result = await patch('a1', { status });
       expect(result.status).toBe(200);
-      expect(result.body).toEqual({ ...alerts[0], status });
+      // A status change is a change of the episode: its revision goes up, and resolving stamps resolvedAt.
+      expect(result.body).toEqual({
+        ...alerts[0],
+        status,
+        revision: (alerts[0]!.revision ?? 1) + 1,
+        resolvedAt: status === 'resolved' ? expect.any(String) : null,
+      });
       expect((await result.store.getAlert('a1'))?.status).toBe(status);
     },
   );
