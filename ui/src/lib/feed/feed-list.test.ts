@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { latestById } from '../lifecycle/revisions.ts';
 import { makeAlert } from '../stream/stream-test-kit.ts';
-import { type FeedItem, mergeLoaded, prependBatch } from './feed-list.ts';
+import { applyUpdates, type FeedItem, mergeLoaded, prependBatch } from './feed-list.ts';
 
 const item = (id: string, detectedAt = '2026-01-01T00:00:00.000Z'): FeedItem => ({
   alert: makeAlert({ id, detectedAt }),
@@ -42,5 +43,24 @@ describe('mergeLoaded', () => {
     const merged = mergeLoaded(live, loaded);
     expect(ids(merged)).toEqual(['live', 'r2', 'r1']);
     expect(merged[1]?.receivedAt).toBeNull();
+  });
+});
+
+describe('applyUpdates', () => {
+  it('replaces a shown alert in place when the revision is higher, keeping when it arrived', () => {
+    const feed = [item('a'), { alert: makeAlert({ id: 'b', revision: 2 }), receivedAt: 7 }];
+    const next = applyUpdates(
+      feed,
+      latestById([makeAlert({ id: 'b', revision: 3, status: 'acknowledged', occurrences: 4 })]),
+    );
+    expect(ids(next)).toEqual(['a', 'b']);
+    expect(next[1]).toMatchObject({ receivedAt: 7, alert: { status: 'acknowledged', occurrences: 4 } });
+  });
+
+  it('never adds an alert the feed does not show, nor re-renders for an old revision', () => {
+    const feed = [{ alert: makeAlert({ id: 'a', revision: 2 }), receivedAt: 1 }];
+    expect(
+      applyUpdates(feed, latestById([makeAlert({ id: 'x', revision: 2 }), makeAlert({ id: 'a' })])),
+    ).toBe(feed);
   });
 });

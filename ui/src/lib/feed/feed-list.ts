@@ -1,4 +1,5 @@
 import type { Alert } from '@vigil/core';
+import { replaceNewer } from '../lifecycle/revisions.ts';
 
 export interface FeedItem {
   alert: Alert;
@@ -41,3 +42,16 @@ export function mergeLoaded(feed: readonly FeedItem[], loaded: readonly Alert[],
   merged.sort((a, b) => Date.parse(b.alert.detectedAt) - Date.parse(a.alert.detectedAt));
   return merged.slice(0, cap);
 }
+
+/**
+ * Applies `update` frames (latest state by id) to the feed: an alert shown is replaced where it is when the
+ * revision is higher; an update of an alert not in the feed is ignored (the feed lists new episodes as they
+ * open, not every change). The same array when nothing changed.
+ */
+export const applyUpdates = (feed: readonly FeedItem[], updates: ReadonlyMap<string, Alert>): FeedItem[] =>
+  replaceNewer(
+    feed,
+    updates,
+    (item) => item.alert,
+    (item, alert) => ({ ...item, alert }),
+  );

@@ -2,14 +2,19 @@ import type { Alert } from '@vigil/core';
 import { api } from '../api/api.ts';
 import type { Rule } from '../api/normalize.ts';
 import { relatedQuery } from '../detail/alert-timeline.ts';
-import type { FeedItem } from '../feed/feed-list.ts';
+import { applyUpdates, type FeedItem } from '../feed/feed-list.ts';
+import { isNewer } from '../lifecycle/revisions.ts';
 import { alertSocket } from './alert-socket.svelte.ts';
 
 /** Related alerts shown on the detail page. */
 const RELATED_MAX = 10;
 
-/** The alert detail page: the alert, its rule and its related alerts (same rule and key), kept live. */
-export function createAlertDetail() {
+/**
+ * The alert detail page: the alert, its rule and its related alerts (same rule and key), kept live: a new
+ * episode of the same rule and key joins the related list, and `update` frames replace the alert and related
+ * ones by id when the revision is higher. `onChange` hears each later state of the alert shown.
+ */
+export function createAlertDetail({ onChange }: { onChange?: (alert: Alert) => void } = {}) {
   let alert = $state.raw<Alert | null>(null);
   let rule = $state.raw<Rule | null>(null);
   let related = $state.raw<FeedItem[]>([]);
@@ -66,6 +71,16 @@ export function createAlertDetail() {
     if (fresh.length > 0) related = [...fresh, ...related].slice(0, RELATED_MAX);
   };
 
+  const onUpdates = (updates: ReadonlyMap<string, Alert>) => {
+    related = applyUpdates(related, updates);
+    const a = alert;
+    const next = a && updates.get(a.id);
+    if (a && next && isNewer(next, a)) {
+      alert = next;
+      onChange?.(next);
+    }
+  };
+
   return {
     get alert() {
       return alert;
@@ -83,10 +98,13 @@ export function createAlertDetail() {
       return error;
     },
     load,
-    /** The alert as the gateway answered a status change. */
-    replace(updated: Alert) {
-      if (alert && updated.id === alert.id) alert = updated;
+    attach(): () => void {
+      const offBatch = alertSocket.onBatch(onBatch);
+      const offUpdates = alertSocket.onUpdates(onUpdates);
+      return () => {
+        offBatch();
+        offUpdates();
+      };
     },
-    attach: () => alertSocket.onBatch(onBatch),
   };
 }

@@ -3,14 +3,22 @@ import { matchesFilter, WS_PATH } from '@vigil/core';
 import { api } from '../api/api.ts';
 import { toLogin } from '../auth/to-login.ts';
 import { createFrameBatcher } from '../batching/frame-batcher.ts';
-import { type FeedItem, mergeLoaded, prependBatch } from '../feed/feed-list.ts';
+import { applyUpdates, type FeedItem, mergeLoaded, prependBatch } from '../feed/feed-list.ts';
 import { LatencyWindow } from '../format/latency.ts';
+import { latestById } from '../lifecycle/revisions.ts';
 import { type AlertStream, createAlertStream } from '../stream/alert-stream.ts';
 import type { ConnectionState } from '../stream/connection-state.ts';
 import { browserSocket, sameOriginWsUrl } from '../stream/socket-like.ts';
 import { session } from './session.svelte.ts';
 
 type BatchListener = (batch: readonly FeedItem[]) => void;
+/** The latest state of each episode changed in one animation frame, by id. */
+export type UpdatesListener = (updates: ReadonlyMap<string, Alert>) => void;
+
+/** What the socket hands over per frame: a new episode (`alert`) or a later state of one (`update`). */
+interface StreamItem extends FeedItem {
+  update: boolean;
+}
 
 /** Receive times kept for the detail page's timeline; older ones are forgotten first. */
 const RECEIVED_CAPACITY = 5_000;
@@ -21,7 +29,9 @@ const sameFilter = (a: AlertFilter, b: AlertFilter) => JSON.stringify(a) === JSO
 
 /**
  * The tab's one WebSocket, shared by every page. Alerts are handed to the UI once per animation frame
- * (a burst of 1,000 alerts is one feed update, one chart update); pages register batch listeners.
+ * (a burst of 1,000 alerts is one feed update, one chart update); pages register batch listeners for new
+ * episodes and update listeners for later states of episodes (`update` frames, and this tab's own status
+ * changes as the gateway answered them).
  */
 class AlertSocket {
   state = $state<ConnectionState>({ status: 'idle' });
@@ -38,10 +48,11 @@ class AlertSocket {
   /** A refused socket was followed by a successful /api/auth/me and a new socket that is not live yet. */
   #rechecked = false;
   #listeners = new Set<BatchListener>();
+  #updateListeners = new Set<UpdatesListener>();
   #resyncListeners = new Set<() => void>();
   #receivedAt = new Map<string, number>();
   #latency = new LatencyWindow();
-  #batcher = createFrameBatcher<FeedItem>({
+  #batcher = createFrameBatcher<StreamItem>({
     schedule: (fn) => {
       if (document.hidden) setTimeout(fn, HIDDEN_FLUSH_MS);
       else requestAnimationFrame(fn);
@@ -58,7 +69,8 @@ class AlertSocket {
       timers: { set: (fn, ms) => setTimeout(fn, ms), clear: (h) => clearTimeout(h as number) },
       now: Date.now,
       random: Math.random,
-      onAlert: (alert, receivedAt) => this.#batcher.push({ alert, receivedAt }),
+      onAlert: (alert, receivedAt) => this.#batcher.push({ alert, receivedAt, update: false }),
+      onUpdate: (alert, receivedAt) => this.#batcher.push({ alert, receivedAt, update: true }),
       onState: (state) => {
         this.state = state;
         if (state.status === 'live') {
@@ -147,6 +159,23 @@ class AlertSocket {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Called once per animation frame with the latest state of each episode that changed (`update` frames),
+   * after that frame's batch of new alerts. Listeners replace by id when the revision is higher.
+   */
+  onUpdates(listener: UpdatesListener): () => void {
+    this.#updateListeners.add(listener);
+    return () => this.#updateListeners.delete(listener);
+  }
+
+  /**
+   * Hands alerts as the gateway answered a status change made in this tab to every view now, as if pushed:
+   * the pushed `update` of the same revision that follows changes nothing, so the change counts once.
+   */
+  applyLocal(alerts: readonly Alert[]): void {
+    if (alerts.length > 0) this.#applyUpdates(latestById(alerts));
+  }
+
   /** Called when the gateway lost our cursor: alerts may be missing, pages reload from REST. */
   onResync(listener: () => void): () => void {
     this.#resyncListeners.add(listener);
@@ -162,7 +191,24 @@ class AlertSocket {
     this.#stream?.retryNow();
   }
 
-  #flush(batch: FeedItem[]): void {
+  #flush(items: StreamItem[]): void {
+    const batch: FeedItem[] = [];
+    const updates: Alert[] = [];
+    for (const item of items) {
+      if (item.update) updates.push(item.alert);
+      else batch.push({ alert: item.alert, receivedAt: item.receivedAt });
+    }
+    // New episodes first: an update in the same frame may be a later state of one of them.
+    if (batch.length > 0) this.#flushAlerts(batch);
+    if (updates.length > 0) this.#applyUpdates(latestById(updates));
+  }
+
+  #applyUpdates(updates: ReadonlyMap<string, Alert>): void {
+    this.feed = applyUpdates(this.feed, updates);
+    for (const listener of this.#updateListeners) listener(updates);
+  }
+
+  #flushAlerts(batch: FeedItem[]): void {
     for (const { alert, receivedAt } of batch) {
       if (receivedAt !== null) {
         this.#receivedAt.set(alert.id, receivedAt);

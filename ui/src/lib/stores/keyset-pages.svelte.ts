@@ -99,6 +99,16 @@ export function createKeysetPages<T, V>({ fetchPage, idOf }: KeysetPagesOptions<
         loadingMore = false;
       }
     },
+    /**
+     * Rewrites the loaded rows (live changes applied in place or inserted); ids of inserted rows join `known`
+     * so a later page does not repeat them.
+     */
+    patch(change: (items: readonly T[]) => T[]): void {
+      const next = change(items);
+      if (next === items) return;
+      for (const item of next) known.add(idOf(item));
+      items = next;
+    },
     /** Forgets the view and aborts its requests (the page unmounted). */
     detach(): void {
       controller?.abort();
