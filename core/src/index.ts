@@ -11,6 +11,7 @@ export type * from './ports/archive.ts';
 export { isSafeArchiveKey } from './ports/archive.ts';
 export type * from './ports/bus.ts';
 export * from './protocol/alert-filter.ts';
+export * from './protocol/alert-lifecycle.ts';
 export * from './protocol/bus-headers.ts';
 export * from './protocol/event-stream.ts';
 export * from './protocol/rest-responses.ts';

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { runEntitiesContract } from './alert-entities-contract.ts';
 import { runEpisodesContract } from './alert-episodes-contract.ts';
 import { ids, makeAlert, newestFirst, type TimeWindow, windowAllocator } from './alert-fixtures.ts';
+import { runLifecycleContract } from './alert-lifecycle-contract.ts';
 import { runQueryContract } from './alert-query-contract.ts';
 import { runStatsContract } from './alert-stats-contract.ts';
 import type { AlertStore } from './alert-store-port.ts';
@@ -44,6 +45,7 @@ export function runAlertStoreContract(name: string, open: () => Promise<OpenedSt
     runQueryContract(ctx);
     runStatsContract(ctx);
     runEntitiesContract(ctx);
+    runLifecycleContract(ctx);
     // Last: auto-resolve resolves every idle episode in the shared database, other tests' alerts included.
     runEpisodesContract(ctx);
   });

@@ -1,4 +1,6 @@
 import type {
+  ActivityEntry,
+  ActivityPage,
   Alert,
   AlertFilter,
   AlertPage,
@@ -9,6 +11,7 @@ import type {
   Source,
   TimelineBucketSize,
   TimelinePoint,
+  TransitionOutcome,
 } from '@vigil/core';
 import type { EntityQuery, EntityRisk } from './alert-entities.ts';
 
@@ -109,6 +112,21 @@ export interface ResolveIdleOptions {
   limit?: number;
 }
 
+/** What a status change did to one alert; `alert` is its state after (null when not found). */
+export interface TransitionResult {
+  id: string;
+  outcome: TransitionOutcome;
+  alert: Alert | null;
+}
+
+/** A page of an alert's activity trail. */
+export interface ActivityQuery {
+  /** 1 to MAX_ACTIVITY_PAGE (core), default DEFAULT_ACTIVITY_PAGE. */
+  limit?: number;
+  /** `nextCursor` of the previous page; opaque. */
+  cursor?: string;
+}
+
 /**
  * Persistent alert history. Timestamps come back as `Date#toISOString()` (UTC, milliseconds); absent
  * optional fields come back as null, except `evidence`, which is left out when none was stored.
@@ -148,6 +166,29 @@ export interface AlertStore {
    * there is no such id. Reopening an episode while another of its rule and key is open throws `conflict`.
    */
   updateStatus(id: string, status: AlertStatus, actor?: string): Promise<Alert | null>;
+  /**
+   * The lifecycle (alert-lifecycle.ts): sets `status` on up to MAX_BULK_IDS alerts in one transaction, each
+   * changed one with revision + 1, acknowledgedBy / resolvedAt + resolvedBy from `actor` (cleared on
+   * reopen) and an activity entry (`acknowledged`, `resolved` or `reopened`, with the note). One result per
+   * distinct id, in the order given: `unchanged` (already so: nothing recorded, revision kept), `not_found`,
+   * `conflict` (making a resolved episode unresolved while another of its rule and key is unresolved; the
+   * others still change). A concurrent fold or reopen winning that race throws VigilError `conflict` and
+   * changes nothing. `now` (ms) stamps the change. Unlike updateStatus, it records who and why.
+   */
+  transition(
+    ids: readonly string[],
+    status: AlertStatus,
+    actor: string,
+    note?: string | null,
+    now?: number,
+  ): Promise<TransitionResult[]>;
+  /** Adds a `commented` entry to the trail (the alert itself and its revision do not change); null: no such alert. */
+  comment(id: string, actor: string, note: string, now?: number): Promise<ActivityEntry | null>;
+  /**
+   * The trail newest first: stored entries merged with those derived from the alert and its firings
+   * (alert-activity.ts); null when the alert does not exist.
+   */
+  activity(id: string, query?: ActivityQuery): Promise<ActivityPage | null>;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
 }

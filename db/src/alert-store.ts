@@ -1,22 +1,17 @@
-import {
-  ALERT_STATUSES,
-  type Alert,
-  type AlertStatus,
-  ERROR_CODES,
-  ValidationError,
-  VigilError,
-} from '@vigil/core';
+import type { Alert, AlertStatus } from '@vigil/core';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import { activity } from './alert-activity.ts';
 import { rankEntities } from './alert-entities.ts';
 import { foldFirings, resolveIdle } from './alert-episodes.ts';
 import { addArchiveKeys } from './alert-evidence.ts';
 import { filterConditions, parseLimit } from './alert-filters.ts';
+import { checkNote, checkStatus, comment, reopenRace, statusChange, transition } from './alert-lifecycle.ts';
 import { alertColumns, fromRow, toRow } from './alert-row.ts';
 import { summarize, summarizeServices, timeline } from './alert-stats.ts';
 import type { AlertPage, AlertQuery, AlertStore } from './alert-store-port.ts';
 import type { VigilDatabase } from './database.ts';
-import { guardOutage, isConstraintViolation } from './db-errors.ts';
+import { guardOutage } from './db-errors.ts';
 import { afterCursor, keysetPage } from './keyset.ts';
 import { alerts } from './schema.ts';
 
@@ -109,43 +104,36 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
     entities: (query) => guard('rank entities', () => rankEntities(db, query)),
 
     updateStatus: async (id: string, status: AlertStatus, actor?: string) => {
-      if (!ALERT_STATUSES.includes(status)) {
-        throw new ValidationError(`status must be one of ${ALERT_STATUSES.join(', ')}`, {
-          details: { status },
-        });
-      }
+      checkStatus(status);
       return guard('update alert status', async (): Promise<Alert | null> => {
-        const at = new Date();
         try {
           const [row] = await db
             .update(alerts)
-            .set({
-              status,
-              revision: sql`${alerts.revision} + 1`,
-              changedAt: at,
-              resolvedAt: status === 'resolved' ? at : null,
-              resolvedBy: status === 'resolved' ? (actor ?? null) : null,
-              ...(status === 'open' ? { acknowledgedBy: null } : {}),
-              ...(status === 'acknowledged' ? { acknowledgedBy: actor ?? null } : {}),
-            })
+            .set(statusChange(status, actor ?? null, new Date()))
             .where(eq(alerts.id, id))
             .returning(alertColumns);
           return row ? fromRow(row) : null;
         } catch (err) {
-          if (isConstraintViolation(err, '23505', 'alerts_open_episode_idx')) {
-            throw new VigilError(
-              ERROR_CODES.conflict,
-              `alert ${id}: another episode of its rule and key is open`,
-              {
-                cause: err,
-                details: { id },
-              },
-            );
-          }
-          throw err;
+          throw reopenRace(err, [id]) ?? err;
         }
       });
     },
+
+    transition: async (ids, status, actor, note, now = Date.now()) => {
+      const checked = checkNote(note);
+      return guard('change alert status', async () => {
+        try {
+          return await transition(db, ids, status, actor, checked, now);
+        } catch (err) {
+          throw reopenRace(err, ids) ?? err;
+        }
+      });
+    },
+
+    comment: (id, actor, note, now = Date.now()) =>
+      guard('comment on alert', () => comment(db, id, actor, note, now)),
+
+    activity: (id, query) => guard('alert activity', () => activity(db, id, query)),
 
     ping: () =>
       guard('ping', async () => {

@@ -125,6 +125,39 @@ export const alertFirings = pgTable(
   (t) => [index('alert_firings_episode_id_idx').on(t.episodeId)],
 );
 
+// Repeated from core's RECORDED_ACTIONS for the same reason as the values above; the contract checks each.
+const ACTIVITY_ACTION_VALUES = ['acknowledged', 'resolved', 'reopened', 'commented', 'silenced', 'notified'];
+/** core's MAX_NOTE_LENGTH (UTF-16 units there, characters here: a note that passes the gateway fits). */
+const NOTE_MAX_CHARS = 2000;
+/** Actor names are cut to this many characters before they are stored (as in the audit log). */
+export const ACTOR_MAX_CHARS = 200;
+
+/**
+ * What people (and, later, silences and notifications) did to an alert (migration 0008). The trail's other
+ * entries (opened, fired, auto-resolved) are derived from the alert and alert_firings when it is read.
+ * `id` increases with insertion and breaks ties between entries of the same instant.
+ */
+export const alertActivity = pgTable(
+  'alert_activity',
+  {
+    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    alertId: text('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    at: instant('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    note: text('note'),
+  },
+  (t) => [
+    // An alert's trail, newest first, as it is paged.
+    index('alert_activity_alert_at_idx').on(t.alertId, t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    check('alert_activity_action_check', sql`${t.action} in (${inList(ACTIVITY_ACTION_VALUES)})`),
+    check('alert_activity_note_check', sql`char_length(${t.note}) <= ${sql.raw(String(NOTE_MAX_CHARS))}`),
+    check('alert_activity_actor_check', sql`char_length(${t.actor}) <= ${sql.raw(String(ACTOR_MAX_CHARS))}`),
+  ],
+);
+
 /** People who sign in to the dashboard. Usernames are unique ignoring case, and stored as given. */
 export const users = pgTable(
   'users',
