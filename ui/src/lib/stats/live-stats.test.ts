@@ -8,7 +8,6 @@ const emptySeed = (over: Partial<StatsSeed> = {}): StatsSeed => ({
   at: T0,
   timeline: [],
   summary: { bySource: {}, byService: {}, byRuleId: {} },
-  open: 0,
   countedIds: [],
   ...over,
 });
@@ -28,7 +27,6 @@ describe('createLiveStats', () => {
       emptySeed({
         timeline: [{ bucketStart: '2026-01-01T11:59:00.000Z', bySeverity: { high: 2, low: 1 } }],
         summary: { bySource: { logs: 3 }, byService: { payments: 3 }, byRuleId: { 'logs.error-spike': 3 } },
-        open: 3,
       }),
       T0,
     );
@@ -40,7 +38,6 @@ describe('createLiveStats', () => {
     expect(snap.perBucket.critical.at(-1)).toBe(1);
     expect(snap.bySource).toEqual({ logs: 3, metrics: 1, transactions: 0, security: 0 });
     expect(snap.topServices).toEqual([['payments', 4]]);
-    expect(snap.open).toBe(4);
   });
 
   it('does not count twice an alert the seed already counted', () => {
@@ -91,12 +88,5 @@ describe('createLiveStats', () => {
       ['b', 2],
     ]);
     expect(snap.topRules[0]).toEqual(['r.c', 3]);
-  });
-
-  it('leaves the open count unknown when the gateway did not give one', () => {
-    const stats = createLiveStats();
-    stats.seed(emptySeed({ open: null }), T0);
-    stats.add([makeAlert({ id: 'a', detectedAt: iso(T0) })], T0);
-    expect(stats.snapshot(T0).open).toBeNull();
   });
 });

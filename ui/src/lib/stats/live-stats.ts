@@ -20,8 +20,6 @@ export interface StatsSeed {
     byService: Partial<Record<string, number>>;
     byRuleId: Partial<Record<string, number>>;
   };
-  /** Open alerts of all time, or null when the gateway does not say. */
-  open: number | null;
   /** Alerts the seed already counts (the newest page); arriving live again they are not counted twice. */
   countedIds: Iterable<string>;
 }
@@ -35,7 +33,6 @@ export interface StatsSnapshot {
   bySource: Record<Source, number>;
   topServices: [string, number][];
   topRules: [string, number][];
-  open: number | null;
 }
 
 interface Bucket {
@@ -73,7 +70,6 @@ export function createLiveStats({ bucketMs = 60_000, buckets = 60, topN = 8 }: L
     until: number;
   } | null = null;
   let counted = new Set<string>();
-  let open: number | null = null;
 
   const startOf = (ms: number) => Math.floor(ms / bucketMs) * bucketMs;
   const bucketAt = (start: number): Bucket => {
@@ -106,7 +102,6 @@ export function createLiveStats({ bucketMs = 60_000, buckets = 60, topN = 8 }: L
       until: data.at + window,
     };
     counted = new Set(data.countedIds);
-    open = data.open;
     advance(now);
   }
 
@@ -115,7 +110,6 @@ export function createLiveStats({ bucketMs = 60_000, buckets = 60, topN = 8 }: L
     const oldest = startOf(now) - window + bucketMs;
     for (const alert of alerts) {
       if (counted.delete(alert.id)) continue; // already in the REST seed
-      if (open !== null && alert.status === 'open') open += 1;
       // A detection stamped slightly ahead of this browser's clock still counts in the current minute.
       const start = Math.min(startOf(Date.parse(alert.detectedAt)), startOf(now));
       if (Number.isNaN(start) || start < oldest) continue; // replayed from before the window
@@ -164,7 +158,6 @@ export function createLiveStats({ bucketMs = 60_000, buckets = 60, topN = 8 }: L
       bySource: Object.fromEntries(SOURCES.map((s) => [s, sources.get(s) ?? 0])) as Record<Source, number>,
       topServices: top(services),
       topRules: top(rules),
-      open,
     };
   }
 
