@@ -18,6 +18,7 @@ export { createS3Archive, type S3ArchiveOptions } from './archive/s3-archive.ts'
 export { type CreateBusOptions, createBus } from './bus/create-bus.ts';
 export { createKafkaBus, type KafkaBusOptions } from './bus/kafka-bus.ts';
 export type { KafkaConsumerTuning } from './bus/kafka-consumer.ts';
+export { partitionForKey } from './bus/key-partition.ts';
 export {
   busFullError,
   createMemoryBus,

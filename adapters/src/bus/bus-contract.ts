@@ -110,6 +110,23 @@ export function runBusContract(name: string, makeBus: () => Promise<Bus> | Bus):
         }
       });
 
+      it('writes a message with an explicit partition there, whatever its key hashes to', async () => {
+        const name = await topic(3);
+        const got = recorder();
+        await consumer({ groupId: uniqueName('group'), topics: [name], fromBeginning: true }).run(
+          got.handler,
+        );
+        await bus.publish(
+          name,
+          Array.from({ length: 12 }, (_, i) => ({ key: 'one-key', value: `m-${i}`, partition: i % 3 })),
+        );
+        await waitFor(() => got.messages().length === 12, '12 messages');
+        for (const m of got.messages()) expect(m.partition).toBe(Number(text(m.value).slice(2)) % 3);
+        await expect(bus.publish(name, [{ key: null, value: 'x', partition: -1 }])).rejects.toMatchObject({
+          code: ERROR_CODES.validation,
+        });
+      });
+
       it('keeps the order of each key across many messages and publishes', async () => {
         const name = await topic(4);
         const got = recorder();

@@ -17,12 +17,13 @@ export function checkOffset(offset: string): string {
 /** Rejects what the port's types forbid but plain JavaScript callers can still pass. */
 export function checkOutgoing(topic: string, messages: readonly OutgoingMessage[]): void {
   messages.forEach((message, index) => {
-    const { key, value, headers, timestamp } = message;
+    const { key, value, headers, timestamp, partition } = message;
     const bad =
       (key !== null && typeof key !== 'string') ||
       (typeof value !== 'string' && !(value instanceof Uint8Array)) ||
       (headers !== undefined && Object.values(headers).some((v) => typeof v !== 'string')) ||
-      (timestamp !== undefined && !Number.isFinite(timestamp));
+      (timestamp !== undefined && !Number.isFinite(timestamp)) ||
+      (partition !== undefined && !(Number.isInteger(partition) && partition >= 0));
     if (bad)
       throw new ValidationError(`message ${index} for topic "${topic}" breaks the bus message contract`);
   });

@@ -15,16 +15,18 @@ export interface ProducedMessage {
   value: Buffer | string;
   headers?: Record<string, string>;
   timestamp?: string;
+  partition?: number;
 }
 
 export function toProducedMessage(message: OutgoingMessage): ProducedMessage {
-  const { key, value, headers, timestamp } = message;
+  const { key, value, headers, timestamp, partition } = message;
   return {
     key,
     // A view, not a copy: kafkajs encodes the bytes before send() resolves.
     value: typeof value === 'string' ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength),
     ...(headers ? { headers } : {}),
     ...(timestamp === undefined ? {} : { timestamp: String(timestamp) }),
+    ...(partition === undefined ? {} : { partition }),
   };
 }
 

@@ -215,7 +215,11 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
       const timestamp = now();
       const byPartition = new Map<number, LoggedMessage[]>();
       for (const message of messages) {
-        const partition = topic.route(message.key);
+        const partition = message.partition ?? topic.route(message.key);
+        if (partition >= topic.logs.length)
+          throw new ValidationError(
+            `topic "${name}" has ${topic.logs.length} partitions: there is no partition ${partition}`,
+          );
         const list = byPartition.get(partition) ?? [];
         if (list.length === 0) byPartition.set(partition, list);
         list.push(toLogged(message, timestamp));

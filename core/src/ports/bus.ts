@@ -17,6 +17,12 @@ export interface OutgoingMessage {
   headers?: Record<string, string>;
   /** Epoch milliseconds; defaults to the time of publishing. */
   timestamp?: number;
+  /**
+   * The partition to write to, instead of the one the key hashes to (0 ≤ partition < the topic's count).
+   * For a producer that routes by a hash of its own: the processor packs many repartition copies bound
+   * for one partition into one message.
+   */
+  partition?: number;
 }
 
 export interface BusMessage {

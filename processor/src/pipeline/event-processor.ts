@@ -35,7 +35,7 @@ import {
   type ProcessorHealth,
   processorHealth,
 } from './partition-health.ts';
-import { copyMessages, readCopy } from './repartition-wire.ts';
+import { type Copy, collectCopies, packCopies, unpackCopies } from './repartition-wire.ts';
 
 export type { AlertWriter } from './alert-output.ts';
 export type { PartitionHealth, ProcessorHealth } from './partition-health.ts';
@@ -137,6 +137,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
   const keyed = new Map<string, KeyedPartition>();
   /** Per source, the event partitions copies can come from (`<topic>:<partition>`), read at start. */
   const originsOf = new Map<Source, string[]>();
+  /** Partitions of the repartition topic, read at start: where packCopies routes each key. */
+  let repartitionPartitions = 1;
   const linker = createEvidenceLinker();
   /** Per event partition, its source and the newest event time read from it (auto-resolve's stream time). */
   const newestEventTime = new Map<string, { source: Source; ms: number }>();
@@ -292,7 +294,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
 
     const dlq: OutgoingMessage[] = [];
     const raised: RaisedAlert[] = [];
-    const copies: OutgoingMessage[] = [];
+    const copies: Copy[] = [];
     const spaces = repartition?.plan.spaces[source] ?? [];
     const nowMs = now();
     for (const message of batch.messages) {
@@ -332,8 +334,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
         eventTime,
       });
       for (const alert of fired.alerts) raised.push({ alert: linker.link(alert), message });
-      if (spaces.length > 0)
-        for (const copy of copyMessages(spaces, message, decoded.value)) copies.push(copy);
+      if (spaces.length > 0) collectCopies(spaces, message, decoded.value, copies);
     }
     metrics.eventsIn.inc({ source }, firstDeliveries.count(batch.topic, batch.partition, batch.messages));
 
@@ -341,7 +342,9 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const [refused] = await Promise.all([
       raised.length > 0 ? writeAlerts(raised, retryHere) : [],
       copies.length > 0 && repartition
-        ? retryHere('bus.publish.repartition', () => bus.publish(repartition.topic, copies))
+        ? retryHere('bus.publish.repartition', () =>
+            bus.publish(repartition.topic, packCopies(copies, repartitionPartitions)),
+          )
         : undefined,
     ]);
     if (copies.length > 0) metrics.repartition.inc({ source, outcome: 'published' }, copies.length);
@@ -410,44 +413,53 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const raised: RaisedAlert[] = [];
     const nowMs = now();
     for (const message of batch.messages) {
-      const read = readCopy(message, stage.plan.byId);
-      const decoded = read.ok ? decodeEvent(read.copy.source, message.value) : null;
-      if (!read.ok || !decoded?.ok) {
-        const reason = read.ok
-          ? `repartition copy: ${decoded?.ok === false ? decoded.error : 'invalid'}`
-          : read.reason;
-        dlq.push(deadLetter(message, reason, nowMs));
-        metrics.repartition.inc({ source: read.ok ? read.copy.source : 'unknown', outcome: 'invalid' });
+      const unpacked = unpackCopies(message, stage.plan.byId);
+      if (!unpacked.ok) {
+        dlq.push(deadLetter(message, unpacked.reason, nowMs));
+        metrics.repartition.inc({ source: 'unknown', outcome: 'invalid' });
         continue;
       }
-      const { copy } = read;
-      const eventTime = Date.parse(decoded.value.ts);
-      let space = state.spaces.get(copy.space.id);
-      if (!space) {
-        space = {
-          engine: stage.createEngine(copy.space),
-          clock: createOriginClock({
-            idleMs: stage.originIdleMs ?? DEFAULT_ORIGIN_IDLE_MS,
-            expected: originsOf.get(copy.source) ?? [],
-            now: nowMs,
-          }),
-        };
-        state.spaces.set(copy.space.id, space);
+      for (const { value, reason } of unpacked.refused) {
+        dlq.push(deadLetter({ ...message, value }, reason, nowMs));
+        metrics.repartition.inc({ source: 'unknown', outcome: 'invalid' });
       }
-      if (!space.clock.admit(copy.originId, Number(copy.origin.offset), eventTime, nowMs)) {
-        metrics.repartition.inc({ source: copy.source, outcome: 'duplicate' });
-        continue;
+      for (const copy of unpacked.copies) {
+        const decoded = decodeEvent(copy.source, copy.value);
+        if (!decoded.ok) {
+          dlq.push(
+            deadLetter({ ...message, value: copy.value }, `repartition copy: ${decoded.error}`, nowMs),
+          );
+          metrics.repartition.inc({ source: copy.source, outcome: 'invalid' });
+          continue;
+        }
+        const eventTime = Date.parse(decoded.value.ts);
+        let space = state.spaces.get(copy.space.id);
+        if (!space) {
+          space = {
+            engine: stage.createEngine(copy.space),
+            clock: createOriginClock({
+              idleMs: stage.originIdleMs ?? DEFAULT_ORIGIN_IDLE_MS,
+              expected: originsOf.get(copy.source) ?? [],
+              now: nowMs,
+            }),
+          };
+          state.spaces.set(copy.space.id, space);
+        }
+        if (!space.clock.admit(copy.originId, Number(copy.origin.offset), eventTime, nowMs)) {
+          metrics.repartition.inc({ source: copy.source, outcome: 'duplicate' });
+          continue;
+        }
+        keyedTracker.observe(batch.topic, batch.partition, Number(message.offset), eventTime);
+        const fired = space.engine.evaluate({
+          source: copy.source,
+          event: decoded.value,
+          ref: copy.origin,
+          ingestedAt: copy.ingestedAt,
+          eventTime,
+          streamTime: space.clock.streamTime(nowMs),
+        });
+        for (const alert of fired.alerts) raised.push({ alert: linker.link(alert, archivedHere), message });
       }
-      keyedTracker.observe(batch.topic, batch.partition, Number(message.offset), eventTime);
-      const fired = space.engine.evaluate({
-        source: copy.source,
-        event: decoded.value,
-        ref: copy.origin,
-        ingestedAt: copy.ingestedAt,
-        eventTime,
-        streamTime: space.clock.streamTime(nowMs),
-      });
-      for (const alert of fired.alerts) raised.push({ alert: linker.link(alert, archivedHere), message });
     }
     await deadLetterAll(raised.length > 0 ? await writeAlerts(raised, retryHere) : [], dlq, retryHere);
     const last = Number(batch.messages[batch.messages.length - 1]!.offset);
@@ -515,6 +527,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
         fromBeginning: true,
         autoCommit: false,
       });
+      if (repartition) repartitionPartitions = (await bus.topicOffsets(repartition.topic)).length;
       await consumer.run(handle);
       if (repartition) {
         for (const topic of options.topics) {

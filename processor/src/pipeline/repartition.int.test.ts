@@ -184,13 +184,25 @@ describeWith(['kafka', 'postgres', 's3'])('windowed rules after repartitioning (
       const expected = reference(everything(phases));
       const logs: string[] = [];
       const log = () => `(stderr: ${logs.join('').slice(-2_000)})`;
+      const started = new Set<ChildProcess>();
       const start = () => {
         // node --import tsx, not the tsx CLI: SIGKILL must hit the processor itself, not a wrapper.
         const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-          env: { ...process.env, ...world.env, PROCESSOR_GROUP_ID: `${world.prefix}processor` },
-          stdio: ['ignore', 'ignore', 'pipe'],
+          env: {
+            ...process.env,
+            ...world.env,
+            PROCESSOR_GROUP_ID: `${world.prefix}processor`,
+            LOG_LEVEL: 'info',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
         });
         child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+        // Its log says when it has joined the group (and handles SIGTERM): a signal before that ends it unsaid.
+        child.stdout?.on('data', (chunk: Buffer) => {
+          const text = chunk.toString();
+          if (text.includes('"processor started"')) started.add(child);
+          if (text.includes('"level":"warn"') || text.includes('"level":"error"')) logs.push(text);
+        });
         children.push(child);
         return child;
       };
@@ -213,6 +225,7 @@ describeWith(['kafka', 'postgres', 's3'])('windowed rules after repartitioning (
       await publish(world, phases.closing);
       await storedAll(world, expected, 'after the SIGKILL', log);
       const replacement = start(); // joins while the survivor holds every partition: one more hand-over
+      await waitFor(() => started.has(replacement), { ...WAIT, message: `the replacement started ${log()}` });
       await waitFor(async () => (await archivedEvents(world)).length >= everything(phases).length, {
         ...WAIT,
         message: `every event archived ${log()}`,
@@ -268,7 +281,7 @@ describeWith(['kafka', 'postgres', 's3'])('windowed rules after repartitioning (
         await world.bus.publish(world.topics.repartition, [{ key: 'x', value: '{"not":"a copy"}' }]);
         const [dead] = await readTopic(world, world.topics.dlq, 1, WAIT.timeoutMs);
         expect(dead!.headers[DLQ_HEADERS.reason]).toBe(
-          'repartition copy without a valid vigil-origin header',
+          'repartition message without the vigil-copies header of stage one',
         );
         expect(Buffer.from(dead!.value).toString()).toBe('{"not":"a copy"}');
       } finally {

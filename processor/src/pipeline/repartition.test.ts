@@ -149,7 +149,7 @@ describe('windowed rules after repartitioning (embedded bus)', () => {
       await bus.publish('processor.repartition', [{ key: 'x', value: '{"not":"a copy"}' }]);
       await waitFor(() => dead.length >= 1, { message: 'the foreign message on the DLQ' });
       expect(dead[0]!.headers[DLQ_HEADERS.reason]).toBe(
-        'repartition copy without a valid vigil-origin header',
+        'repartition message without the vigil-copies header of stage one',
       );
       expect(Buffer.from(dead[0]!.value).toString()).toBe('{"not":"a copy"}');
       expect(fatal).toEqual([]);
