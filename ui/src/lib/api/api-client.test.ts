@@ -124,3 +124,71 @@ describe('createApiClient: auth and admin calls', () => {
     expect(calls[0]).toEqual({ url: '/api/users/u%2F1', method: 'DELETE', body: undefined });
   });
 });
+
+describe('createApiClient: lifecycle calls', () => {
+  /** A fake gateway: `answer` gives each call its status and body. */
+  const gateway = (answer: (method: string, url: string, body: unknown) => [number, unknown]) => {
+    const calls: { method: string; url: string; body: unknown }[] = [];
+    const fetch = (async (url: string, init: RequestInit) => {
+      const body = init.body ? JSON.parse(String(init.body)) : undefined;
+      calls.push({ method: init.method ?? 'GET', url, body });
+      const [status, reply] = answer(init.method ?? 'GET', url, body);
+      return new Response(JSON.stringify(reply), { status });
+    }) as typeof globalThis.fetch;
+    return { api: createApiClient({ fetch }), calls };
+  };
+
+  it('sends a status change with its note, and without one when empty', async () => {
+    const { api, calls } = gateway(() => [200, { id: 'a1' }]);
+    await api.updateStatus('a1', 'acknowledged', 'looking');
+    await api.updateStatus('a1', 'resolved', '');
+    expect(calls.map((c) => c.body)).toEqual([
+      { status: 'acknowledged', note: 'looking' },
+      { status: 'resolved' },
+    ]);
+  });
+
+  it('changes many alerts in one POST /api/alerts/bulk', async () => {
+    const { api, calls } = gateway(() => [200, { items: [{ id: 'a', ok: true, outcome: 'changed' }] }]);
+    const result = await api.bulkStatus(['a'], 'resolved', 'done');
+    expect(calls).toEqual([
+      { method: 'POST', url: '/api/alerts/bulk', body: { ids: ['a'], status: 'resolved', note: 'done' } },
+    ]);
+    expect(result.items).toEqual([{ id: 'a', ok: true, outcome: 'changed' }]);
+  });
+
+  it('falls back to one PATCH per id on a gateway without the bulk route, each failure its own result', async () => {
+    const { api, calls } = gateway((_method, url) => {
+      if (url === '/api/alerts/bulk') return [405, { error: 'method POST is not allowed here' }];
+      if (url === '/api/alerts/gone') return [404, { error: 'no such alert' }];
+      return [200, { id: url.split('/').at(-1), status: 'resolved' }];
+    });
+    const result = await api.bulkStatus(['a', 'gone'], 'resolved');
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      'POST /api/alerts/bulk',
+      'PATCH /api/alerts/a',
+      'PATCH /api/alerts/gone',
+    ]);
+    expect(result.items.map((i) => [i.id, i.ok, i.outcome])).toEqual([
+      ['a', true, 'changed'],
+      ['gone', false, 'not_found'],
+    ]);
+  });
+
+  it('reads the activity trail by cursor, and null for an unknown alert', async () => {
+    const { api, calls } = gateway((_, url) =>
+      url.includes('missing') ? [404, { error: 'no such alert' }] : [200, { items: [], nextCursor: null }],
+    );
+    expect(await api.activity('a1', 'c2')).toEqual({ items: [], nextCursor: null });
+    expect(calls[0]?.url).toBe('/api/alerts/a1/activity?cursor=c2');
+    expect(await api.activity('missing')).toBeNull();
+  });
+
+  it('posts a comment', async () => {
+    const { api, calls } = gateway(() => [201, { at: 'x' }]);
+    await api.comment('a1', 'paged the owner');
+    expect(calls).toEqual([
+      { method: 'POST', url: '/api/alerts/a1/comments', body: { note: 'paged the owner' } },
+    ]);
+  });
+});

@@ -1,5 +1,13 @@
-import { type Alert, type AlertStatus, ERROR_CODES, VigilError } from '@vigil/core';
+import {
+  type ActivityPage,
+  type Alert,
+  type AlertStatus,
+  type BulkResult,
+  ERROR_CODES,
+  VigilError,
+} from '@vigil/core';
 import { createAdminClient } from './admin-client.ts';
+import { isApiError } from './api-error.ts';
 import { createAuthClient } from './auth-client.ts';
 import { type AlertEvents, readAlertEvents } from './evidence-reader.ts';
 import {
@@ -12,6 +20,7 @@ import {
   readTimeseries,
 } from './explorer-readers.ts';
 import { createHttp, type HttpOptions } from './http.ts';
+import { readActivityPage, readBulkResult } from './lifecycle-readers.ts';
 import {
   type AlertPage,
   type AlertSummary,
@@ -43,6 +52,12 @@ export function createApiClient(options: ApiClientOptions) {
     if (to) params.set('to', to);
     return params;
   };
+
+  const updateStatus = async (id: string, status: AlertStatus, note?: string): Promise<Alert> =>
+    (await http(`/api/alerts/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      body: note ? { status, note } : { status },
+    })) as Alert;
 
   return {
     async listAlerts(params: URLSearchParams, signal?: AbortSignal): Promise<AlertPage> {
@@ -95,12 +110,46 @@ export function createApiClient(options: ApiClientOptions) {
     async rules(signal?: AbortSignal): Promise<Rule[]> {
       return readRules(await getJson('/api/rules', undefined, signal));
     },
-    /** Acknowledge, resolve or reopen (operators and admins); answers the updated alert. */
-    async updateStatus(id: string, status: AlertStatus): Promise<Alert> {
-      return (await http(`/api/alerts/${encodeURIComponent(id)}`, {
-        method: 'PATCH',
-        body: { status },
-      })) as Alert;
+    /** Acknowledge, resolve or reopen (operators and admins), with an optional note; answers the updated alert. */
+    updateStatus,
+    /**
+     * One status for many alerts in one transaction (`POST /api/alerts/bulk`): one result per id, in order.
+     * A gateway without the route (404/405) gets one PATCH per id instead, each failure its own result.
+     */
+    async bulkStatus(ids: readonly string[], status: AlertStatus, note?: string): Promise<BulkResult> {
+      const body = note ? { ids, status, note } : { ids, status };
+      try {
+        return readBulkResult(await http('/api/alerts/bulk', { method: 'POST', body }));
+      } catch (err) {
+        if (!isApiError(err, 404) && !isApiError(err, 405)) throw err;
+      }
+      const items: BulkResult['items'] = [];
+      for (const id of ids) {
+        try {
+          const alert = await updateStatus(id, status, note);
+          items.push({ id, ok: true, outcome: 'changed', alert });
+        } catch (err) {
+          if (!isApiError(err) || err.status >= 500 || err.status === 0) throw err;
+          items.push({ id, ok: false, outcome: err.status === 409 ? 'conflict' : 'not_found' });
+        }
+      }
+      return { items };
+    },
+    /** `POST /api/alerts/{id}/comments` (operators and admins). */
+    async comment(id: string, note: string): Promise<void> {
+      await http(`/api/alerts/${encodeURIComponent(id)}/comments`, { method: 'POST', body: { note } });
+    },
+    /** The alert's activity trail, newest first; null when the gateway answers 404. */
+    async activity(id: string, cursor?: string | null, signal?: AbortSignal): Promise<ActivityPage | null> {
+      const params = cursor ? new URLSearchParams({ cursor }) : undefined;
+      try {
+        return readActivityPage(
+          await getJson(`/api/alerts/${encodeURIComponent(id)}/activity`, params, signal),
+        );
+      } catch (err) {
+        if (err instanceof VigilError && err.code === ERROR_CODES.notFound) return null;
+        throw err;
+      }
     },
     auth: createAuthClient(http),
     admin: createAdminClient(http),

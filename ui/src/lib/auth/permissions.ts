@@ -8,7 +8,7 @@ import type { Me } from './me.ts';
 export const UI_ACTIONS = {
   /** Alerts, stats, rules, services, the live feed. */
   read: 'viewer',
-  /** Acknowledge, resolve, reopen: PATCH /api/alerts/{id}. */
+  /** Acknowledge, resolve, reopen, comment: PATCH /api/alerts/{id}, POST /api/alerts/bulk, POST …/comments. */
   changeStatus: 'operator',
   /** /admin/users: the /api/users routes. */
   manageUsers: 'admin',
