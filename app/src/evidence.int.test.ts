@@ -117,6 +117,7 @@ describeWith(['kafka', 'postgres', 's3'])('alert evidence from the S3 archive a 
       createHttpRouter({
         store: database.store,
         bus,
+        alertsTopic: topics.alerts,
         rules: defaultRules(),
         health: {},
         registry: new Registry(),

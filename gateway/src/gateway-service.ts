@@ -113,6 +113,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   const router = createHttpRouter({
     store: options.store,
     bus: options.bus,
+    alertsTopic: options.alertsTopic,
     rules: options.rules,
     archive: options.archive,
     explorer: options.explorer,

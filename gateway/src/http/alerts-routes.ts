@@ -11,15 +11,8 @@ import {
 } from '@vigil/core';
 import type { AlertPage, AlertQuery } from '@vigil/db';
 import { AlertQueryParams, checkRange, NoQueryParams } from './api-params.ts';
-import {
-  AlertPageSchema,
-  AlertSchema,
-  ErrorSchema,
-  StatusUpdateSchema,
-  UNAVAILABLE_RESPONSE,
-} from './api-schemas.ts';
+import { AlertPageSchema, AlertSchema, ErrorSchema, UNAVAILABLE_RESPONSE } from './api-schemas.ts';
 import type { HttpAlertStore } from './http-ports.ts';
-import { jsonBodyParser } from './json-body.ts';
 import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
 
@@ -63,11 +56,6 @@ export function scopedQuery<Q extends AlertFilter>(principal: Principal | null, 
 export const visible = (principal: Principal | null, alert: Alert | null): Alert | null =>
   alert && (!principal?.scope || matchesFilter(principal.scope, alert)) ? alert : null;
 
-const parseStatusBody = jsonBodyParser(
-  StatusUpdateSchema,
-  '{"status": "open" | "acknowledged" | "resolved"} and nothing else',
-);
-
 export function alertRoutes(store: HttpAlertStore): Route[] {
   return [
     defineRoute({
@@ -109,43 +97,6 @@ export function alertRoutes(store: HttpAlertStore): Route[] {
         const id = params.id ?? '';
         const alert = visible(principal, await store.getAlert(id));
         if (!alert) throw alertNotFound(id);
-        return json(200, alert);
-      },
-    }),
-    defineRoute({
-      method: 'PATCH',
-      path: '/api/alerts/{id}',
-      operationId: 'updateAlertStatus',
-      summary: 'Acknowledge, resolve or reopen an alert',
-      description:
-        'Operators set `status`; every other field of an alert is immutable. Audited (`alert.status`).',
-      tag: 'alerts',
-      permission: 'operator',
-      pathParams: idParam,
-      query: NoQueryParams,
-      requestBody: {
-        description: 'The new status.',
-        required: true,
-        content: { 'application/json': StatusUpdateSchema },
-      },
-      responses: {
-        200: { description: 'The updated alert.', schema: AlertSchema },
-        400: { description: 'The body is not a valid status update.', schema: ErrorSchema },
-        404: notFound,
-        503: UNAVAILABLE_RESPONSE,
-      },
-      async handle({ params, request, principal, audit }) {
-        const id = params.id ?? '';
-        const { status } = parseStatusBody(request.body);
-        const before = visible(principal, await store.getAlert(id));
-        const alert = before && (await store.updateStatus(id, status));
-        if (!before || !alert) throw alertNotFound(id);
-        await audit({
-          action: 'alert.status',
-          target: { type: 'alert', id },
-          before: { status: before.status },
-          after: { status: alert.status },
-        });
         return json(200, alert);
       },
     }),

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import {
-  ALERT_STATUSES,
   AlertPageSchema,
   AlertSchema,
   ServicesBodySchema,
@@ -28,11 +27,6 @@ export const ErrorSchema = Type.Object(
 );
 
 export { AlertPageSchema, AlertSchema, ServicesBodySchema, SummaryBodySchema, TimelineBodySchema };
-
-export const StatusUpdateSchema = Type.Object(
-  { status: enumOf(ALERT_STATUSES) },
-  { additionalProperties: false, description: 'The new status of the alert.' },
-);
 
 export const RulesSchema = Type.Object({
   items: Type.Array(Type.Union(Object.values(RULE_SCHEMAS)), {

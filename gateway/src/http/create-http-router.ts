@@ -8,6 +8,7 @@ import type { GatewayAuth } from '../auth/gateway-auth.ts';
 import { withSecurityHeaders } from '../auth/security-headers.ts';
 import type { EvidenceLimits } from '../evidence/evidence-limits.ts';
 import type { EventTail } from '../tail/event-tail.ts';
+import { createAlertChanges } from './alert-changes.ts';
 import { alertRoutes } from './alerts-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authRoutes } from './auth-routes.ts';
@@ -20,6 +21,7 @@ import { createHttpMetrics } from './http-metrics.ts';
 import type { EventKeyFn, EventPublisher, HealthProbe, HttpAlertStore } from './http-ports.ts';
 import type { HttpHandler, HttpRequest, HttpResponse } from './http-types.ts';
 import { ingestRoute } from './ingest-route.ts';
+import { lifecycleRoutes } from './lifecycle-routes.ts';
 import { buildOpenApiDocument, openApiRoute } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { createResponseCache } from './response-cache.ts';
@@ -31,7 +33,10 @@ import { userRoutes } from './user-routes.ts';
 
 export interface HttpRouterOptions {
   store: HttpAlertStore;
+  /** Where HTTP ingest publishes events and the lifecycle routes publish the alerts they change. */
   bus: EventPublisher;
+  /** The alerts topic (`topicNames(prefix).alerts`): a status change is published there for every gateway. */
+  alertsTopic: string;
   /** The rules in force (core's `Rule`, defaults filled in), for `GET /api/rules`. */
   rules: readonly Rule[];
   /** Named probes of `GET /api/health`, e.g. `{ database: () => store.ping() }`. */
@@ -104,6 +109,11 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     ...tokenRoutes({ auth, now }),
     ...auditRoutes({ audit: auth.audit }),
     ...alertRoutes(store),
+    ...lifecycleRoutes({
+      store,
+      publish: createAlertChanges({ bus: options.bus, topic: options.alertsTopic, now }),
+      now,
+    }),
     ...evidenceRoutes({
       store,
       archive: options.archive,
@@ -201,6 +211,19 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     return { ...base, audit: audit(base) };
   }
 
+  /**
+   * The routes whose template fits the path. A literal path beats a template, as in most routers:
+   * `/api/alerts/bulk` is that operation (405 for other methods), never the alert with id "bulk".
+   */
+  function matchingRoutes(path: string): { route: Route; params: Record<string, string> }[] {
+    const matching = routes.flatMap((route) => {
+      const params = route.match(path);
+      return params ? [{ route, params }] : [];
+    });
+    const literal = matching.filter(({ route }) => !route.path.includes('{'));
+    return literal.length > 0 ? literal : matching;
+  }
+
   /** Answers a request; `label` is set to the route template as soon as one matches. */
   async function dispatch(request: HttpRequest, method: string, exchange: Exchange): Promise<HttpResponse> {
     const allowed: string[] = [];
@@ -211,9 +234,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
         details: { host: request.headers.host ?? null },
       });
     }
-    for (const route of routes) {
-      const params = route.match(request.path);
-      if (!params) continue;
+    for (const { route, params } of matchingRoutes(request.path)) {
       exchange.route = route.path;
       if (route.method !== asMethod) {
         allowed.push(...(route.method === 'GET' ? ['GET', 'HEAD'] : [route.method]));

@@ -7,7 +7,7 @@ import type { AlertStore } from '@vigil/db';
 /** The part of @vigil/db's AlertStore the REST routes use. */
 export type HttpAlertStore = Pick<
   AlertStore,
-  'getAlert' | 'queryAlerts' | 'summary' | 'timeline' | 'services' | 'updateStatus'
+  'getAlert' | 'queryAlerts' | 'summary' | 'timeline' | 'services' | 'transition' | 'comment' | 'activity'
 >;
 
 /** The part of the Bus port ingest uses. */

@@ -3,16 +3,15 @@ import {
   ERROR_CODES,
   EVENT_SCHEMAS,
   INGESTED_AT_HEADER,
-  isRetriable,
   isSource,
   type OutgoingMessage,
   SOURCES,
   type Source,
-  UnavailableError,
   VigilError,
 } from '@vigil/core';
 import { NoQueryParams } from './api-params.ts';
 import { ErrorSchema, IngestResultSchema, UNAVAILABLE_RESPONSE } from './api-schemas.ts';
+import { publishForRequest } from './bus-publish.ts';
 import { HttpError } from './http-errors.ts';
 import type { HttpMetrics } from './http-metrics.ts';
 import type { EventKeyFn, EventPublisher } from './http-ports.ts';
@@ -31,16 +30,6 @@ export interface IngestRouteOptions {
 }
 
 const noKey: EventKeyFn = () => null;
-
-async function publish(bus: EventPublisher, topic: string, messages: OutgoingMessage[]): Promise<void> {
-  try {
-    await bus.publish(topic, messages);
-  } catch (err) {
-    // Only an outage is the client's cue to retry; any other failure (a missing topic) is ours: a 500.
-    if (isRetriable(err)) throw new UnavailableError('event bus unavailable', { cause: err });
-    throw new Error(`publishing to ${topic} failed`, { cause: err });
-  }
-}
 
 /** `POST /api/events/{source}`: validates each item, publishes the valid ones in one call, reports the rest. */
 export function ingestRoute(options: IngestRouteOptions): Route {
@@ -125,7 +114,7 @@ export function ingestRoute(options: IngestRouteOptions): Route {
             headers: { [INGESTED_AT_HEADER]: ingestedAt },
           });
       });
-      if (messages.length > 0) await publish(bus, options.topicOf(source), messages);
+      if (messages.length > 0) await publishForRequest(bus, options.topicOf(source), messages);
       metrics.ingested(source, messages.length, rejected.length);
       return json(202, { accepted: messages.length, rejected });
     },

@@ -1,8 +1,17 @@
 import { Value } from '@sinclair/typebox/value';
-import { decide, type Principal, type TokenRole, UnavailableError } from '@vigil/core';
+import {
+  decide,
+  ERROR_CODES,
+  MAX_BULK_IDS,
+  type Principal,
+  type TokenRole,
+  UnavailableError,
+  VigilError,
+} from '@vigil/core';
 import { describe, expect, it } from 'vitest';
 import { RulesSchema } from './api-schemas.ts';
 import type { HttpRouterOptions } from './create-http-router.ts';
+import type { HttpAlertStore } from './http-ports.ts';
 import type { HttpRequest, HttpResponse } from './http-types.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { Route } from './route.ts';
@@ -10,7 +19,7 @@ import { EXAMPLE_ALERT, EXAMPLE_PASSWORD, OPERATION_EXAMPLES } from './testing/o
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter, NOW } from './testing/router-fixture.ts';
 import { sampleRules } from './testing/sample-rules.ts';
-import { failingStore, useTestDatabase } from './testing/test-alert-store.ts';
+import { failingStore, seededStore, useTestDatabase } from './testing/test-alert-store.ts';
 import { failingArchive } from './testing/test-archive.ts';
 import { testAuth } from './testing/test-auth.ts';
 import { freshUser, NO_CREDENTIAL, type TestCredential, tokenCredential } from './testing/test-identities.ts';
@@ -19,6 +28,14 @@ const log = { ts: '2030-01-01T00:00:00Z', service: 'payments', level: 'ERROR', m
 const jsonHeaders = { 'content-type': 'application/json' };
 
 const downStore = () => failingStore(new UnavailableError('database down'));
+/** The store refusing the example alert's reopen, as the result of one id, or (race) by throwing. */
+const refusingReopen = (race: boolean): HttpAlertStore => ({
+  ...seededStore([EXAMPLE_ALERT]),
+  transition: async (ids) => {
+    if (race) throw new VigilError(ERROR_CODES.conflict, 'a concurrent change won');
+    return ids.map((id) => ({ id, outcome: 'conflict' as const, alert: EXAMPLE_ALERT }));
+  },
+});
 
 interface Example {
   /** The request, or what makes it (and the target it needs) when the test runs. */
@@ -64,6 +81,37 @@ const EXAMPLES: Record<string, Example> = {
   },
   'PATCH /api/alerts/{id} 503': {
     request: request('PATCH', '/api/alerts/a1', { body: { status: 'open' } }),
+    options: { store: downStore() },
+  },
+  // A refused reopen needs two episodes of one rule and key (lifecycle-routes.test.ts makes them with the
+  // store's fold); here the store answers as it would.
+  'PATCH /api/alerts/{id} 409': {
+    request: request('PATCH', '/api/alerts/a1', { body: { status: 'open' } }),
+    options: { store: refusingReopen(false) },
+  },
+  'POST /api/alerts/bulk 409': {
+    request: post('/api/alerts/bulk', { ids: ['a1'], status: 'open' }),
+    options: { store: refusingReopen(true) },
+  },
+  'POST /api/alerts/bulk 400': {
+    request: post('/api/alerts/bulk', {
+      ids: Array.from({ length: MAX_BULK_IDS + 1 }, (_, n) => `a${n}`),
+      status: 'open',
+    }),
+  },
+  'POST /api/alerts/bulk 503': {
+    request: post('/api/alerts/bulk', { ids: ['a1'], status: 'resolved' }),
+    options: { store: downStore() },
+  },
+  'POST /api/alerts/{id}/comments 400': { request: post('/api/alerts/a1/comments', { note: '' }) },
+  'POST /api/alerts/{id}/comments 404': { request: post('/api/alerts/none/comments', { note: 'hello' }) },
+  'POST /api/alerts/{id}/comments 503': {
+    request: post('/api/alerts/a1/comments', { note: 'hello' }),
+    options: { store: downStore() },
+  },
+  'GET /api/alerts/{id}/activity 404': { request: request('GET', '/api/alerts/none/activity') },
+  'GET /api/alerts/{id}/activity 503': {
+    request: request('GET', '/api/alerts/a1/activity'),
     options: { store: downStore() },
   },
   'GET /api/stats/summary 400': { request: request('GET', '/api/stats/summary?from=x') },

@@ -97,7 +97,17 @@ export const OPERATION_EXAMPLES: Record<string, ExampleFactory> = {
   // Its evidence is not archived in the fixture's empty archive: answered 200 with the ref `pending`.
   'GET /api/alerts/{id}/events': async (as) => send(as, 'GET', `/api/alerts/${EXAMPLE_ALERT.id}/events`),
   'PATCH /api/alerts/{id}': async (as) =>
-    send(as, 'PATCH', `/api/alerts/${EXAMPLE_ALERT.id}`, { body: { status: 'acknowledged' } }),
+    send(as, 'PATCH', `/api/alerts/${EXAMPLE_ALERT.id}`, {
+      body: { status: 'acknowledged', note: 'looking into it' },
+    }),
+  'POST /api/alerts/bulk': async (as) =>
+    send(as, 'POST', '/api/alerts/bulk', {
+      body: { ids: [EXAMPLE_ALERT.id, 'no-such-alert'], status: 'acknowledged', note: 'mine' },
+    }),
+  'POST /api/alerts/{id}/comments': async (as) =>
+    send(as, 'POST', `/api/alerts/${EXAMPLE_ALERT.id}/comments`, { body: { note: 'web-1 restarted' } }),
+  'GET /api/alerts/{id}/activity': async (as) =>
+    send(as, 'GET', `/api/alerts/${EXAMPLE_ALERT.id}/activity?limit=20`),
   'GET /api/stats/summary': async (as) => send(as, 'GET', '/api/stats/summary'),
   'GET /api/stats/timeline': async (as) => send(as, 'GET', '/api/stats/timeline?bucket=5m'),
   'GET /api/services': async (as) => send(as, 'GET', '/api/services'),

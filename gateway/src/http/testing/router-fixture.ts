@@ -20,6 +20,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
   const registry = new Registry();
   const router = createHttpRouter({
     bus,
+    alertsTopic: topicNames().alerts,
     rules: [],
     health: {},
     registry,

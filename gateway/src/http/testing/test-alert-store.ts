@@ -66,7 +66,9 @@ export function seededStore(alerts: readonly Alert[]): HttpAlertStore {
     summary: async (range) => (await store()).summary(range),
     timeline: async (query) => (await store()).timeline(query),
     services: async (range) => (await store()).services(range),
-    updateStatus: async (id, status) => (await store()).updateStatus(id, status),
+    transition: async (...args) => (await store()).transition(...args),
+    comment: async (...args) => (await store()).comment(...args),
+    activity: async (...args) => (await store()).activity(...args),
   };
 }
 
@@ -81,6 +83,8 @@ export function failingStore(error: Error): HttpAlertStore {
     summary: fail,
     timeline: fail,
     services: fail,
-    updateStatus: fail,
+    transition: fail,
+    comment: fail,
+    activity: fail,
   };
 }
