@@ -157,24 +157,6 @@ describe('createApiClient: lifecycle calls', () => {
     expect(result.items).toEqual([{ id: 'a', ok: true, outcome: 'changed' }]);
   });
 
-  it('falls back to one PATCH per id on a gateway without the bulk route, each failure its own result', async () => {
-    const { api, calls } = gateway((_method, url) => {
-      if (url === '/api/alerts/bulk') return [405, { error: 'method POST is not allowed here' }];
-      if (url === '/api/alerts/gone') return [404, { error: 'no such alert' }];
-      return [200, { id: url.split('/').at(-1), status: 'resolved' }];
-    });
-    const result = await api.bulkStatus(['a', 'gone'], 'resolved');
-    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
-      'POST /api/alerts/bulk',
-      'PATCH /api/alerts/a',
-      'PATCH /api/alerts/gone',
-    ]);
-    expect(result.items.map((i) => [i.id, i.ok, i.outcome])).toEqual([
-      ['a', true, 'changed'],
-      ['gone', false, 'not_found'],
-    ]);
-  });
-
   it('reads the activity trail by cursor, and null for an unknown alert', async () => {
     const { api, calls } = gateway((_, url) =>
       url.includes('missing') ? [404, { error: 'no such alert' }] : [200, { items: [], nextCursor: null }],

@@ -7,7 +7,6 @@ import {
   VigilError,
 } from '@vigil/core';
 import { createAdminClient } from './admin-client.ts';
-import { isApiError } from './api-error.ts';
 import { createAuthClient } from './auth-client.ts';
 import { type AlertEvents, readAlertEvents } from './evidence-reader.ts';
 import {
@@ -112,28 +111,10 @@ export function createApiClient(options: ApiClientOptions) {
     },
     /** Acknowledge, resolve or reopen (operators and admins), with an optional note; answers the updated alert. */
     updateStatus,
-    /**
-     * One status for many alerts in one transaction (`POST /api/alerts/bulk`): one result per id, in order.
-     * A gateway without the route (404/405) gets one PATCH per id instead, each failure its own result.
-     */
+    /** One status for many alerts in one transaction (`POST /api/alerts/bulk`): one result per id, in order. */
     async bulkStatus(ids: readonly string[], status: AlertStatus, note?: string): Promise<BulkResult> {
       const body = note ? { ids, status, note } : { ids, status };
-      try {
-        return readBulkResult(await http('/api/alerts/bulk', { method: 'POST', body }));
-      } catch (err) {
-        if (!isApiError(err, 404) && !isApiError(err, 405)) throw err;
-      }
-      const items: BulkResult['items'] = [];
-      for (const id of ids) {
-        try {
-          const alert = await updateStatus(id, status, note);
-          items.push({ id, ok: true, outcome: 'changed', alert });
-        } catch (err) {
-          if (!isApiError(err) || err.status >= 500 || err.status === 0) throw err;
-          items.push({ id, ok: false, outcome: err.status === 409 ? 'conflict' : 'not_found' });
-        }
-      }
-      return { items };
+      return readBulkResult(await http('/api/alerts/bulk', { method: 'POST', body }));
     },
     /** `POST /api/alerts/{id}/comments` (operators and admins). */
     async comment(id: string, note: string): Promise<void> {
