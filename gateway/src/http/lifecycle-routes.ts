@@ -14,6 +14,7 @@ import {
   matchesFilter,
   type Principal,
   StatusChangeSchema,
+  ValidationError,
   VigilError,
 } from '@vigil/core';
 import type { TransitionResult } from '@vigil/db';
@@ -79,6 +80,18 @@ const reachOf = (principal: Principal | null) => {
   const scope = principal?.scope;
   return scope ? (alert: Alert) => matchesFilter(scope, alert) : undefined;
 };
+
+/** The store's refusal of a cursor, named as the parameter like every other 400 (alerts-routes.ts does the same). */
+async function relabelCursor<T>(run: () => Promise<T>, cursor: string | undefined): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof ValidationError && cursor !== undefined && /cursor/.test(err.message)) {
+      throw new ValidationError(err.message, { cause: err, details: { parameter: 'cursor' } });
+    }
+    throw err;
+  }
+}
 
 const conflict = (id: string) =>
   new VigilError(ERROR_CODES.conflict, `alert ${id}: another episode of its rule and key is unresolved`, {
@@ -253,9 +266,10 @@ export function lifecycleRoutes(options: LifecycleRoutesOptions): Route[] {
       },
       async handle({ params, query, principal }) {
         const id = params.id ?? '';
-        await find(principal, id);
-        const page = await store.activity(id, query);
+        // The store checks the cursor before anything else: a bad one is a 400 even for an unknown id.
+        const page = await relabelCursor(() => store.activity(id, query), query.cursor);
         if (!page) throw alertNotFound(id);
+        await find(principal, id);
         return json(200, page);
       },
     }),

@@ -33,6 +33,11 @@ const CASES: [target: string, parameter: string][] = [
   [`/api/alerts?userId=${nul}`, 'userId'],
   ['/api/alerts/%00', 'id'],
   [`/api/alerts?cursor=${cursor('2030-01-01T00:00:00.000Z', 'a\u0000b')}`, 'cursor'],
+  // The activity trail's cursor (`[at ISO, "<rank>:<key>"]`), for an alert that exists or not.
+  [`/api/alerts/a1/activity?cursor=${cursor('0000-01-01T00:00:00.000Z', '3:1')}`, 'cursor'],
+  [`/api/alerts/a1/activity?cursor=${cursor('2030-01-01T00:00:00.000Z', '1:a\u0000b')}`, 'cursor'],
+  [`/api/alerts/a1/activity?cursor=${cursor('2030-01-01T00:00:00.000Z', '3:x')}`, 'cursor'],
+  ['/api/alerts/%00/activity', 'id'],
 ];
 
 // Skipped (with the harness saying why) only when this run has no PostgreSQL; never under CI=true.
