@@ -127,6 +127,22 @@ export function runLifecycleContract(ctx: ContractContext): void {
       ]);
     });
 
+    it('leaves alerts the caller may not change alone, as if absent', async () => {
+      const w = ctx.window();
+      const stored = [0, 1].map((n) =>
+        makeAlert({ id: w.id(n), detectedAt: past(n), source: n ? 'logs' : 'security' }),
+      );
+      await ctx.store().insertAlerts(stored);
+      const results = await ctx
+        .store()
+        .transition([w.id(0), w.id(1)], 'resolved', 'jo', null, { only: (a) => a.source === 'logs' });
+      expect(results.map((r) => [r.id, r.outcome])).toEqual([
+        [w.id(0), 'not_found'],
+        [w.id(1), 'changed'],
+      ]);
+      expect(await ctx.store().getAlert(w.id(0))).toEqual(stored[0]);
+    });
+
     it('refuses bad input before any change', async () => {
       const w = ctx.window();
       await ctx.store().insertAlerts([makeAlert({ id: w.id(0), detectedAt: past() })]);
@@ -183,7 +199,7 @@ export function runLifecycleContract(ctx: ContractContext): void {
       await ctx.store().foldFirings([first, firing(w, 1, 1000)]);
       await ctx.store().foldFirings([firing(w, 2, 2000)]);
       const later = new Date(Date.now() + 60_000).toISOString();
-      await ctx.store().transition([w.id(0)], 'acknowledged', 'hank', undefined, Date.parse(later));
+      await ctx.store().transition([w.id(0)], 'acknowledged', 'hank', undefined, { now: Date.parse(later) });
       const { items, nextCursor } = (await ctx.store().activity(w.id(0)))!;
       expect(items.map((e) => [e.action, e.actor])).toEqual([
         ['acknowledged', 'hank'],

@@ -11,7 +11,7 @@ import {
 } from '@vigil/core';
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { alertColumns, fromRow } from './alert-row.ts';
-import type { TransitionResult } from './alert-store-port.ts';
+import type { TransitionOptions, TransitionResult } from './alert-store-port.ts';
 import type { VigilDatabase } from './database.ts';
 import { isConstraintViolation } from './db-errors.ts';
 import { arrayLiteral } from './event-insert.ts';
@@ -80,23 +80,25 @@ const conflictError = (ids: readonly string[], cause?: unknown) =>
  */
 export async function transition(
   db: VigilDatabase,
-  ids: readonly string[],
-  status: AlertStatus,
-  actorName: string,
-  note: string | null,
-  nowMs: number,
+  change: TransitionOptions & {
+    ids: readonly string[];
+    status: AlertStatus;
+    actor: string;
+    note: string | null;
+  },
 ): Promise<TransitionResult[]> {
+  const { ids, status, note, only } = change;
   checkStatus(status);
-  const actor = checkActor(actorName);
+  const actor = checkActor(change.actor);
   if (ids.length > MAX_BULK_IDS) {
     throw new ValidationError(`at most ${MAX_BULK_IDS} ids per change`, { details: { ids: ids.length } });
   }
   const unique = [...new Set(ids)];
   const lookup = unique.filter(isLookupKey).sort();
-  const at = new Date(nowMs);
+  const at = new Date(change.now ?? Date.now());
 
   const state = await db.transaction(async (tx) => {
-    const rows =
+    const locked =
       lookup.length === 0
         ? []
         : await tx
@@ -105,6 +107,8 @@ export async function transition(
             .where(inArray(alerts.id, lookup))
             .orderBy(alerts.id)
             .for('update');
+    // Out of the caller's reach: as if absent (its lock is released with the transaction).
+    const rows = only ? locked.filter(({ takesFirings: _, ...row }) => only(fromRow(row))) : locked;
     const changing = rows.filter((row) => row.status !== status);
 
     const conflicts = new Set<string>();

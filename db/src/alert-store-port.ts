@@ -119,6 +119,16 @@ export interface TransitionResult {
   alert: Alert | null;
 }
 
+export interface TransitionOptions {
+  /** Wall clock (ms) that stamps the change; default Date.now(). */
+  now?: number;
+  /**
+   * Which alerts the caller may change (a token's scope), asked of each locked row: the others count as
+   * `not_found` and are left alone.
+   */
+  only?: (alert: Alert) => boolean;
+}
+
 /** A page of an alert's activity trail. */
 export interface ActivityQuery {
   /** 1 to MAX_ACTIVITY_PAGE (core), default DEFAULT_ACTIVITY_PAGE. */
@@ -173,14 +183,14 @@ export interface AlertStore {
    * distinct id, in the order given: `unchanged` (already so: nothing recorded, revision kept), `not_found`,
    * `conflict` (making a resolved episode unresolved while another of its rule and key is unresolved; the
    * others still change). A concurrent fold or reopen winning that race throws VigilError `conflict` and
-   * changes nothing. `now` (ms) stamps the change. Unlike updateStatus, it records who and why.
+   * changes nothing. Unlike updateStatus, it records who and why.
    */
   transition(
     ids: readonly string[],
     status: AlertStatus,
     actor: string,
     note?: string | null,
-    now?: number,
+    options?: TransitionOptions,
   ): Promise<TransitionResult[]>;
   /** Adds a `commented` entry to the trail (the alert itself and its revision do not change); null: no such alert. */
   comment(id: string, actor: string, note: string, now?: number): Promise<ActivityEntry | null>;

@@ -119,11 +119,11 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
       });
     },
 
-    transition: async (ids, status, actor, note, now = Date.now()) => {
+    transition: async (ids, status, actor, note, options = {}) => {
       const checked = checkNote(note);
       return guard('change alert status', async () => {
         try {
-          return await transition(db, ids, status, actor, checked, now);
+          return await transition(db, { ids, status, actor, note: checked, ...options });
         } catch (err) {
           throw reopenRace(err, ids) ?? err;
         }
