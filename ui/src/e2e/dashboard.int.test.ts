@@ -2,11 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Embedded } from '@vigil/app';
 import type { WebSocket } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, chromiumAvailable, launchBrowser, signIn, type TestBrowser } from './e2e-browser.ts';
+import {
+  chromiumAvailable,
+  launchBrowser,
+  requireChromium,
+  SCREENSHOTS,
+  signIn,
+  type TestBrowser,
+  WAIT,
+} from './e2e-browser.ts';
 import {
   buildUi,
   E2E_ADMIN,
@@ -18,14 +25,7 @@ import {
 } from './e2e-system.ts';
 import { startTcpRelay, type TcpRelay } from './tcp-relay.ts';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
-const WAIT = { timeout: 30_000, interval: 100 };
-
-if (!chromiumAvailable()) {
-  const reason = `Chromium not found at ${CHROMIUM} (Debian: apt-get install -y chromium)`;
-  if (process.env.CI === 'true') throw new Error(reason);
-  process.stderr.write(`[ui e2e] skipping: ${reason}\n`);
-}
+requireChromium();
 
 describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against the embedded system)', () => {
   let system: Embedded | null = null;

@@ -1,12 +1,26 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install -y chromium`); playwright-core downloads no browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const chromiumAvailable = (): boolean => existsSync(CHROMIUM);
+
+/** Where the e2e tests write the screenshots the README shows. */
+export const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
+/** How long a browser-side expectation is polled for. */
+export const WAIT = { timeout: 30_000, interval: 100 };
+
+/** Called at a test file's top: without Chromium the file is skipped with a message, and fails under CI. */
+export function requireChromium(): void {
+  if (chromiumAvailable()) return;
+  const reason = `Chromium not found at ${CHROMIUM} (Debian: apt-get install -y chromium)`;
+  if (process.env.CI === 'true') throw new Error(reason);
+  process.stderr.write(`[ui e2e] skipping: ${reason}\n`);
+}
 
 export interface TestBrowser {
   context: BrowserContext;

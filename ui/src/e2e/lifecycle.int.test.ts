@@ -2,24 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Embedded } from '@vigil/app';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, chromiumAvailable, launchBrowser, signIn, type TestBrowser } from './e2e-browser.ts';
+import {
+  chromiumAvailable,
+  launchBrowser,
+  requireChromium,
+  SCREENSHOTS,
+  signIn,
+  type TestBrowser,
+  WAIT,
+} from './e2e-browser.ts';
 import { buildUi, E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, slowSamples, startSystem } from './e2e-system.ts';
 
 // The alert lifecycle in real Chromium against the embedded system (issue #14, "Dashboard"): a change made
 // in one tab reaches the other tabs of the browser as the gateway's pushed `update`, never by a reload.
 
-const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
-const WAIT = { timeout: 30_000, interval: 100 };
-
-if (!chromiumAvailable()) {
-  const reason = `Chromium not found at ${CHROMIUM} (Debian: apt-get install -y chromium)`;
-  if (process.env.CI === 'true') throw new Error(reason);
-  process.stderr.write(`[ui e2e] skipping: ${reason}\n`);
-}
+requireChromium();
 
 describe.skipIf(!chromiumAvailable())('alert lifecycle in the dashboard (Chromium, several tabs)', () => {
   let system: Embedded | null = null;
