@@ -79,6 +79,8 @@ describe('rule view', () => {
       { key: 'keyBy', label: 'Per', value: 'service' },
       { key: 'threshold', label: 'Threshold', value: '20' },
       { key: 'windowMs', label: 'Window', value: '3 min' },
+      // An episode resolves after this long without a firing (core's default: the window, at least 5 min).
+      { key: 'resolveAfterMs', label: 'Resolves after', value: '5 min' },
     ]);
   });
 

@@ -24,6 +24,7 @@ const LABELS: Record<string, string> = {
   bucketMs: 'Bucket',
   baselineMs: 'Baseline',
   maxGapMs: 'Max gap',
+  resolveAfterMs: 'Resolves after',
   minSamples: 'Min samples',
   minBaselineBuckets: 'Min baseline buckets',
   keyBy: 'Per',
