@@ -52,8 +52,12 @@ export function backgroundEvent(n: number, ts: string): BenchEvent {
   }
 }
 
-/** A metrics event with a unique id that fires metrics.latency-high and nothing else. */
+/**
+ * A metrics event with a unique id that fires metrics.latency-high and nothing else, on a host of its own:
+ * firings of one host fold into one episode (pushed as `update` frames carrying the first firing's
+ * evidence), so each measured event must open an episode for its `alert` frame to name it.
+ */
 export function measuredEvent(id: string, n: number, ts: string): BenchEvent {
   const service = SERVICES[n % SERVICES.length]!;
-  return event('metrics', { id, ts, service, host: `${service}-${n % 40}`, cpu: 30, latencyMs: 1_500 });
+  return event('metrics', { id, ts, service, host: `${service}-m${id}`, cpu: 30, latencyMs: 1_500 });
 }
