@@ -4,7 +4,7 @@ import { alertColumns, fromRow, type StoredAlertRow, toRow } from './alert-row.t
 import type { Firing, FoldedFiring, FoldResult, ResolveIdleOptions } from './alert-store-port.ts';
 import type { VigilDatabase } from './database.ts';
 import { arrayLiteral } from './event-insert.ts';
-import { alertFirings, alerts, type NewAlertRow } from './schema.ts';
+import { alertActivity, alertFirings, alerts, type NewAlertRow } from './schema.ts';
 
 // ~35 parameters per episode row and 2 per firing row: both stay far below PostgreSQL's 65,535 per statement.
 const EPISODE_ROWS_PER_STATEMENT = 1000;
@@ -246,17 +246,22 @@ export async function foldFirings(
 
 /**
  * Auto-resolve (AlertStore.resolveIdle): unresolved episodes whose last firing is older than their
- * resolveAfterMs in their source's stream time, or whose row has not changed for that long in wall-clock
- * time. Rows another transaction holds (a fold in progress) are skipped this time, so concurrent callers
+ * resolveAfterMs in their source's stream time (unless a person reopened them less than that ago), or whose
+ * row has not changed for that long in wall-clock time. Rows another transaction holds (a fold in progress) are skipped this time, so concurrent callers
  * never wait on each other, and `status <> 'resolved'` makes each episode resolve once.
  */
 export async function resolveIdle(db: VigilDatabase, options: ResolveIdleOptions): Promise<Alert[]> {
   const at = new Date(options.now);
   const due: SQL[] = [sql`${afterResolve(alerts.changedAt)} < ${at.toISOString()}::timestamptz`];
+  // A person who reopened an episode said it is not over: its old last firing does not resolve it by stream
+  // time until resolveAfterMs after the reopening (the wall-clock path already waits that long).
+  const reopenedLately = sql`exists (select 1 from ${alertActivity} where ${alertActivity.alertId} = ${alerts.id}
+    and ${alertActivity.action} = 'reopened' and ${afterResolve(alertActivity.at)} > ${at.toISOString()}::timestamptz)`;
   for (const [source, ms] of Object.entries(options.streamTimes ?? {})) {
     if (typeof ms !== 'number' || !Number.isFinite(ms)) continue;
     due.push(
-      sql`(${alerts.source} = ${source} and ${afterResolve(alerts.lastSeenAt)} < ${iso(ms)}::timestamptz)`,
+      sql`(${alerts.source} = ${source} and ${afterResolve(alerts.lastSeenAt)} < ${iso(ms)}::timestamptz
+        and not ${reopenedLately})`,
     );
   }
   const candidates = db

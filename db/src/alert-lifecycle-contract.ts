@@ -127,6 +127,26 @@ export function runLifecycleContract(ctx: ContractContext): void {
       ]);
     });
 
+    it('holds a reopened episode open for resolveAfterMs of wall clock, however old its last firing', async () => {
+      const w = ctx.window();
+      await ctx.store().foldFirings([firing(w, 0, 0)]);
+      await ctx.store().transition([w.id(0)], 'resolved', 'gus');
+      const reopenedAt = Date.now();
+      await ctx.store().transition([w.id(0)], 'open', 'gus', 'still slow', { now: reopenedAt });
+      const far = { metrics: w.startMs + 100 * RESOLVE_AFTER };
+      const resolvedNow = async (now: number) => {
+        for (;;) {
+          const batch = await ctx.store().resolveIdle({ now, streamTimes: far, limit: 500 });
+          if (batch.some((a) => a.id === w.id(0))) return true;
+          if (batch.length < 500) return false;
+        }
+      };
+      expect(await resolvedNow(reopenedAt + RESOLVE_AFTER - 1000)).toBe(false);
+      expect((await ctx.store().getAlert(w.id(0)))?.status).toBe('open');
+      expect(await resolvedNow(reopenedAt + RESOLVE_AFTER + 1000)).toBe(true);
+      expect(await ctx.store().getAlert(w.id(0))).toMatchObject({ status: 'resolved', resolvedBy: 'system' });
+    });
+
     it('leaves alerts the caller may not change alone, as if absent', async () => {
       const w = ctx.window();
       const stored = [0, 1].map((n) =>
