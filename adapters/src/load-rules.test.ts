@@ -30,7 +30,10 @@ describe('loadRules', () => {
       where: { field: 'level', eq: 'WARN' },
     };
     await writeFile(path, JSON.stringify({ version: 1, rules: [rule] }));
-    expect(await loadRules(path)).toEqual([{ ...rule, enabled: true, keyBy: ['service'] }]);
+    // Filled in by the parser: the defaults of a match rule (keyed by service, episodes resolve after 5 min).
+    expect(await loadRules(path)).toEqual([
+      { ...rule, enabled: true, keyBy: ['service'], resolveAfterMs: 300_000 },
+    ]);
   });
 
   it('names the file in validation errors', async () => {
