@@ -131,11 +131,9 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
       Number(await page().locator('[data-testid=chart-per-minute]').getAttribute('data-total'));
     const before = await chartTotal();
     const service = `burst-${tag()}`;
-    // Spread over hosts (partitions) like real traffic; one request, so they land as one burst.
-    await gateway.postEvents(
-      'metrics',
-      slowSamples(service, 1_000).map((e, i) => ({ ...e, host: `burst-${i % 8}` })),
-    );
+    // A host each: 1,000 episodes (not firings of a few), spread over the partitions like real traffic; one
+    // request, so they land as one burst.
+    await gateway.postEvents('metrics', slowSamples(service, 1_000));
     await expect.poll(chartTotal, { ...WAIT, timeout: 60_000 }).toBeGreaterThanOrEqual(before + 1_000);
     expect(await page().locator('[data-testid=feed-item]').count()).toBeLessThanOrEqual(200);
     expect(await page().evaluate(() => document.title)).toContain('Vigil');
@@ -169,9 +167,8 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
 
     const wanted = `flt-a-${tag()}`;
     const other = `flt-b-${tag()}`;
-    // One host: one partition, so the processor handles (and publishes) them in this order.
-    const host = { host: `host-${tag()}` };
-    await gateway.postEvents('metrics', [...slowSamples(other, 2, host), ...slowSamples(wanted, 2, host)]);
+    // Two hosts each: two episodes per service (firings on one host would fold into one, whatever the service).
+    await gateway.postEvents('metrics', [...slowSamples(other, 2), ...slowSamples(wanted, 2)]);
     await expect.poll(async () => (await gateway.listAlerts({ service: wanted })).length, WAIT).toBe(2);
 
     await page().locator('#f-service').fill(wanted);
@@ -181,8 +178,17 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
     await expect.poll(() => rows.count(), WAIT).toBe(2);
     expect(await page().locator('[data-testid=alert-row]', { hasText: other }).count()).toBe(0);
 
-    // Live: the unmatched alert is published first; once the matching one shows, the other never will.
-    await gateway.postEvents('metrics', [...slowSamples(other, 1, host), ...slowSamples(wanted, 1, host)]);
+    // Live, each on a new host (a new episode): the unmatched alert first. The alerts topic has one
+    // partition and its publishedAt is stored once it is on it, so the matching one, posted after that, is
+    // published after it: once the matching one shows, the other never will.
+    await gateway.postEvents('metrics', slowSamples(other, 1, { host: `${other}-live` }));
+    await expect
+      .poll(
+        async () => (await gateway.listAlerts({ service: other })).map((a) => a.publishedAt != null),
+        WAIT,
+      )
+      .toEqual([true, true, true]);
+    await gateway.postEvents('metrics', slowSamples(wanted, 1, { host: `${wanted}-live` }));
     await expect.poll(() => rows.count(), WAIT).toBe(3);
     expect(await page().locator('[data-testid=alert-row]', { hasText: other }).count()).toBe(0);
 
@@ -309,7 +315,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
       expect(await page().getByTestId('metric-memory').count()).toBe(0);
     });
 
-    it('ranks a risky user on the overview and links to its alerts and events', async () => {
+    it('ranks a risky user on the overview and links to its alerts (one episode of three firings) and events', async () => {
       const userId = `risk-${tag()}`;
       const ip = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
       const events = [0, 1, 2].map((i) => ({
@@ -321,7 +327,10 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
         resource: '/admin',
       }));
       await gateway.postEvents('security', events);
-      await expect.poll(async () => (await gateway.listAlerts({ userId })).length, WAIT).toBe(3);
+      // One IP (the rule's key) breaching three times: one episode of three occurrences, not three alerts.
+      await expect
+        .poll(async () => (await gateway.listAlerts({ userId })).map((a) => a.occurrences), WAIT)
+        .toEqual([3]);
       await indexed({ userId }, 3);
 
       await page().goto(`${url()}/`);
@@ -329,7 +338,7 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
         `[data-testid=risk-user] [data-testid=risk-entity][data-value="${userId}"]`,
       );
       await user.waitFor(WAIT);
-      expect(await user.textContent()).toContain('3 alerts');
+      expect(await user.textContent()).toContain('1 alert,');
       const address = page().locator(`[data-testid=risk-ip] [data-testid=risk-entity][data-value="${ip}"]`);
       await address.waitFor(WAIT);
       // An IP links to its events, and to its alerts by the key its rules give it (ip=…).
@@ -339,13 +348,16 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
       );
       await address.getByTestId('risk-alerts').click();
       await page().waitForURL((u) => u.pathname === '/alerts' && u.searchParams.get('key') === `ip=${ip}`);
-      await expect.poll(() => page().getByTestId('alert-row').count(), WAIT).toBe(3);
+      const rows = page().getByTestId('alert-row');
+      await expect.poll(() => rows.count(), WAIT).toBe(1);
+      expect(await rows.getByTestId('alert-occurrences').textContent()).toBe('×3');
       await page().goBack();
       await user.waitFor(WAIT);
 
       await user.getByTestId('risk-alerts').click();
       await page().waitForURL((u) => u.pathname === '/alerts' && u.searchParams.get('userId') === userId);
-      await expect.poll(() => page().getByTestId('alert-row').count(), WAIT).toBe(3);
+      await expect.poll(() => rows.count(), WAIT).toBe(1);
+      expect(await rows.getByTestId('alert-occurrences').textContent()).toBe('×3');
 
       await page().goBack();
       await user.getByTestId('risk-events').click();
@@ -511,14 +523,28 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
 
     system = await startSystem({ dataDir });
     relay.retarget(system.port);
-    // Posted at once, most likely before the tab is back: the resume (or REST resync) must bring them.
-    await gateway.postEvents('metrics', slowSamples(service, 3));
+    // Posted at once, most likely before the tab is back: the resume (or REST resync) must bring them. Three
+    // new hosts open three episodes; one more firing on the first host folds into its episode (an update).
+    const after = slowSamples(service, 3).map((e, i) => ({ ...e, host: `${service}-after-${i}` }));
+    await gateway.postEvents('metrics', [...after, ...slowSamples(service, 1)]);
     await waitLive();
-    await expect.poll(async () => (await gateway.listAlerts({ service })).length, WAIT).toBe(5);
-    const expected = (await gateway.listAlerts({ service })).map((a) => a.id);
+    await expect
+      .poll(async () => (await gateway.listAlerts({ service })).map((a) => a.occurrences).sort(), WAIT)
+      .toEqual([1, 1, 1, 1, 2]);
+    const expected = await gateway.listAlerts({ service });
     await expect.poll(() => feedCount(service), WAIT).toBe(5);
     const shown = await feedIds();
-    for (const id of expected) expect(shown.filter((s) => s === id)).toHaveLength(1);
+    for (const { id } of expected) expect(shown.filter((s) => s === id)).toHaveLength(1);
+    const folded = expected.find((a) => a.occurrences === 2);
+    await expect
+      .poll(
+        () =>
+          page()
+            .locator(`[data-testid=feed-item][data-alert-id="${folded?.id}"]`)
+            .getAttribute('data-occurrences'),
+        WAIT,
+      )
+      .toBe('2');
   }, 120_000);
 });
 

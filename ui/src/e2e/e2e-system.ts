@@ -55,13 +55,18 @@ export function startSystem(options: { dataDir: string; firstRun?: boolean }): P
 const now = () => new Date().toISOString();
 const uid = () => randomUUID().slice(0, 8);
 
-/** Metric samples over 1000 ms latency: each fires `metrics.latency-high` (medium) for `service`. */
+/**
+ * Metric samples over 1000 ms latency: each fires `metrics.latency-high` (medium) for `service`. The rule is
+ * keyed by host and firings of one key fold into its open episode, so each sample has a host of its own
+ * (`<service>-host-<i>`) and opens an alert of its own; sample i of a later call for the same service lands
+ * on the same host and folds into that alert (occurrences + 1) while it is open.
+ */
 export const slowSamples = (service: string, count: number, extra: Record<string, unknown> = {}) =>
   Array.from({ length: count }, (_, i) => ({
     id: `e2e-${service}-${uid()}-${i}`,
     ts: now(),
     service,
-    host: `${service}-host-${i % 3}`,
+    host: `${service}-host-${i}`,
     cpu: 40,
     latencyMs: 1500 + i,
     ...extra,
