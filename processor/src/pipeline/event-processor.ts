@@ -24,6 +24,7 @@ import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import type { KeySpace, RepartitionPlan } from '../rules/repartition-plan.ts';
 import { type AlertWriter, createAlertOutput, type RaisedAlert, type Retry } from './alert-output.ts';
 import { type CommitTracker, createCommitTracker } from './commit-tracker.ts';
+import { createCopyPublisher } from './copy-publisher.ts';
 import { deadLetter, deadLetterRefused } from './dead-letter.ts';
 import { createFirstDeliveries } from './first-deliveries.ts';
 import { createIdleAlerts, type EvaluatedPartition } from './idle-alerts.ts';
@@ -60,6 +61,10 @@ export interface RuleEvaluator {
  * (README "Exact windows"). Stage one (the event topics) runs the per-event rules, archives, and publishes
  * the copies before it commits; stage two is its own consumer group over the repartition topic.
  */
+/** The lower of two commit bounds (null: no bound). */
+const oldestOf = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.min(a, b);
+
 export interface RepartitionOptions {
   topic: string;
   groupId: string;
@@ -185,6 +190,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     wakeArchiveWaiters();
     options.onFatal(err);
   };
+  const copyPublisher = createCopyPublisher({ onError: fail });
 
   /** Work off the hot path, in order; a failure there (never the input's fault) is fatal. */
   const background = (what: string, op: () => Promise<void>): void => {
@@ -237,6 +243,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
   /** After a gap or rewind in a partition's offsets: settle its archive state and learn what is archived. */
   async function resync(source: Source, message: BusMessage, retryHere: Retry): Promise<void> {
     const id = `${message.topic}:${message.partition}`;
+    await copyPublisher.settled();
     await archiver.flushAll();
     tracker.forget(message.topic, message.partition);
     engines.set(id, options.createEngine()); // state is rebuilt from the replayed events
@@ -338,16 +345,15 @@ export function createEventProcessor(options: EventProcessorOptions) {
     }
     metrics.eventsIn.inc({ source }, firstDeliveries.count(batch.topic, batch.partition, batch.messages));
 
-    // The copies are on the bus before the batch counts as handled: a commit never skips an unpublished one.
-    const [refused] = await Promise.all([
-      raised.length > 0 ? writeAlerts(raised, retryHere) : [],
-      copies.length > 0 && repartition
-        ? retryHere('bus.publish.repartition', () =>
-            bus.publish(repartition.topic, packCopies(copies, repartitionPartitions)),
-          )
-        : undefined,
-    ]);
-    if (copies.length > 0) metrics.repartition.inc({ source, outcome: 'published' }, copies.length);
+    // Off the batch's path, in order per partition; commits wait below the oldest batch not yet on the bus.
+    if (copies.length > 0 && repartition) {
+      const packs = packCopies(copies, repartitionPartitions);
+      await copyPublisher.enqueue(id, Number(first.offset), async () => {
+        await retryHere('bus.publish.repartition', () => bus.publish(repartition.topic, packs));
+        metrics.repartition.inc({ source, outcome: 'published' }, copies.length);
+      });
+    }
+    const refused = raised.length > 0 ? await writeAlerts(raised, retryHere) : [];
     await deadLetterAll(refused, dlq, retryHere);
     const last = Number(batch.messages[batch.messages.length - 1]!.offset);
     lastSeen.set(id, last);
@@ -492,7 +498,12 @@ export function createEventProcessor(options: EventProcessorOptions) {
 
   async function commitProgress(): Promise<void> {
     await Promise.all([
-      commitWith(consumer, tracker, (topic, partition) => archiver.oldestPending(topic, partition)),
+      commitWith(consumer, tracker, (topic, partition) =>
+        oldestOf(
+          archiver.oldestPending(topic, partition),
+          copyPublisher.oldestPending(`${topic}:${partition}`),
+        ),
+      ),
       commitWith(keyedConsumer, keyedTracker, () => null),
     ]);
   }
@@ -560,12 +571,14 @@ export function createEventProcessor(options: EventProcessorOptions) {
       timer = null;
       await idleAlerts.settled();
       if (!failure) {
+        await copyPublisher.settled();
         await archiver.flushAll();
         await evidenceChain;
         await commitProgress();
       }
       // Stage one first: copies it publishes while draining are still evaluated before stage two leaves.
       await consumer?.stop();
+      await copyPublisher.settled();
       if (!failure) await archiver.flushAll();
       if (!failure) await commitWith(keyedConsumer, keyedTracker, () => null);
       await keyedConsumer?.stop();
@@ -577,6 +590,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     /** Writes buffered archive batches and commits now (tests, shutdown). */
     async flush(): Promise<void> {
       await idleAlerts.settled();
+      await copyPublisher.settled();
       await archiver.flushAll();
       await evidenceChain;
       await commitProgress();

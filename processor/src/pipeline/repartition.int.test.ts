@@ -191,7 +191,6 @@ describeWith(['kafka', 'postgres', 's3'])('windowed rules after repartitioning (
           env: {
             ...process.env,
             ...world.env,
-            PROCESSOR_GROUP_ID: `${world.prefix}processor`,
             LOG_LEVEL: 'info',
           },
           stdio: ['ignore', 'pipe', 'pipe'],

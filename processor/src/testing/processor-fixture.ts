@@ -92,6 +92,9 @@ export async function createProcessorWorld(
       AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       TOPIC_PREFIX: prefix,
+      // Its own group: worlds of tests running at once must not share one (a member subscribed to other
+      // topics would be handed these topics' partitions and never read them).
+      PROCESSOR_GROUP_ID: `${prefix}processor`,
       EVENT_PARTITIONS: String(partitions),
       METRICS_PORT: '0',
       KAFKA_SESSION_TIMEOUT_MS: '6000',
