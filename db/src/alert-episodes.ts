@@ -107,7 +107,9 @@ const resolvedBySystem = (at: Date) => ({
 /**
  * Event time: resolves the open episode of each run's rule and key whose last firing is more than its
  * resolveAfterMs before the run's first firing, so the run opens a new episode whether or not the
- * auto-resolve loop ran in between.
+ * auto-resolve loop ran in between. A join on (rule_id, key), so each run costs one probe of the open-episode
+ * index: an `exists` over the runs made PostgreSQL scan every unresolved episode (≈ 6 ms per fold at 10,000
+ * open episodes). The runs of one call have distinct keys, so no row is matched twice.
  */
 async function resolveBeforeRuns(tx: Tx, runs: Firing[][], at: Date): Promise<StoredAlertRow[]> {
   const firsts = runs.map((run) => run[0]!.alert);
@@ -117,13 +119,14 @@ async function resolveBeforeRuns(tx: Tx, runs: Firing[][], at: Date): Promise<St
   return tx
     .update(alerts)
     .set(resolvedBySystem(at))
+    .from(gaps)
     .where(
       and(
+        // Qualified by hand: g's columns share the names rule_id and key.
+        sql`alerts.rule_id = g.rule_id and alerts.key = g.key`,
         ne(alerts.status, 'resolved'),
         eq(alerts.takesFirings, true),
-        // Qualified by hand: inside the subquery an unqualified rule_id or key would name g's columns.
-        sql`exists (select 1 from ${gaps} where g.rule_id = alerts.rule_id and g.key = alerts.key
-          and alerts.last_seen_at + alerts.resolve_after_ms * interval '1 millisecond' < g.first_at)`,
+        sql`alerts.last_seen_at + alerts.resolve_after_ms * interval '1 millisecond' < g.first_at`,
       ),
     )
     .returning(alertColumns);
