@@ -23,6 +23,7 @@ import { type ArchivedRange, type ArchiveLimits, createRawArchiver } from '../ar
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import type { KeySpace, RepartitionPlan } from '../rules/repartition-plan.ts';
 import { type AlertWriter, createAlertOutput, type RaisedAlert, type Retry } from './alert-output.ts';
+import { createAlertQueue } from './alert-queue.ts';
 import { type CommitTracker, createCommitTracker } from './commit-tracker.ts';
 import { createCopyPublisher } from './copy-publisher.ts';
 import { deadLetter, deadLetterRefused } from './dead-letter.ts';
@@ -211,7 +212,12 @@ export function createEventProcessor(options: EventProcessorOptions) {
     metrics.archiveObjects.inc();
     metrics.archiveBytes.inc(range.bytes);
     const updates = linker.archived(range);
-    if (updates.length > 0) background('store.addArchiveKeys', () => store.addArchiveKeys(updates));
+    // The alerts gaining keys may still be queued for their fold: their rows must exist first.
+    if (updates.length > 0)
+      background('store.addArchiveKeys', async () => {
+        await alertQueue.settled();
+        await store.addArchiveKeys(updates);
+      });
     wakeArchiveWaiters();
   }
 
@@ -225,6 +231,27 @@ export function createEventProcessor(options: EventProcessorOptions) {
     background,
     resolveAfterMs,
   });
+
+  const alertQueue = createAlertQueue({
+    write: writeAlerts,
+    deadLetter: deadLetterAll,
+    retryFor: (at) => (what, op) => retry(what, op, at),
+    onError: fail,
+    onWritten: (at) => settle(at.topic, at.partition),
+  });
+  /** Partitions whose batch is in the handler right now. */
+  const handling = new Set<string>();
+
+  /**
+   * A partition is done once its batch is handled and every alert it raised is written: until then health
+   * shows it busy, so a store that stays down stalls the partition whose alerts wait (the probe, the gauge).
+   */
+  function settle(topic: string, partition: number): void {
+    const id = `${topic}:${partition}`;
+    if (handling.has(id) || alertQueue.oldestPending(topic, partition) !== null) return;
+    const through = lastSeen.get(id);
+    if (through !== undefined) health.done(topic, partition, String(through));
+  }
 
   const idleAlerts = createIdleAlerts({
     bus,
@@ -243,7 +270,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
   /** After a gap or rewind in a partition's offsets: settle its archive state and learn what is archived. */
   async function resync(source: Source, message: BusMessage, retryHere: Retry): Promise<void> {
     const id = `${message.topic}:${message.partition}`;
-    await copyPublisher.settled();
+    await Promise.all([copyPublisher.settled(), alertQueue.settled()]);
     await archiver.flushAll();
     tracker.forget(message.topic, message.partition);
     engines.set(id, options.createEngine()); // state is rebuilt from the replayed events
@@ -277,6 +304,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const first = batch.messages[0];
     if (!first) return;
     health.begin(batch.topic, batch.partition, first.offset);
+    const id = `${batch.topic}:${batch.partition}`;
+    handling.add(id);
     try {
       if (batch.topic === repartition?.topic) await handleCopies(batch, first, repartition);
       else await handleBatch(batch, first);
@@ -284,8 +313,10 @@ export function createEventProcessor(options: EventProcessorOptions) {
       health.failed(batch.topic, batch.partition, err);
       fail(err);
       throw failure ?? err;
+    } finally {
+      handling.delete(id);
     }
-    health.done(batch.topic, batch.partition, batch.messages.at(-1)!.offset);
+    settle(batch.topic, batch.partition);
   }
 
   async function handleBatch(batch: MessageBatch, first: BusMessage): Promise<void> {
@@ -353,8 +384,9 @@ export function createEventProcessor(options: EventProcessorOptions) {
         metrics.repartition.inc({ source, outcome: 'published' }, copies.length);
       });
     }
-    const refused = raised.length > 0 ? await writeAlerts(raised, retryHere) : [];
-    await deadLetterAll(refused, dlq, retryHere);
+    // Alerts are folded and published off the batch's path too (alert-queue.ts), its invalid events after them.
+    if (raised.length > 0) await alertQueue.enqueue(at, Number(first.offset), raised, dlq);
+    else await deadLetterAll([], dlq, retryHere);
     const last = Number(batch.messages[batch.messages.length - 1]!.offset);
     lastSeen.set(id, last);
     // With repartitioning, stage one holds no rule that fires on silence: stage two's partitions do.
@@ -467,7 +499,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
         for (const alert of fired.alerts) raised.push({ alert: linker.link(alert, archivedHere), message });
       }
     }
-    await deadLetterAll(raised.length > 0 ? await writeAlerts(raised, retryHere) : [], dlq, retryHere);
+    if (raised.length > 0) await alertQueue.enqueue(at, Number(first.offset), raised, dlq);
+    else await deadLetterAll([], dlq, retryHere);
     const last = Number(batch.messages[batch.messages.length - 1]!.offset);
     lastSeen.set(id, last);
     evaluated.set(id, { ...at, engine: { tick: keyedTick(state) }, lastOffset: last, lastBatchAt: now() });
@@ -500,11 +533,11 @@ export function createEventProcessor(options: EventProcessorOptions) {
     await Promise.all([
       commitWith(consumer, tracker, (topic, partition) =>
         oldestOf(
-          archiver.oldestPending(topic, partition),
+          oldestOf(archiver.oldestPending(topic, partition), alertQueue.oldestPending(topic, partition)),
           copyPublisher.oldestPending(`${topic}:${partition}`),
         ),
       ),
-      commitWith(keyedConsumer, keyedTracker, () => null),
+      commitWith(keyedConsumer, keyedTracker, alertQueue.oldestPending),
     ]);
   }
 
@@ -571,17 +604,18 @@ export function createEventProcessor(options: EventProcessorOptions) {
       timer = null;
       await idleAlerts.settled();
       if (!failure) {
-        await copyPublisher.settled();
+        await Promise.all([copyPublisher.settled(), alertQueue.settled()]);
         await archiver.flushAll();
         await evidenceChain;
         await commitProgress();
       }
       // Stage one first: copies it publishes while draining are still evaluated before stage two leaves.
       await consumer?.stop();
-      await copyPublisher.settled();
+      await Promise.all([copyPublisher.settled(), alertQueue.settled()]);
       if (!failure) await archiver.flushAll();
-      if (!failure) await commitWith(keyedConsumer, keyedTracker, () => null);
+      if (!failure) await commitWith(keyedConsumer, keyedTracker, alertQueue.oldestPending);
       await keyedConsumer?.stop();
+      await alertQueue.settled(); // stage two's last batches: written, their offsets replayed by the next owner
       stopped = true;
       halt.abort();
       logger.info('processor stopped');
@@ -590,7 +624,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     /** Writes buffered archive batches and commits now (tests, shutdown). */
     async flush(): Promise<void> {
       await idleAlerts.settled();
-      await copyPublisher.settled();
+      await Promise.all([copyPublisher.settled(), alertQueue.settled()]);
       await archiver.flushAll();
       await evidenceChain;
       await commitProgress();
