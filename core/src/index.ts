@@ -15,5 +15,6 @@ export * from './protocol/alert-lifecycle.ts';
 export * from './protocol/bus-headers.ts';
 export * from './protocol/event-stream.ts';
 export * from './protocol/rest-responses.ts';
+export * from './protocol/silences.ts';
 export * from './protocol/ws-protocol.ts';
 export * from './retry/index.ts';

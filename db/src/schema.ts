@@ -126,7 +126,15 @@ export const alertFirings = pgTable(
 );
 
 // Repeated from core's RECORDED_ACTIONS for the same reason as the values above; the contract checks each.
-const ACTIVITY_ACTION_VALUES = ['acknowledged', 'resolved', 'reopened', 'commented', 'silenced', 'notified'];
+const ACTIVITY_ACTION_VALUES = [
+  'acknowledged',
+  'resolved',
+  'reopened',
+  'commented',
+  'silenced',
+  'unsilenced', // migration 0009
+  'notified',
+];
 /** core's MAX_NOTE_LENGTH (UTF-16 units there, characters here: a note that passes the gateway fits). */
 const NOTE_MAX_CHARS = 2000;
 /** Actor names are cut to this many characters before they are stored (as in the audit log). */
@@ -157,6 +165,64 @@ export const alertActivity = pgTable(
     check('alert_activity_actor_check', sql`char_length(${t.actor}) <= ${sql.raw(String(ACTOR_MAX_CHARS))}`),
   ],
 );
+
+/** core's MAX_MATCHER_LENGTH: a matcher value that passes the gateway fits. */
+const MATCHER_MAX_CHARS = 200;
+
+/**
+ * Silences (migration 0009): an alert matching every present matcher column while starts_at ≤ now < ends_at
+ * has the silence's id in its silenced_by. Expiring one by hand sets ends_at to that moment and records who;
+ * nothing is deleted, so the list keeps what was silenced and by whom.
+ */
+export const silences = pgTable(
+  'silences',
+  {
+    id: text('id').primaryKey(),
+    // One value per matcher (core's SilenceMatchers); null: not matched on.
+    ruleId: text('rule_id'),
+    severity: text('severity').$type<Severity>(),
+    source: text('source').$type<Source>(),
+    service: text('service'),
+    key: text('key'),
+    userId: text('user_id'),
+    startsAt: instant('starts_at').notNull(),
+    endsAt: instant('ends_at').notNull(),
+    comment: text('comment').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: instant('created_at').notNull(),
+    expiredBy: text('expired_by'),
+  },
+  (t) => {
+    const matchers = [t.ruleId, t.severity, t.source, t.service, t.key, t.userId];
+    return [
+      // The fold's and the sweep's "active now" reads only silences that have not ended (few), by ends_at.
+      index('silences_ends_at_idx').on(t.endsAt),
+      // The list, newest first.
+      index('silences_created_at_id_idx').on(t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+      check('silences_window_check', sql`${t.endsAt} > ${t.startsAt}`),
+      check('silences_matcher_check', sql`num_nonnulls(${sql.join(matchers, sql`, `)}) > 0`),
+      check('silences_severity_check', sql`${t.severity} in (${inList(SEVERITY_VALUES)})`),
+      check('silences_source_check', sql`${t.source} in (${inList(SOURCE_VALUES)})`),
+      check(
+        'silences_matcher_length_check',
+        sql`greatest(${sql.join(
+          matchers.map((m) => sql`char_length(${m})`),
+          sql`, `,
+        )}) <= ${sql.raw(String(MATCHER_MAX_CHARS))}`,
+      ),
+      check(
+        'silences_comment_check',
+        sql`char_length(${t.comment}) between 1 and ${sql.raw(String(NOTE_MAX_CHARS))}`,
+      ),
+      check(
+        'silences_created_by_check',
+        sql`char_length(${t.createdBy}) <= ${sql.raw(String(ACTOR_MAX_CHARS))}`,
+      ),
+    ];
+  },
+);
+
+export type SilenceRow = typeof silences.$inferSelect;
 
 /** People who sign in to the dashboard. Usernames are unique ignoring case, and stored as given. */
 export const users = pgTable(

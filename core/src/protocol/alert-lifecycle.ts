@@ -5,13 +5,17 @@ import { literals } from '../schema/literals.ts';
 // The alert lifecycle's REST bodies (DESIGN "REST API", lifecycle row; gateway/README.md "Alert lifecycle"),
 // defined once: the gateway validates and documents them, the store and the dashboard use their types.
 
-/** What a person did to an alert, as the activity trail records it. */
+/**
+ * What a person did to an alert, as the activity trail records it. `unsilenced` (a silence stopped applying:
+ * expired by hand or ended) extends DESIGN's list; gateway/README.md "HTTP: silences" documents it.
+ */
 export const RECORDED_ACTIONS = [
   'acknowledged',
   'resolved',
   'reopened',
   'commented',
   'silenced',
+  'unsilenced',
   'notified',
 ] as const;
 export type RecordedAction = (typeof RECORDED_ACTIONS)[number];
