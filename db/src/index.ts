@@ -20,5 +20,8 @@ export { createIdentityStore, type IdentityStoreOptions } from './identity-store
 export * from './identity-store-port.ts';
 export { MIGRATIONS_FOLDER } from './migrations-folder.ts';
 export { type Database, type OpenDatabaseOptions, openDatabase } from './open-database.ts';
+export { createRuleStore, type RuleStoreOptions } from './rule-store.ts';
+export * from './rule-store-port.ts';
 export * as schema from './schema.ts';
+export { createStoreRuleSource, RULE_POLL_MS, type StoreRuleSourceOptions } from './store-rule-source.ts';
 export { MAX_SEARCH_LENGTH } from './text-search.ts';

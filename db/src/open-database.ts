@@ -9,6 +9,8 @@ import { createEventStore } from './event-store.ts';
 import type { EventStore } from './event-store-port.ts';
 import { createIdentityStore } from './identity-store.ts';
 import type { IdentityStore } from './identity-store-port.ts';
+import { createRuleStore } from './rule-store.ts';
+import type { RuleStore } from './rule-store-port.ts';
 
 export interface OpenDatabaseOptions {
   /** DATABASE_URL: PostgreSQL through a `pg` pool. Takes precedence over `dataDir`. */
@@ -29,6 +31,8 @@ export interface Database {
   audit: AuditLog;
   /** Raw events for the explorer, written by the event indexer. */
   events: EventStore;
+  /** The rules in force and their versions (processor/RULES.md, "Managing rules"). */
+  rules: RuleStore;
   driver: 'pg' | 'pglite';
   /** Safe to log: "PostgreSQL at host:port/db" or "PGlite in <dir>". */
   target: string;
@@ -65,6 +69,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const identities = createIdentityStore({ db: handle.db, target: handle.target });
   const audit = createAuditLog({ db: handle.db, target: handle.target });
   const events = createEventStore({ db: handle.db, driver: handle.driver, target: handle.target });
+  const rules = createRuleStore({ db: handle.db, target: handle.target });
   return {
     db: handle.db,
     driver: handle.driver,
@@ -75,5 +80,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     identities,
     audit,
     events,
+    rules,
   };
 }

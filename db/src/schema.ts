@@ -402,3 +402,52 @@ export const events = pgTable(
 
 export type EventRow = typeof events.$inferSelect;
 export type NewEventRow = typeof events.$inferInsert;
+
+// Repeated from core's RULE_CHANGES for the same reason as the values above; the contract checks each.
+const RULE_CHANGE_VALUES = ['created', 'replaced', 'enabled', 'disabled', 'deleted', 'restored'];
+
+/**
+ * The rules in force (migration 0010): one row per rule id with its current version, as the rule store
+ * keeps it (rule-store.ts). A deleted rule has no row here; its history stays in rule_versions.
+ */
+export const rules = pgTable(
+  'rules',
+  {
+    id: text('id').primaryKey(),
+    version: integer('version').notNull(),
+    enabled: boolean('enabled').notNull(),
+    /** The rule as given (processor/RULES.md format). */
+    rule: jsonb('rule').$type<Record<string, unknown>>().notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [check('rules_version_check', sql`${t.version} >= 1`)],
+);
+
+/**
+ * Every version of every rule, never updated or deleted (migration 0010). `seq` orders all changes across
+ * rules: the change feed a processor polls (`changesSince`) reads it.
+ */
+export const ruleVersions = pgTable(
+  'rule_versions',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    ruleId: text('rule_id').notNull(),
+    version: integer('version').notNull(),
+    rule: jsonb('rule').$type<Record<string, unknown>>().notNull(),
+    change: text('change').notNull(),
+    changedBy: text('changed_by').notNull(),
+    changedAt: instant('changed_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('rule_versions_rule_version_idx').on(t.ruleId, t.version),
+    check('rule_versions_change_check', sql`${t.change} in (${inList(RULE_CHANGE_VALUES)})`),
+    check(
+      'rule_versions_changed_by_check',
+      sql`char_length(${t.changedBy}) <= ${sql.raw(String(ACTOR_MAX_CHARS))}`,
+    ),
+  ],
+);
+
+export type RuleRow = typeof rules.$inferSelect;
+export type RuleVersionRow = typeof ruleVersions.$inferSelect;

@@ -3,3 +3,4 @@ export { type ContractContext, type OpenedStore, runAlertStoreContract } from '.
 export { type OpenedAuditLog, runAuditLogContract } from './audit-log-contract.ts';
 export { type OpenedEventStore, runEventStoreContract } from './event-store-contract.ts';
 export { type OpenedIdentityStore, runIdentityStoreContract } from './identity-store-contract.ts';
+export { type OpenedRuleStore, runRuleStoreContract } from './rule-store-contract.ts';

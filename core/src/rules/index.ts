@@ -4,7 +4,19 @@
 // light: importing it compiles one validator per rule kind.
 export { defaultRules } from './default-rules.ts';
 export { DEFAULT_KEY_FIELD, EVENT_FIELDS, type FieldInfo } from './event-fields.ts';
-export { defaultResolveAfterMs, parseRules } from './parse-rules.ts';
+export {
+  canonicalJson,
+  isRuleId,
+  RULE_CHANGES,
+  RULE_ID_PATTERN,
+  type RuleChange,
+  type RuleVersionEntry,
+  ruleVersionOf,
+  type StoredRule,
+  type VersionedRule,
+  withRuleVersion,
+} from './managed-rule.ts';
+export { defaultResolveAfterMs, parseRule, parseRules, type RuleProblem } from './parse-rules.ts';
 export {
   type AbsenceRule,
   AbsenceRuleSchema,
@@ -34,3 +46,4 @@ export {
   type ZScoreRule,
   ZScoreRuleSchema,
 } from './rule-schema.ts';
+export type { RuleSource } from './rule-source.ts';

@@ -105,6 +105,38 @@ function checkRule(item: unknown): string[] {
   return problems;
 }
 
+/** One problem of one rule, by field: `{field: "windowMs", reason: "missing"}` (field "" for the whole rule). */
+export interface RuleProblem {
+  field: string;
+  reason: string;
+}
+
+/** `windowMs: missing` → {field: "windowMs", reason: "missing"}; a problem without a path names no field. */
+const byField = (problem: string): RuleProblem => {
+  const at = problem.indexOf(': ');
+  const field = at === -1 ? '' : problem.slice(0, at);
+  return /^[$A-Za-z][\w.[\]$]*$/.test(field)
+    ? { field, reason: problem.slice(at + 2) }
+    : { field: '', reason: problem };
+};
+
+/**
+ * Validates one rule (the object of a rules file's `rules` array, as `PUT /api/rules/{id}` takes it) and
+ * returns it with defaults filled in. Throws a ValidationError whose `details.problems` lists every problem
+ * by field, with the same words and "did you mean" hints as parseRules:
+ * `[{field: "windowMS", reason: 'not a field of count rules (did you mean "windowMs"?)'}]`.
+ */
+export function parseRule(input: unknown): Rule {
+  const problems = checkRule(input);
+  if (problems.length > 0) {
+    const summary = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    throw new ValidationError(`invalid rule (${summary}): ${problems.join('; ')}`, {
+      details: { problems: problems.map(byField) },
+    });
+  }
+  return Object.freeze(withDefaults(structuredClone(input as Record<string, unknown>)));
+}
+
 /** `windowMS` → ` (did you mean "windowMs"?)`. */
 function suggest(kind: RuleKind, name: string): string {
   const known = Object.keys(RULE_SCHEMAS[kind].properties);

@@ -2,6 +2,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { SEVERITIES } from '../alerts/alert.ts';
 import { SOURCES } from '../events/sources.ts';
 import { literals } from '../schema/literals.ts';
+import { RULE_ID_PATTERN } from './managed-rule.ts';
 
 /** Limits on what a rules file may ask for; each bounds memory or CPU per key. */
 export const RULE_LIMITS = {
@@ -101,7 +102,7 @@ const keyBy = Type.Array(Type.String({ minLength: 1 }), {
 
 const common = {
   $comment: Type.Optional(Type.String({ description: 'free text for humans (JSON has no comments)' })),
-  id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' }),
+  id: Type.String({ pattern: RULE_ID_PATTERN.source }),
   title: Type.String({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
   source: literals(SOURCES),
