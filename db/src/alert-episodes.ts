@@ -1,10 +1,11 @@
-import { type Alert, SYSTEM_ACTOR } from '@vigil/core';
+import { type Alert, type Silence, SYSTEM_ACTOR, silencedBy } from '@vigil/core';
 import { type AnyColumn, and, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
 import { alertColumns, fromRow, type StoredAlertRow, toRow } from './alert-row.ts';
 import type { Firing, FoldedFiring, FoldResult, ResolveIdleOptions } from './alert-store-port.ts';
 import type { VigilDatabase } from './database.ts';
 import { arrayLiteral } from './event-insert.ts';
 import { alertActivity, alertFirings, alerts, type NewAlertRow } from './schema.ts';
+import { activeSilences } from './silence-rows.ts';
 
 // ~35 parameters per episode row and 2 per firing row: both stay far below PostgreSQL's 65,535 per statement.
 const EPISODE_ROWS_PER_STATEMENT = 1000;
@@ -45,8 +46,11 @@ function runsOf(firings: Firing[]): Firing[][] {
   return runs;
 }
 
-/** The row that opens an episode for a run: the first firing's identity, evidence and timing. */
-function episodeRow(run: Firing[], at: Date): NewAlertRow {
+/**
+ * The row that opens an episode for a run: the first firing's identity, evidence and timing, silenced by the
+ * silences active now that match it (an update of an open episode takes the same silencedBy from it).
+ */
+function episodeRow(run: Firing[], at: Date, active: readonly Silence[]): NewAlertRow {
   const first = run[0]!;
   const last = run.at(-1)!;
   return {
@@ -61,7 +65,7 @@ function episodeRow(run: Firing[], at: Date): NewAlertRow {
     resolvedAt: null,
     resolvedBy: null,
     acknowledgedBy: null,
-    silencedBy: [],
+    silencedBy: active.length === 0 ? [] : silencedBy(active, first.alert, at.getTime()),
     resolveAfterMs: last.resolveAfterMs,
     takesFirings: true,
     changedAt: at,
@@ -89,11 +93,35 @@ async function upsertEpisodes(tx: Tx, rows: NewAlertRow[]) {
         value: newer('value'),
         message: newer('message'),
         revision: sql.raw('alerts.revision + 1'),
+        silencedBy: sql.raw('excluded.silenced_by'),
         resolveAfterMs: sql.raw('excluded.resolve_after_ms'),
         changedAt: sql.raw('excluded.changed_at'),
       },
     })
     .returning({ ...alertColumns, opened: sql<boolean>`(xmax = 0)` });
+}
+
+/**
+ * An updated episode took silencedBy from the firing folded into it; where the stored episode's own fields
+ * differ from the firing's (its service, user or severity from an older rule version), match on the stored
+ * ones. Rare, so nothing is written unless a row differs.
+ */
+async function correctSilencedBy(
+  tx: Tx,
+  stored: (StoredAlertRow & { opened: boolean })[],
+  active: readonly Silence[],
+  nowMs: number,
+): Promise<void> {
+  const wrong = stored.flatMap((row) => {
+    const expected = silencedBy(active, row, nowMs);
+    const same =
+      expected.length === row.silencedBy.length && expected.every((id, i) => row.silencedBy[i] === id);
+    return same ? [] : [{ row, expected }];
+  });
+  for (const { row, expected } of wrong) {
+    await tx.update(alerts).set({ silencedBy: expected }).where(eq(alerts.id, row.id));
+    row.silencedBy = expected;
+  }
 }
 
 const resolvedBySystem = (at: Date) => ({
@@ -150,6 +178,10 @@ export async function foldFirings(
   const at = new Date(nowMs);
 
   const state = await db.transaction(async (tx) => {
+    // One read of the active silences per fold (few rows, by the ends_at index): each episode written gets
+    // the ids of those matching it now. A silence created or expired while this fold runs is set right by
+    // the processor's sweep (AlertStore.refreshSilenced) at its next pass.
+    const active = await activeSilences(tx, nowMs);
     const ids = [...unique.keys()].sort();
     const fresh = new Set<string>();
     for (const part of chunks(ids, FIRING_ROWS_PER_STATEMENT)) {
@@ -190,8 +222,9 @@ export async function foldFirings(
         }
         const stored = await upsertEpisodes(
           tx,
-          part.map((run) => episodeRow(run, at)),
+          part.map((run) => episodeRow(run, at, active)),
         );
+        if (active.length > 0) await correctSilencedBy(tx, stored, active, nowMs);
         const byKey = new Map(
           stored.map(({ opened, ...row }) => [`${row.ruleId}\u0000${row.key}`, { opened, row }]),
         );

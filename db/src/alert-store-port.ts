@@ -158,6 +158,13 @@ export interface AlertStore {
   foldFirings(firings: readonly Firing[], now?: number): Promise<FoldResult>;
   /** Resolves (by "system") unresolved episodes idle past their resolveAfterMs; returns them, resolved. */
   resolveIdle(options: ResolveIdleOptions): Promise<Alert[]>;
+  /**
+   * The silence sweep (silence-effects.ts): unresolved episodes whose silencedBy differs from the silences
+   * active at `now` (one started or ended by the clock, or a fold raced a create or expire) get the active
+   * ones, revision + 1 and a `silenced` / `unsilenced` entry per change; at most `limit` (500) per call,
+   * returned to be published. Resolved episodes keep theirs.
+   */
+  refreshSilenced(options: { now: number; limit?: number }): Promise<Alert[]>;
   /** Adds keys to `evidence.archiveKeys` (each key once, existing ones kept); unknown ids are skipped. */
   addArchiveKeys(updates: readonly ArchiveKeyUpdate[]): Promise<void>;
   /** Records when alerts were published to the alerts topic; the first time recorded wins. */

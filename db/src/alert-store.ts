@@ -14,6 +14,7 @@ import type { VigilDatabase } from './database.ts';
 import { guardOutage } from './db-errors.ts';
 import { afterCursor, keysetPage } from './keyset.ts';
 import { alerts } from './schema.ts';
+import { refreshSilenced } from './silence-effects.ts';
 
 export interface AlertStoreOptions {
   db: VigilDatabase;
@@ -63,6 +64,8 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
       }),
 
     resolveIdle: (resolve) => guard('resolve idle episodes', () => resolveIdle(db, resolve)),
+
+    refreshSilenced: (sweep) => guard('refresh silenced episodes', () => refreshSilenced(db, sweep)),
 
     addArchiveKeys: (updates) => guard('add archive keys', () => addArchiveKeys(db, updates)),
 

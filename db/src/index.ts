@@ -23,5 +23,8 @@ export { type Database, type OpenDatabaseOptions, openDatabase } from './open-da
 export { createRuleStore, type RuleStoreOptions } from './rule-store.ts';
 export * from './rule-store-port.ts';
 export * as schema from './schema.ts';
+export { DEFAULT_SWEEP_LIMIT } from './silence-effects.ts';
+export { createSilenceStore, type SilenceStoreOptions } from './silence-store.ts';
+export * from './silence-store-port.ts';
 export { createStoreRuleSource, RULE_POLL_MS, type StoreRuleSourceOptions } from './store-rule-source.ts';
 export { MAX_SEARCH_LENGTH } from './text-search.ts';

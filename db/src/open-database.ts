@@ -11,6 +11,8 @@ import { createIdentityStore } from './identity-store.ts';
 import type { IdentityStore } from './identity-store-port.ts';
 import { createRuleStore } from './rule-store.ts';
 import type { RuleStore } from './rule-store-port.ts';
+import { createSilenceStore } from './silence-store.ts';
+import type { SilenceStore } from './silence-store-port.ts';
 
 export interface OpenDatabaseOptions {
   /** DATABASE_URL: PostgreSQL through a `pg` pool. Takes precedence over `dataDir`. */
@@ -31,6 +33,8 @@ export interface Database {
   audit: AuditLog;
   /** Raw events for the explorer, written by the event indexer. */
   events: EventStore;
+  /** Silences and what they do to unresolved episodes (gateway/README.md, "HTTP: silences"). */
+  silences: SilenceStore;
   /** The rules in force and their versions (processor/RULES.md, "Managing rules"). */
   rules: RuleStore;
   driver: 'pg' | 'pglite';
@@ -69,6 +73,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const identities = createIdentityStore({ db: handle.db, target: handle.target });
   const audit = createAuditLog({ db: handle.db, target: handle.target });
   const events = createEventStore({ db: handle.db, driver: handle.driver, target: handle.target });
+  const silences = createSilenceStore({ db: handle.db, target: handle.target });
   const rules = createRuleStore({ db: handle.db, target: handle.target });
   return {
     db: handle.db,
@@ -80,6 +85,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     identities,
     audit,
     events,
+    silences,
     rules,
   };
 }

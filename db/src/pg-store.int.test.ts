@@ -7,6 +7,7 @@ import { runAlertStoreContract } from './alert-store-contract.ts';
 import { runEpisodesMigrationContract } from './episodes-migration-contract.ts';
 import { openDatabase } from './open-database.ts';
 import * as schema from './schema.ts';
+import { runSilenceStoreContract } from './silence-store-contract.ts';
 
 describeWith(['postgres'])('PostgreSQL (node-postgres pool)', () => {
   // Each run gets its own database, migrated from scratch by openDatabase.
@@ -15,6 +16,19 @@ describeWith(['postgres'])('PostgreSQL (node-postgres pool)', () => {
     const database = await openDatabase({ url: testDb.url, logger: pino({ level: 'silent' }) });
     return {
       store: database.store,
+      close: async () => {
+        await database.close();
+        await testDb.drop();
+      },
+    };
+  });
+
+  runSilenceStoreContract('PostgreSQL', async () => {
+    const testDb = await createTestDatabase(services().postgres!.url, 'db-silences');
+    const database = await openDatabase({ url: testDb.url, logger: pino({ level: 'silent' }) });
+    return {
+      store: database.store,
+      silences: database.silences,
       close: async () => {
         await database.close();
         await testDb.drop();

@@ -9,6 +9,7 @@ import { runAlertStoreContract } from './alert-store-contract.ts';
 import { runEpisodesMigrationContract } from './episodes-migration-contract.ts';
 import { openDatabase } from './open-database.ts';
 import * as schema from './schema.ts';
+import { runSilenceStoreContract } from './silence-store-contract.ts';
 
 // One PGlite per file (start + migrate takes seconds), persisted in a fresh temp dir like DATA_DIR would be.
 runAlertStoreContract('PGlite', async () => {
@@ -27,4 +28,9 @@ runEpisodesMigrationContract('PGlite', async () => {
   const client = new PGlite();
   const db = drizzle({ client, schema });
   return { db, migrate: (folder) => migrate(db, { migrationsFolder: folder }), close: () => client.close() };
+});
+
+runSilenceStoreContract('PGlite', async () => {
+  const database = await openDatabase({ logger: pino({ level: 'silent' }) });
+  return { store: database.store, silences: database.silences, close: () => database.close() };
 });

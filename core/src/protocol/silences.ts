@@ -13,12 +13,6 @@ import { MAX_NOTE_LENGTH } from './alert-lifecycle.ts';
 export const SILENCE_MATCHER_FIELDS = ['ruleId', 'severity', 'source', 'service', 'key', 'userId'] as const;
 export type SilenceMatcherField = (typeof SILENCE_MATCHER_FIELDS)[number];
 
-/**
- * What a silence matches: each present field equals the alert's. One value per field (equality, like
- * Alertmanager's `=` matcher), never a list: silencing two rules is two silences, each with its own end.
- */
-export type SilenceMatchers = Partial<Record<SilenceMatcherField, string>>;
-
 /** `pending`: starts later; `active`: startsAt ≤ now < endsAt; `expired`: ended (naturally or by hand). */
 export const SILENCE_STATES = ['active', 'pending', 'expired'] as const;
 export type SilenceState = (typeof SILENCE_STATES)[number];
@@ -53,6 +47,12 @@ export const SilenceMatchersSchema = Type.Object(
     description: 'At least one; each present field must equal the alert’s (one value each, not a list).',
   },
 );
+
+/**
+ * What a silence matches: each present field equals the alert's. One value per field (equality, like
+ * Alertmanager's `=` matcher), never a list: silencing two rules is two silences, each with its own end.
+ */
+export type SilenceMatchers = Static<typeof SilenceMatchersSchema>;
 
 /** POST /api/silences and POST /api/silences/preview. */
 export const SilenceInputSchema = Type.Object(
@@ -206,7 +206,7 @@ function checkMatchers(value: unknown, problems: SilenceProblem[]): SilenceMatch
       problems.push({ field: at, reason: `unknown ${name}; one of ${allowed.join(', ')}` });
       continue;
     }
-    matchers[name] = raw;
+    (matchers as Record<SilenceMatcherField, string>)[name] = raw;
   }
   if (Object.keys(value).length === 0)
     problems.push({
