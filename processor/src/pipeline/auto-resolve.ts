@@ -3,13 +3,15 @@ import type { Logger } from 'pino';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import { type EpisodeWriter, publishEpisodes, type Retry } from './alert-output.ts';
 
-/** What auto-resolve needs from the alert store (@vigil/db resolveIdle). */
+/** What auto-resolve needs from the alert store (@vigil/db resolveIdle, refreshSilenced). */
 export interface IdleResolver extends Pick<EpisodeWriter, 'markPublished'> {
   resolveIdle(options: {
     now: number;
     streamTimes?: Partial<Record<Source, number>>;
     limit?: number;
   }): Promise<Alert[]>;
+  /** The silence sweep; a store without silences (test doubles) leaves it out. */
+  refreshSilenced?(options: { now: number; limit?: number }): Promise<Alert[]>;
 }
 
 /** How often the loop looks: an episode resolves at most this late after its resolveAfterMs (≥ 5 min). */
@@ -32,7 +34,12 @@ export interface AutoResolveOptions {
 }
 
 /**
- * Auto-resolve on a wall-clock interval: episodes whose rule has not fired for their key for resolveAfterMs,
+ * Auto-resolve on a wall-clock interval, then the silence sweep in the same pass: unresolved episodes whose
+ * silencedBy no longer fits the silences active now (one started or ended by the clock) are updated and
+ * published the same way, so dashboards see a silence take effect or end within one interval. Resolving
+ * first means an episode resolved in this pass keeps the silencedBy it resolved with.
+ *
+ * Auto-resolve: episodes whose rule has not fired for their key for resolveAfterMs,
  * by stream time or by idleness of the row (a source that stopped altogether), are resolved by "system" and
  * published as updates. Every processor may run it: `UPDATE … WHERE status <> 'resolved' … SKIP LOCKED
  * RETURNING` gives each resolution to one of them, and only that one publishes it, retrying the publish
@@ -45,30 +52,44 @@ export function createAutoResolve(options: AutoResolveOptions) {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
-  async function pass(): Promise<number> {
+  /** Runs `step` until it returns less than a batch, publishing what each call changed. */
+  async function drain(step: (now: number) => Promise<Alert[]>, each: (episode: Alert) => void) {
     let total = 0;
     for (;;) {
       const now = options.now();
-      const resolved = await options.store.resolveIdle({
-        now,
-        streamTimes: options.streamTimes(),
-        limit: AUTO_RESOLVE_BATCH,
-      });
-      await publishEpisodes(options, resolved, now, options.retry);
-      for (const episode of resolved)
-        options.metrics.episodes.inc({ rule: episode.ruleId, outcome: 'resolved' });
-      total += resolved.length;
-      if (resolved.length < AUTO_RESOLVE_BATCH) return total;
+      const changed = await step(now);
+      await publishEpisodes(options, changed, now, options.retry);
+      changed.forEach(each);
+      total += changed.length;
+      if (changed.length < AUTO_RESOLVE_BATCH) return total;
     }
+  }
+
+  async function pass(): Promise<{ resolved: number; silenced: number }> {
+    const { store } = options;
+    const resolved = await drain(
+      (now) => store.resolveIdle({ now, streamTimes: options.streamTimes(), limit: AUTO_RESOLVE_BATCH }),
+      (episode) => options.metrics.episodes.inc({ rule: episode.ruleId, outcome: 'resolved' }),
+    );
+    const refresh = store.refreshSilenced?.bind(store);
+    const silenced = refresh
+      ? await drain(
+          (now) => refresh({ now, limit: AUTO_RESOLVE_BATCH }),
+          () => {},
+        )
+      : 0;
+    return { resolved, silenced };
   }
 
   const tick = (): Promise<void> => {
     running ??= pass()
-      .then((n) => {
-        if (n > 0) logger.info({ resolved: n }, 'episodes auto-resolved');
+      .then(({ resolved, silenced }) => {
+        if (resolved > 0) logger.info({ resolved }, 'episodes auto-resolved');
+        if (silenced > 0) logger.info({ changed: silenced }, 'silenced episodes refreshed');
       })
       .catch((err: unknown) => {
-        // The resolutions are in the rows or not at all: the next tick resolves (or republishes) them.
+        // The changes are in the rows or not at all: the next tick makes them (a publish lost after the
+        // commit is not repeated: the rows and REST have the change, live clients get it at the next one).
         options.metrics.retries.inc({ operation: 'store.resolveIdle' });
         logger.warn({ err }, 'auto-resolve pass failed');
       })
