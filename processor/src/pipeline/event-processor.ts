@@ -23,11 +23,10 @@ import { type ArchivedRange, type ArchiveLimits, createRawArchiver } from '../ar
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import type { KeySpace, RepartitionPlan } from '../rules/repartition-plan.ts';
 import { type AlertWriter, createAlertOutput, type RaisedAlert, type Retry } from './alert-output.ts';
-import { createAlertQueue } from './alert-queue.ts';
 import { type CommitTracker, createCommitTracker } from './commit-tracker.ts';
-import { createCopyPublisher } from './copy-publisher.ts';
 import { deadLetter, deadLetterRefused } from './dead-letter.ts';
 import { createFirstDeliveries } from './first-deliveries.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { createIdleAlerts, type EvaluatedPartition } from './idle-alerts.ts';
 import type { Refused } from './isolate-refusals.ts';
 import { createOriginClock, type OriginClock } from './origin-clock.ts';
@@ -191,7 +190,22 @@ export function createEventProcessor(options: EventProcessorOptions) {
     wakeArchiveWaiters();
     options.onFatal(err);
   };
-  const copyPublisher = createCopyPublisher({ onError: fail });
+  /** Stage one's repartition copies, published off the batch's path, many batches per publish. */
+  const copyPublisher = createGroupCommit<{ source: Source; copies: Copy[] }>({
+    write: async (batches, at) => {
+      const packs = packCopies(
+        batches.flatMap((b) => b.copies),
+        repartitionPartitions,
+      );
+      await retry('bus.publish.repartition', () => bus.publish(repartition!.topic, packs), at);
+      for (const { source, copies } of batches)
+        metrics.repartition.inc({ source, outcome: 'published' }, copies.length);
+    },
+    weight: (batch) => batch.copies.length,
+    maxPending: 100_000,
+    maxPerWrite: 20_000,
+    onError: fail,
+  });
 
   /** Work off the hot path, in order; a failure there (never the input's fault) is fatal. */
   const background = (what: string, op: () => Promise<void>): void => {
@@ -232,10 +246,26 @@ export function createEventProcessor(options: EventProcessorOptions) {
     resolveAfterMs,
   });
 
-  const alertQueue = createAlertQueue({
-    write: writeAlerts,
-    deadLetter: deadLetterAll,
-    retryFor: (at) => (what, op) => retry(what, op, at),
+  /**
+   * Alerts, folded and published off the batch's path, many batches per fold; each batch's invalid events
+   * are dead-lettered after its alerts, with the events of alerts the store refused.
+   */
+  const alertQueue = createGroupCommit<{ raised: RaisedAlert[]; dlq: OutgoingMessage[] }>({
+    write: async (batches, at) => {
+      const retryHere: Retry = (what, op) => retry(what, op, at);
+      const refused = await writeAlerts(
+        batches.flatMap((b) => b.raised),
+        retryHere,
+      );
+      await deadLetterAll(
+        refused,
+        batches.flatMap((b) => b.dlq),
+        retryHere,
+      );
+    },
+    weight: (batch) => batch.raised.length,
+    maxPending: 20_000,
+    maxPerWrite: 5_000,
     onError: fail,
     onWritten: (at) => settle(at.topic, at.partition),
   });
@@ -376,16 +406,9 @@ export function createEventProcessor(options: EventProcessorOptions) {
     }
     metrics.eventsIn.inc({ source }, firstDeliveries.count(batch.topic, batch.partition, batch.messages));
 
-    // Off the batch's path, in order per partition; commits wait below the oldest batch not yet on the bus.
-    if (copies.length > 0 && repartition) {
-      const packs = packCopies(copies, repartitionPartitions);
-      await copyPublisher.enqueue(id, Number(first.offset), async () => {
-        await retryHere('bus.publish.repartition', () => bus.publish(repartition.topic, packs));
-        metrics.repartition.inc({ source, outcome: 'published' }, copies.length);
-      });
-    }
-    // Alerts are folded and published off the batch's path too (alert-queue.ts), its invalid events after them.
-    if (raised.length > 0) await alertQueue.enqueue(at, Number(first.offset), raised, dlq);
+    // Copies and alerts are written off the batch's path (group-commit.ts); commits wait for both.
+    if (copies.length > 0) await copyPublisher.enqueue(at, Number(first.offset), { source, copies });
+    if (raised.length > 0) await alertQueue.enqueue(at, Number(first.offset), { raised, dlq });
     else await deadLetterAll([], dlq, retryHere);
     const last = Number(batch.messages[batch.messages.length - 1]!.offset);
     lastSeen.set(id, last);
@@ -499,7 +522,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
         for (const alert of fired.alerts) raised.push({ alert: linker.link(alert, archivedHere), message });
       }
     }
-    if (raised.length > 0) await alertQueue.enqueue(at, Number(first.offset), raised, dlq);
+    if (raised.length > 0) await alertQueue.enqueue(at, Number(first.offset), { raised, dlq });
     else await deadLetterAll([], dlq, retryHere);
     const last = Number(batch.messages[batch.messages.length - 1]!.offset);
     lastSeen.set(id, last);
@@ -534,7 +557,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
       commitWith(consumer, tracker, (topic, partition) =>
         oldestOf(
           oldestOf(archiver.oldestPending(topic, partition), alertQueue.oldestPending(topic, partition)),
-          copyPublisher.oldestPending(`${topic}:${partition}`),
+          copyPublisher.oldestPending(topic, partition),
         ),
       ),
       commitWith(keyedConsumer, keyedTracker, alertQueue.oldestPending),

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createGroupCommit } from './group-commit.ts';
+
+const T0 = { topic: 'events.logs', partition: 0 };
+const T1 = { topic: 'events.logs', partition: 1 };
+
+/** A group commit of string lists whose writes the test finishes by hand, in order. */
+function harness(options: { maxPending?: number; maxPerWrite?: number } = {}) {
+  const writes: { items: string[]; at: typeof T0 }[] = [];
+  const written: string[] = [];
+  const errors: unknown[] = [];
+  const gates: { open: () => void; fail: (err: Error) => void }[] = [];
+  const queue = createGroupCommit<string[]>({
+    write: (lists, at) => {
+      writes.push({ items: lists.flat(), at });
+      return new Promise<void>((resolve, reject) => {
+        gates.push({ open: resolve, fail: reject });
+      });
+    },
+    weight: (list) => list.length,
+    onError: (err) => errors.push(err),
+    onWritten: (at) => written.push(`${at.topic}:${at.partition}`),
+    ...options,
+  });
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+  const items = () => writes.map((w) => w.items);
+  return { queue, writes, items, written, errors, gates, tick };
+}
+
+describe('group commit', () => {
+  it('writes at once, then everything queued meanwhile in one write, in order, bounding commits per partition', async () => {
+    const { queue, writes, items, written, gates, tick } = harness();
+    await queue.enqueue(T0, 10, ['a']);
+    await queue.enqueue(T1, 5, ['b']);
+    await queue.enqueue(T0, 20, ['c', 'd']);
+    expect(items()).toEqual([['a']]); // the first write started alone, the others wait for it
+    expect(queue.oldestPending(T0.topic, 0)).toBe(10);
+    expect(queue.oldestPending(T1.topic, 1)).toBe(5);
+    gates[0]!.open();
+    await tick();
+    expect(items()).toEqual([['a'], ['b', 'c', 'd']]); // both partitions in one write, in queue order
+    expect(writes[1]!.at).toEqual(T1); // named by its oldest batch
+    expect(queue.oldestPending(T0.topic, 0)).toBe(20);
+    expect(queue.oldestPending(T1.topic, 1)).toBe(5);
+    gates[1]!.open();
+    await queue.settled();
+    expect(queue.oldestPending(T0.topic, 0)).toBeNull();
+    expect(queue.oldestPending(T1.topic, 1)).toBeNull();
+    expect(written).toEqual(['events.logs:0', 'events.logs:1', 'events.logs:0']);
+  });
+
+  it('keeps one write within maxPerWrite, and writes a heavier batch alone', async () => {
+    const { queue, items, gates, tick } = harness({ maxPerWrite: 3 });
+    await queue.enqueue(T0, 1, ['a']);
+    await queue.enqueue(T0, 2, ['b', 'c']);
+    await queue.enqueue(T0, 3, ['d', 'e']);
+    await queue.enqueue(T0, 4, ['f', 'g', 'h', 'i']);
+    for (let i = 0; i < 4; i++) {
+      await tick();
+      gates[i]!.open();
+    }
+    await queue.settled();
+    expect(items()).toEqual([['a'], ['b', 'c'], ['d', 'e'], ['f', 'g', 'h', 'i']]);
+  });
+
+  it('settled() waits for what was queued before it, not for what comes after', async () => {
+    const { queue, gates, tick } = harness();
+    await queue.enqueue(T0, 1, ['a']);
+    let settled = false;
+    const done = queue.settled().then(() => {
+      settled = true;
+    });
+    await queue.enqueue(T0, 2, ['b']);
+    await tick();
+    expect(settled).toBe(false);
+    gates[0]!.open();
+    await done;
+    expect(queue.oldestPending(T0.topic, 0)).toBe(2); // the later batch is still being written
+  });
+
+  it('makes the caller wait while more than maxPending is queued', async () => {
+    const { queue, gates, tick } = harness({ maxPending: 2 });
+    await queue.enqueue(T0, 1, ['a', 'b']);
+    let returned = false;
+    const third = queue.enqueue(T0, 2, ['c']).then(() => {
+      returned = true;
+    });
+    await tick();
+    expect(returned).toBe(false);
+    gates[0]!.open();
+    await third;
+    expect(returned).toBe(true);
+  });
+
+  it('reports a failed write once, writes nothing after it and keeps its offsets as the bound', async () => {
+    const { queue, items, errors, gates, tick } = harness({ maxPending: 1 });
+    await queue.enqueue(T0, 7, ['a']);
+    const waiting = queue.enqueue(T0, 9, ['b']); // over the bound: waits for room
+    await tick();
+    gates[0]!.fail(new Error('store gone'));
+    await waiting; // a failure releases whoever waits: the processor is stopping
+    await queue.settled();
+    await queue.enqueue(T1, 3, ['c']);
+    await tick();
+    expect(errors).toEqual([new Error('store gone')]);
+    expect(items()).toEqual([['a']]);
+    expect(queue.oldestPending(T0.topic, 0)).toBe(7);
+    expect(queue.oldestPending(T1.topic, 1)).toBe(3);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Writes what batches produce off the batch's path, many batches per write: the processor's alerts (fold into
+ * episodes, publish) and its repartition copies go through one each.
+ *
+ * Why: kafkajs hands a consumer's partitions to the handler one after another, so awaiting each batch's fold
+ * held every partition behind the folds of the others (produce → evaluated ≈ 50 ms once episodes made a write
+ * a transaction); and with the handler no longer waiting, batches get small and one publish per batch queues
+ * behind the idempotent producer's single request in flight (seconds at 20,000 events/s). So a batch only
+ * queues its items, and one writer takes everything queued so far in one write (group commit: the busier the
+ * processor, the fewer writes per item).
+ *
+ * Order holds: items are written in the order they were queued, so each partition's reach the store and the
+ * bus in offset order. A partition's offsets are committed only below its oldest batch whose items are not
+ * written (`oldestPending`), as for the archive: a crash replays those events, and what consumes the writes
+ * drops what it already holds (firings by id, copies by origin offset).
+ */
+export interface GroupCommitOptions<T> {
+  /** Writes the items of one or more batches, in queue order; `at` is the oldest batch's partition. */
+  write: (items: T[], at: Partition) => Promise<void>;
+  /** An item's weight for the bounds below (default 1). */
+  weight?: (item: T) => number;
+  /** A write that failed after the processor's retries: it cannot go on without losing what was queued. */
+  onError: (err: unknown) => void;
+  /** A batch's items are written. */
+  onWritten?: (at: Partition) => void;
+  /** Queued weight beyond which `enqueue` makes its caller wait (bounds memory while the target is slow). */
+  maxPending?: number;
+  /** Weight of one write at most (a single item heavier than that is written alone). */
+  maxPerWrite?: number;
+}
+
+export interface Partition {
+  topic: string;
+  partition: number;
+}
+
+interface Job<T> {
+  at: Partition;
+  item: T;
+  weight: number;
+}
+
+const keyOf = (at: Partition) => `${at.topic}:${at.partition}`;
+
+export function createGroupCommit<T>(options: GroupCommitOptions<T>) {
+  const weightOf = options.weight ?? (() => 1);
+  const maxPending = options.maxPending ?? 10_000;
+  const maxPerWrite = options.maxPerWrite ?? 5_000;
+  const queue: Job<T>[] = [];
+  /** Per partition, the first offsets of its batches not written yet, oldest first. */
+  const pending = new Map<string, number[]>();
+  let pendingWeight = 0;
+  let queued = 0;
+  let written = 0;
+  let failed = false;
+  let draining = false;
+  /** Callers waiting for room (backpressure) or for what was queued before them (settled). */
+  let waiters: { ready: () => boolean; wake: () => void }[] = [];
+
+  const wakeReady = (): void => {
+    const still: typeof waiters = [];
+    for (const waiter of waiters) {
+      if (failed || waiter.ready()) waiter.wake();
+      else still.push(waiter);
+    }
+    waiters = still;
+  };
+  const until = (ready: () => boolean): Promise<void> =>
+    failed || ready() ? Promise.resolve() : new Promise((wake) => waiters.push({ ready, wake }));
+
+  /** The jobs of the next write: the oldest, then more while they fit in one write. */
+  function take(): Job<T>[] {
+    const jobs = [queue.shift()!];
+    let weight = jobs[0]!.weight;
+    while (queue.length > 0 && weight + queue[0]!.weight <= maxPerWrite) {
+      const job = queue.shift()!;
+      weight += job.weight;
+      jobs.push(job);
+    }
+    return jobs;
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (queue.length > 0 && !failed) {
+        const jobs = take();
+        try {
+          await options.write(
+            jobs.map((j) => j.item),
+            jobs[0]!.at,
+          );
+        } catch (err) {
+          // Everything queued stays pending: nothing past it is committed; the failure is reported once.
+          failed = true;
+          options.onError(err);
+          return;
+        }
+        for (const job of jobs) {
+          pending.get(keyOf(job.at))!.shift();
+          pendingWeight -= job.weight;
+          written++;
+          options.onWritten?.(job.at);
+        }
+        wakeReady();
+      }
+    } finally {
+      draining = false;
+      wakeReady();
+    }
+  }
+
+  return {
+    /**
+     * Queues a batch's item behind everything queued before. Resolves at once, or once there is room again
+     * when `maxPending` weight is already waiting (or the queue failed: the processor is stopping).
+     */
+    async enqueue(at: Partition, firstOffset: number, item: T): Promise<void> {
+      const key = keyOf(at);
+      let offsets = pending.get(key);
+      if (!offsets) {
+        offsets = [];
+        pending.set(key, offsets);
+      }
+      offsets.push(firstOffset);
+      const weight = weightOf(item);
+      queue.push({ at, item, weight });
+      pendingWeight += weight;
+      queued++;
+      // Started synchronously: drain() runs up to its first write before enqueue returns.
+      if (!draining && !failed) void drain();
+      if (pendingWeight > maxPending) await until(() => pendingWeight <= maxPending);
+    },
+
+    /** The first offset of the partition's oldest batch whose item is not written, or null. */
+    oldestPending(topic: string, partition: number): number | null {
+      return pending.get(keyOf({ topic, partition }))?.[0] ?? null;
+    },
+
+    /**
+     * Resolves once everything queued so far is written (or the queue failed, which onError reported):
+     * what depends on those writes, such as adding archive keys to the alerts, waits for it.
+     */
+    settled(): Promise<void> {
+      const target = queued;
+      return until(() => written >= target);
+    },
+  };
+}
+
+export type GroupCommit<T> = ReturnType<typeof createGroupCommit<T>>;
