@@ -41,6 +41,19 @@ export function runEntitiesContract(ctx: ContractContext): void {
       expect(ranked[0]!.recentAlerts.map((a) => a.id)).toEqual([batch[0]!.id, batch[1]!.id]);
     });
 
+    it('weighs an episode by 1 + log2 of its occurrences', async () => {
+      const { now, scope, tag } = await seeded((tag) => [
+        [{ key: `ip=10.9.0.1-${tag}`, severity: 'medium', occurrences: 8 }, 0],
+        [{ key: `ip=10.9.0.2-${tag}`, severity: 'high' }, 0],
+        [{ key: `ip=10.9.0.2-${tag}`, severity: 'info', occurrences: 2 }, 0],
+      ]);
+      const ranked = await ctx.store().entities({ kind: 'ip', now, scope });
+      expect(ranked.map((e) => [e.value, e.score, e.alertCount])).toEqual([
+        [`10.9.0.1-${tag}`, 16, 1],
+        [`10.9.0.2-${tag}`, 10, 2],
+      ]);
+    });
+
     it('reads services from the service field, hosts and IPs from the rule key', async () => {
       const { now, scope, tag } = await seeded((tag) => [
         [{ service: `svc-${tag}`, key: `host=h1-${tag}`, severity: 'low' }, 0],

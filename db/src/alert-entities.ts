@@ -17,6 +17,13 @@ export const RISK = {
   /** Alerts older than this do not count at all (by then they weigh 1/16). */
   windowMs: 24 * 3_600_000,
 } as const;
+
+/**
+ * An episode weighs more the more often it fired, but with diminishing returns: × (1 + log2 occurrences),
+ * so 8 firings weigh 4×, 1,000 about 11×. A persistent attacker folded into one episode still outranks
+ * someone seen once, while one noisy rule cannot bury every other entity.
+ */
+const occurrencesFactor = sql`(1 + log(2, greatest(${alerts.occurrences}, 1)::numeric))::float8`;
 /** Most entities one request ranks; default 10. */
 export const MAX_ENTITIES = 100;
 /** Recent alerts returned per entity. */
@@ -34,7 +41,7 @@ export interface EntityQuery {
 export interface EntityRisk {
   kind: EntityKind;
   value: string;
-  /** Σ weight(severity) · 0.5^(age / halfLife) over the window's alerts, rounded to 0.01. */
+  /** Σ weight(severity) · (1 + log2 occurrences) · 0.5^(age / halfLife) over the window's alerts, rounded to 0.01. */
   score: number;
   alertCount: number;
   lastAlertAt: string;
@@ -77,9 +84,10 @@ export async function rankEntities(db: VigilDatabase, query: EntityQuery): Promi
     ...scopeConditions(query.scope),
   );
   const ageMs = sql`extract(epoch from (${now.toISOString()}::timestamptz - ${alerts.detectedAt})) * 1000`;
-  const score = sql<number>`sum(${weightOf} * power(0.5, ${ageMs} / ${RISK.halfLifeMs}))::float8`.mapWith(
-    Number,
-  );
+  const score =
+    sql<number>`sum(${weightOf} * ${occurrencesFactor} * power(0.5, ${ageMs} / ${RISK.halfLifeMs}))::float8`.mapWith(
+      Number,
+    );
   const ranked = await db
     .select({
       value: sql<string>`${entity}`.as('entity'),
