@@ -37,3 +37,9 @@ export const SIMULATOR_PUBLISH = { initialMs: 100, maxMs: 5_000 } as const satis
 
 /** The dashboard's reconnects: quick after a gateway restart, gentle in a long outage; half random so open tabs do not all return in the same millisecond. */
 export const UI_RECONNECT = { initialMs: 500, maxMs: 30_000, jitter: 0.5 } as const satisfies RetryPolicy;
+/**
+ * A notification whose receiver failed retriably (network error, 5xx, 429 without Retry-After): quick after a
+ * blip, then every 5 min at most, so a receiver back from a long outage hears within minutes. The notifier
+ * gives up only past its NOTIFIER_GIVE_UP_AFTER_MS (notifier/README.md, "Retries").
+ */
+export const NOTIFICATION_DELIVERY = { initialMs: 1_000, maxMs: 300_000 } as const satisfies Backoff;

@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto';
+import type { Channel, ChannelType, NotificationContent } from '@vigil/core/notifications';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { VigilDatabase } from '../database.ts';
+import { arrayLiteral } from '../event-insert.ts';
+import { alertActivity, alerts } from '../schema.ts';
+import { channelOf } from './channel-store.ts';
+import { msOf, rowsOf } from './notification-ids.ts';
+import { notificationAttempts, notificationChannels, notifications } from './notification-schema.ts';
+import type { AttemptReport, ClaimedNotification } from './notification-store-port.ts';
+
+/** Longest error text kept per attempt: a receiver's message, not its whole error page. */
+export const MAX_ERROR_CHARS = 1_000;
+/** Longest activity note (alert_activity's bound is 2,000). */
+const MAX_NOTE_CHARS = 500;
+
+const clip = (text: string | null | undefined, max: number) =>
+  text == null ? null : text.replaceAll('\u0000', '\uFFFD').slice(0, max);
+
+interface ClaimRow {
+  id: string;
+  seq: number | string;
+  kind: NotificationContent['kind'];
+  content: NotificationContent | string;
+  attempts: number;
+  created_at: unknown;
+  channel_id: string;
+  channel_type: ChannelType;
+  thread_key: string;
+}
+
+async function withChannels(db: VigilDatabase, rows: ClaimRow[]): Promise<ClaimedNotification[]> {
+  if (rows.length === 0) return [];
+  const channelIds = [...new Set(rows.map((r) => r.channel_id))];
+  const channels = new Map(
+    (await db.select().from(notificationChannels).where(inArray(notificationChannels.id, channelIds))).map(
+      (row) => [row.id, channelOf(row, false)],
+    ),
+  );
+  const threads = [...new Set(rows.map((r) => r.thread_key))];
+  // The latest message id each thread got from its receiver (Discord's message id, to edit it).
+  const external = new Map(
+    rowsOf<{ thread_key: string; external_id: string }>(
+      await db.execute(sql`
+        select distinct on (thread_key) thread_key, external_id from notifications
+        where thread_key = any(${arrayLiteral(threads)}::text[]) and external_id is not null
+        order by thread_key, seq desc`),
+    ).map((r) => [r.thread_key, r.external_id]),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    seq: Number(row.seq),
+    kind: row.kind,
+    content: (typeof row.content === 'string' ? JSON.parse(row.content) : row.content) as NotificationContent,
+    attempts: row.attempts,
+    createdAt: msOf(row.created_at) ?? 0,
+    channel: channels.get(row.channel_id) ?? null,
+    channelId: row.channel_id,
+    channelType: row.channel_type,
+    threadExternalId: external.get(row.thread_key) ?? null,
+  }));
+}
+
+/** The outbox's claim, completion, deferral and test messages (NotificationStore). */
+export function createOutbox(db: VigilDatabase) {
+  return {
+    async claimNotifications(options: {
+      owner: string;
+      now: number;
+      limit: number;
+      leaseMs: number;
+    }): Promise<ClaimedNotification[]> {
+      const at = new Date(options.now).toISOString();
+      const until = new Date(options.now + options.leaseMs).toISOString();
+      // One statement: the rows are picked and leased atomically; SKIP LOCKED lets other notifiers take others.
+      const rows = rowsOf<ClaimRow>(
+        await db.execute(sql`
+          with due as (
+            select n.id from notifications n
+            where n.status in ('pending', 'sending')
+              and ((n.status = 'pending' and n.next_attempt_at <= ${at}::timestamptz)
+                or (n.status = 'sending' and n.lease_until <= ${at}::timestamptz))
+              and not exists (
+                select 1 from notifications p
+                where p.thread_key = n.thread_key and p.seq < n.seq and p.status in ('pending', 'sending'))
+            order by n.next_attempt_at, n.seq
+            limit ${options.limit}
+            for update skip locked
+          )
+          update notifications n
+          set status = 'sending', lease_owner = ${options.owner}, lease_until = ${until}::timestamptz,
+              updated_at = ${at}::timestamptz
+          from due where n.id = due.id
+          returning n.id, n.seq, n.kind, n.content, n.attempts, n.created_at, n.channel_id, n.channel_type, n.thread_key`),
+      );
+      rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+      return withChannels(db, rows);
+    },
+
+    async completeAttempt(report: AttemptReport): Promise<boolean> {
+      const at = new Date(report.at);
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .select({
+            channelId: notifications.channelId,
+            alertIds: notifications.alertIds,
+            kind: notifications.kind,
+          })
+          .from(notifications)
+          .where(eq(notifications.id, report.id));
+        if (!row) return false;
+        await tx.insert(notificationAttempts).values({
+          notificationId: report.id,
+          channelId: row.channelId,
+          at,
+          durationMs: Math.max(0, Math.round(report.durationMs)),
+          statusCode: report.statusCode,
+          outcome: report.outcome,
+          error: clip(report.error, MAX_ERROR_CHARS),
+          owner: report.owner,
+        });
+        const status =
+          report.outcome === 'sent' ? 'sent' : report.outcome === 'failed' ? 'failed' : 'pending';
+        const updated = await tx
+          .update(notifications)
+          .set({
+            status,
+            attempts: sql`${notifications.attempts} + 1`,
+            nextAttemptAt: report.outcome === 'retry' ? new Date(report.nextAttemptAt ?? report.at) : at,
+            leaseOwner: null,
+            leaseUntil: null,
+            lastError: clip(report.error, MAX_ERROR_CHARS),
+            lastStatusCode: report.statusCode,
+            updatedAt: at,
+            ...(report.outcome === 'sent' ? { sentAt: at, externalId: report.externalId ?? undefined } : {}),
+          })
+          .where(
+            and(
+              eq(notifications.id, report.id),
+              eq(notifications.leaseOwner, report.owner),
+              eq(notifications.status, 'sending'),
+            ),
+          )
+          .returning({ id: notifications.id });
+        if (updated.length > 0 && report.outcome === 'sent' && report.activityNote && row.kind !== 'test') {
+          // The alerts' trail says it was delivered (only alerts this database stores: the FK needs them).
+          await tx.execute(sql`
+            insert into ${alertActivity} (alert_id, at, actor, action, note)
+            select id, ${at.toISOString()}::timestamptz, 'system', 'notified', ${clip(report.activityNote, MAX_NOTE_CHARS)}
+            from ${alerts} where id = any(${arrayLiteral(row.alertIds)}::text[])`);
+        }
+        return updated.length > 0;
+      });
+    },
+
+    async deferNotification(options: { id: string; owner: string; until: number }): Promise<boolean> {
+      const updated = await db
+        .update(notifications)
+        .set({
+          status: 'pending',
+          nextAttemptAt: new Date(options.until),
+          leaseOwner: null,
+          leaseUntil: null,
+        })
+        .where(
+          and(
+            eq(notifications.id, options.id),
+            eq(notifications.leaseOwner, options.owner),
+            eq(notifications.status, 'sending'),
+          ),
+        )
+        .returning({ id: notifications.id });
+      return updated.length > 0;
+    },
+
+    async createTestNotification(options: {
+      channelId: string;
+      owner: string;
+      now: number;
+      leaseMs: number;
+    }): Promise<ClaimedNotification | null> {
+      const [channel] = await db
+        .select()
+        .from(notificationChannels)
+        .where(eq(notificationChannels.id, options.channelId));
+      if (!channel) return null;
+      const at = new Date(options.now);
+      const content: NotificationContent = {
+        kind: 'test',
+        status: 'firing',
+        groupKey: 'test',
+        groupLabels: {},
+        alerts: [],
+        truncatedAlerts: 0,
+      };
+      const id = `n_test_${randomBytes(12).toString('hex')}`;
+      const [row] = await db
+        .insert(notifications)
+        .values({
+          id,
+          channelId: channel.id,
+          channelType: channel.type,
+          threadKey: id,
+          kind: 'test',
+          alertIds: [],
+          content: content as unknown as Record<string, unknown>,
+          status: 'sending',
+          nextAttemptAt: at,
+          leaseOwner: options.owner,
+          leaseUntil: new Date(options.now + options.leaseMs),
+          createdAt: at,
+          updatedAt: at,
+        })
+        .returning();
+      const claimed: ClaimedNotification = {
+        id,
+        seq: row!.seq,
+        kind: 'test',
+        content,
+        attempts: 0,
+        createdAt: options.now,
+        channel: channelOf(channel, false) satisfies Channel,
+        channelId: channel.id,
+        channelType: channel.type as ChannelType,
+        threadExternalId: null,
+      };
+      return claimed;
+    },
+  };
+}
