@@ -26,5 +26,11 @@ export * as schema from './schema.ts';
 export { DEFAULT_SWEEP_LIMIT } from './silence-effects.ts';
 export { createSilenceStore, type SilenceStoreOptions } from './silence-store.ts';
 export * from './silence-store-port.ts';
-export { createStoreRuleSource, RULE_POLL_MS, type StoreRuleSourceOptions } from './store-rule-source.ts';
+export {
+  createStoreRuleSource,
+  type OpenStoreRuleSourceOptions,
+  openStoreRuleSource,
+  RULE_POLL_MS,
+  type StoreRuleSourceOptions,
+} from './store-rule-source.ts';
 export { MAX_SEARCH_LENGTH } from './text-search.ts';

@@ -1,4 +1,4 @@
-import type { RuleSource, VersionedRule } from '@vigil/core/rules';
+import type { Rule, RuleSource, VersionedRule } from '@vigil/core/rules';
 import type { Logger } from 'pino';
 import type { RuleStore } from './rule-store-port.ts';
 
@@ -70,4 +70,25 @@ export function createStoreRuleSource(options: StoreRuleSourceOptions): RuleSour
       };
     },
   };
+}
+
+export interface OpenStoreRuleSourceOptions extends StoreRuleSourceOptions {
+  store: Pick<RuleStore, 'loadInForce' | 'head' | 'seed'>;
+  /** The rules of a first start: RULES_FILE's, or the built-in defaults. */
+  seed: readonly Rule[];
+  /** Where `seed` came from, for the log: the file's path or `built-in defaults`. */
+  origin: string;
+}
+
+/**
+ * The rules store as the rules of a runnable (processor, gateway, `npm start`): seeds it on first start
+ * (every runnable may; one does), then serves what is in force. Once seeded, RULES_FILE is not read again:
+ * the log says so, and import (POST /api/rules/import) is how a file is applied later.
+ */
+export async function openStoreRuleSource(options: OpenStoreRuleSourceOptions): Promise<RuleSource> {
+  const logger = options.logger.child({ module: 'rule-source' });
+  const { seeded, count } = await options.store.seed(options.seed);
+  if (seeded) logger.info({ rules: count, origin: options.origin }, 'rules store seeded');
+  else logger.info({ origin: options.origin }, 'rules store already seeded: rules come from the store');
+  return createStoreRuleSource(options);
 }

@@ -1,5 +1,14 @@
 export type { ArchiveLimits } from './archive/raw-archiver.ts';
 export {
+  type BacktestAnswerInput,
+  type BacktestLimits,
+  backtestAnswer,
+  DEFAULT_BACKTEST_LIMITS,
+  type ReplayedRule,
+  type ReplayRuleOptions,
+  replayRule,
+} from './backtest/index.ts';
+export {
   createEventIndexer,
   type EventIndexer,
   type EventIndexerOptions,

@@ -9,7 +9,7 @@ import {
 } from '@vigil/adapters';
 import { topicNames, vigilTopics } from '@vigil/core';
 import { commonVars, loadConfig, processorVars, validators } from '@vigil/core/config';
-import { openDatabase } from '@vigil/db';
+import { openDatabase, openStoreRuleSource } from '@vigil/db';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createMetricsServer } from './metrics/metrics-server.ts';
 import { DEFAULT_STALL_AFTER_MS } from './pipeline/partition-health.ts';
@@ -54,7 +54,8 @@ export async function startProcessor(
 ): Promise<Running> {
   const config = loadConfig(vars, env);
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'processor' });
-  const rules = await loadRules(config.RULES_FILE);
+  // The file (or the defaults) is validated at every start, though it only seeds an empty rules store.
+  const seedRules = await loadRules(config.RULES_FILE);
   const bus = createBus({
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID}-processor`,
@@ -73,6 +74,17 @@ export async function startProcessor(
   const database = await wait('database.open', () =>
     openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger }),
   );
+  // What is in force in the rules store, each rule at its version (seeded on first start). Loaded once: a
+  // change through the API takes effect at the next start (ruleSource.subscribe is the hot-reload seam).
+  const ruleSource = await wait('rules.seed', () =>
+    openStoreRuleSource({
+      store: database.rules,
+      seed: seedRules,
+      origin: config.RULES_FILE ?? 'built-in defaults',
+      logger,
+    }),
+  );
+  const rules = await wait('rules.load', () => ruleSource.load());
   await wait('bus.start', () => bus.start(vigilTopics(config.EVENT_PARTITIONS, config.TOPIC_PREFIX)));
   await wait('archive.start', () => archive.start());
 

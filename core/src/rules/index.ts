@@ -2,6 +2,15 @@
 // fields rules may name. Pure and browser-safe, so the processor, the gateway and the dashboard share it;
 // reading files and evaluating rules stay in the processor. A subpath of its own keeps the main entry
 // light: importing it compiles one validator per rule kind.
+export {
+  BACKTEST_LISTED,
+  type BacktestList,
+  type BacktestProgress,
+  type BacktestReplayStats,
+  type BacktestResult,
+  type BacktestStop,
+  backtestMatchKey,
+} from './backtest-result.ts';
 export { defaultRules } from './default-rules.ts';
 export { DEFAULT_KEY_FIELD, EVENT_FIELDS, type FieldInfo } from './event-fields.ts';
 export {

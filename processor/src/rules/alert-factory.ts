@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Alert } from '@vigil/core';
-import type { Rule } from '@vigil/core/rules';
+import { type Rule, ruleVersionOf } from '@vigil/core/rules';
 import type { EventRecord } from './condition.ts';
 import type { EventRef } from './engine-types.ts';
 
@@ -78,8 +78,9 @@ export function buildAlert(rule: Rule, draft: AlertDraft, detectedAt: number): A
     publishedAt: null,
     // archiveKeys are the processor's to fill once the raw events are archived.
     evidence: { refs, eventIds, archiveKeys: [] },
-    // Rules carry no version until they are a managed resource (issue 16): a loaded rule is version 1.
-    ruleVersion: 1,
+    // The version the rule was loaded at (the rules store's; 1 for a rule from a file): the episode this
+    // firing opens keeps it.
+    ruleVersion: ruleVersionOf(rule),
   };
 }
 
