@@ -133,6 +133,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       rules,
       archive,
       explorer: { ...database.events, entities: database.store.entities },
+    silences: database.silences,
       registry,
       logger,
       host: options.host ?? '127.0.0.1',

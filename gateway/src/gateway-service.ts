@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Archive, Bus, Source } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
-import type { AlertStore } from '@vigil/db';
+import type { AlertStore, SilenceStore } from '@vigil/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GatewayAuth } from './auth/gateway-auth.ts';
@@ -39,6 +39,8 @@ export interface GatewayServiceOptions {
   archive?: Pick<Archive, 'get' | 'list'>;
   /** The event explorer's reads (the event store and the alert risk ranking); without it they answer 503. */
   explorer?: ExplorerStore;
+  /** Silences (`/api/silences`, the database's `silences`); without it those routes answer 503. */
+  silences?: SilenceStore;
   registry: Registry;
   logger: Logger;
   host: string;
@@ -117,6 +119,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     rules: options.rules,
     archive: options.archive,
     explorer: options.explorer,
+    silences: options.silences,
     health: { database: () => options.store.ping(), ...options.health },
     registry: options.registry,
     staticDir: hasDashboard ? staticDir : undefined,

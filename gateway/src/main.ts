@@ -62,6 +62,7 @@ runMain('gateway', async () => {
     rules,
     archive,
     explorer: { ...database.events, entities: database.store.entities },
+    silences: database.silences,
     registry,
     logger,
     host: config.HOST,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type Archive, decide, type Principal, type Source, WS_PATH } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
+import type { SilenceStore } from '@vigil/db';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GatewayAuth } from '../auth/gateway-auth.ts';
@@ -26,6 +27,7 @@ import { buildOpenApiDocument, openApiRoute } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { createResponseCache } from './response-cache.ts';
 import type { AuditInput, Caller, Route } from './route.ts';
+import { silenceRoutes } from './silence-routes.ts';
 import { createStaticFiles } from './static-files.ts';
 import { statsRoutes } from './stats-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
@@ -61,6 +63,8 @@ export interface HttpRouterOptions {
   explorer?: ExplorerStore;
   /** The live tail of raw events behind `GET /api/stream/events`; without it that route is not served. */
   eventTail?: EventTail;
+  /** Silences (`/api/silences`); without it those routes answer 503. */
+  silences?: SilenceStore;
 }
 
 /** The handler, plus the routes it serves (what the OpenAPI document lists). */
@@ -103,6 +107,8 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
   const logger = options.logger.child({ module: 'http' });
   const metrics = createHttpMetrics(options.registry);
   const { store, now, auth } = options;
+  // Status changes and silences publish the alerts they change alike, where the processor publishes episodes.
+  const publishChanges = createAlertChanges({ bus: options.bus, topic: options.alertsTopic, now });
   const routes: Route[] = [
     ...authRoutes({ auth, now }),
     ...userRoutes({ auth, now }),
@@ -111,9 +117,10 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     ...alertRoutes(store),
     ...lifecycleRoutes({
       store,
-      publish: createAlertChanges({ bus: options.bus, topic: options.alertsTopic, now }),
+      publish: publishChanges,
       now,
     }),
+    ...silenceRoutes({ silences: options.silences, publish: publishChanges, now }),
     ...evidenceRoutes({
       store,
       archive: options.archive,

@@ -15,7 +15,12 @@ import type { HttpAlertStore } from './http-ports.ts';
 import type { HttpRequest, HttpResponse } from './http-types.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { Route } from './route.ts';
-import { EXAMPLE_ALERT, EXAMPLE_PASSWORD, OPERATION_EXAMPLES } from './testing/operation-examples.ts';
+import {
+  EXAMPLE_ALERT,
+  EXAMPLE_PASSWORD,
+  exampleSilence,
+  OPERATION_EXAMPLES,
+} from './testing/operation-examples.ts';
 import { bodyJson, request } from './testing/request.ts';
 import { makeRouter, NOW } from './testing/router-fixture.ts';
 import { sampleRules } from './testing/sample-rules.ts';
@@ -192,6 +197,26 @@ const EXAMPLES: Record<string, Example> = {
   'PATCH /api/users/{id} 404': { request: request('PATCH', '/api/users/none', { body: { role: 'viewer' } }) },
   'DELETE /api/users/{id} 404': { request: request('DELETE', '/api/users/none') },
   'DELETE /api/tokens/{id} 404': { request: request('DELETE', '/api/tokens/none') },
+  // A gateway built without the silence store answers the silence routes 503.
+  'GET /api/silences 503': { request: request('GET', '/api/silences'), options: { silences: undefined } },
+  'POST /api/silences 503': {
+    request: post('/api/silences', exampleSilence(NOW)),
+    options: { silences: undefined },
+  },
+  'POST /api/silences/preview 503': {
+    request: post('/api/silences/preview', exampleSilence(NOW)),
+    options: { silences: undefined },
+  },
+  'GET /api/silences/{id} 404': { request: request('GET', '/api/silences/none') },
+  'GET /api/silences/{id} 503': {
+    request: request('GET', '/api/silences/none'),
+    options: { silences: undefined },
+  },
+  'DELETE /api/silences/{id} 404': { request: request('DELETE', '/api/silences/none') },
+  'DELETE /api/silences/{id} 503': {
+    request: request('DELETE', '/api/silences/none'),
+    options: { silences: undefined },
+  },
 };
 
 /** What refuses every rate-limited request at once: rate-limiter-flexible refuses the first point of 0. */

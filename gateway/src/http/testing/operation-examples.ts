@@ -1,6 +1,8 @@
 import { makeAlert } from '@vigil/db/testing';
 import type { HttpRequest } from '../http-types.ts';
 import { request } from './request.ts';
+import { NOW } from './router-fixture.ts';
+import { testSilences } from './test-alert-store.ts';
 import {
   freshLike,
   freshSignInLink,
@@ -9,6 +11,14 @@ import {
   type TestCredential,
   uniqueName,
 } from './test-identities.ts';
+
+/** A silence body for the examples: it matches the example alert, and ends in an hour. */
+export const exampleSilence = (now = Date.now()) => ({
+  matchers: { ruleId: EXAMPLE_ALERT_RULE, key: 'service=payments' },
+  endsAt: new Date(now + 3_600_000).toISOString(),
+  comment: 'payments deploy',
+});
+const EXAMPLE_ALERT_RULE = 'logs.error-spike';
 
 /** The alert the examples read and change: seed it into the router's store. */
 export const EXAMPLE_ALERT = makeAlert({ id: 'a1', detectedAt: '2030-01-01T11:30:00.000Z' });
@@ -108,6 +118,13 @@ export const OPERATION_EXAMPLES: Record<string, ExampleFactory> = {
     send(as, 'POST', `/api/alerts/${EXAMPLE_ALERT.id}/comments`, { body: { note: 'web-1 restarted' } }),
   'GET /api/alerts/{id}/activity': async (as) =>
     send(as, 'GET', `/api/alerts/${EXAMPLE_ALERT.id}/activity?limit=20`),
+  'GET /api/silences': async (as) => send(as, 'GET', '/api/silences?state=active&limit=10'),
+  'POST /api/silences': async (as) => send(as, 'POST', '/api/silences', { body: exampleSilence(NOW) }),
+  'POST /api/silences/preview': async (as) =>
+    send(as, 'POST', '/api/silences/preview', { body: exampleSilence(NOW) }),
+  'GET /api/silences/{id}': async (as) => send(as, 'GET', `/api/silences/${(await exampleSilenceId()).id}`),
+  'DELETE /api/silences/{id}': async (as) =>
+    send(as, 'DELETE', `/api/silences/${(await exampleSilenceId()).id}`),
   'GET /api/stats/summary': async (as) => send(as, 'GET', '/api/stats/summary'),
   'GET /api/stats/timeline': async (as) => send(as, 'GET', '/api/stats/timeline?bucket=5m'),
   'GET /api/services': async (as) => send(as, 'GET', '/api/services'),
@@ -128,3 +145,13 @@ export const OPERATION_EXAMPLES: Record<string, ExampleFactory> = {
   'GET /metrics': async (as) => send(as, 'GET', '/metrics'),
   'GET /api/openapi.json': async (as) => send(as, 'GET', '/api/openapi.json'),
 };
+
+/** A fresh silence (by the test fixture, not the caller) for the examples that read or expire one. */
+const exampleSilenceId = async () =>
+  (
+    await testSilences().create(
+      { ...exampleSilence(NOW), startsAt: new Date(NOW).toISOString() },
+      'example',
+      NOW,
+    )
+  ).silence;

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { testEventTail } from '../../tail/testing/test-tail.ts';
 import { createHttpRouter, type HttpRouterOptions } from '../create-http-router.ts';
 import { createRecordingBus } from './recording-bus.ts';
-import { seededStore } from './test-alert-store.ts';
+import { seededStore, testSilences } from './test-alert-store.ts';
 import { fixtureArchive } from './test-archive.ts';
 import { testAuth } from './test-auth.ts';
 import { testExplorer } from './test-explorer-store.ts';
@@ -31,6 +31,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
     archive: fixtureArchive(),
     explorer: testExplorer(),
     eventTail: testEventTail(),
+    silences: testSilences(),
     ...options,
     store,
   });

@@ -1,5 +1,5 @@
 import type { Alert } from '@vigil/core';
-import { type Database, openDatabase, schema } from '@vigil/db';
+import { type Database, openDatabase, type SilenceStore, schema } from '@vigil/db';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import type { HttpAlertStore } from '../http-ports.ts';
@@ -86,5 +86,17 @@ export function failingStore(error: Error): HttpAlertStore {
     transition: fail,
     comment: fail,
     activity: fail,
+  };
+}
+
+/** The file's silences, on the same database as the seeded stores (opened on first use). */
+export function testSilences(): SilenceStore {
+  const silences = async () => (await open()).silences;
+  return {
+    create: async (...args) => (await silences()).create(...args),
+    list: async (...args) => (await silences()).list(...args),
+    get: async (...args) => (await silences()).get(...args),
+    expire: async (...args) => (await silences()).expire(...args),
+    preview: async (...args) => (await silences()).preview(...args),
   };
 }
