@@ -31,5 +31,7 @@ export {
 export { loadRules } from './load-rules.ts';
 // Logger
 export { createLogger, type LoggerOptions } from './logger.ts';
+// /metrics and /health of a runnable without the gateway (processor, indexer, notifier)
+export { createMetricsServer } from './metrics-server.ts';
 export { retryTransient } from './retry-transient.ts';
 export { type Running, runMain } from './run-main.ts';
