@@ -1,12 +1,17 @@
 import type { Archive, Bus, TopicNames } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
-import { RULE_DEFAULTS } from '@vigil/core/rules';
+import { RULE_DEFAULTS, ruleVersionOf } from '@vigil/core/rules';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ArchiveLimits } from './archive/raw-archiver.ts';
 import { createProcessorMetrics } from './metrics/processor-metrics.ts';
 import { createAutoResolve, type IdleResolver } from './pipeline/auto-resolve.ts';
-import { type AlertWriter, createEventProcessor, type RuleEvaluator } from './pipeline/event-processor.ts';
+import {
+  type AlertWriter,
+  createEventProcessor,
+  type RuleEvaluator,
+  type RuleSet,
+} from './pipeline/event-processor.ts';
 import { createRuleEngine, RULE_ENGINE_DEFAULTS } from './rules/index.ts';
 import { planRepartition } from './rules/repartition-plan.ts';
 
@@ -63,6 +68,22 @@ export function replayWindowMs(rules: readonly Rule[]): number {
   return longest === 0 ? 0 : longest + RULE_ENGINE_DEFAULTS.allowedLatenessMs;
 }
 
+/** What the event processor derives from a rule set: the engines of both stages, the plan, the windows. */
+function ruleSetOf(rules: readonly Rule[], now: () => number, override?: () => RuleEvaluator): RuleSet {
+  const plan = planRepartition(rules);
+  const resolveAfter = new Map(rules.map((rule) => [rule.id, rule.resolveAfterMs]));
+  return {
+    createEngine: override ?? (() => createRuleEngine({ rules: plan.perEvent, now })),
+    repartition: {
+      plan,
+      createEngine: (space) => createRuleEngine({ rules: space.rules, now }),
+      replayMs: replayWindowMs(rules),
+    },
+    // A rule no longer loaded (its episodes outlive it) gets the shortest default.
+    resolveAfterMs: (ruleId) => resolveAfter.get(ruleId) ?? RULE_DEFAULTS.minResolveAfterMs,
+  };
+}
+
 /**
  * Builds the rule engines and the event processor over already-started adapters: stage one runs the
  * per-event rules on the event topics, stage two the windowed rules on the repartition topic, one engine
@@ -72,20 +93,17 @@ export function createProcessorService(options: ProcessorServiceOptions) {
   const now = options.now ?? Date.now;
   const metrics = createProcessorMetrics(options.registry);
   const logger = options.logger.child({ module: 'processor' });
-  const plan = planRepartition(options.rules);
   const groupId = options.groupId ?? DEFAULT_GROUP_ID;
-  const resolveAfter = new Map(options.rules.map((rule) => [rule.id, rule.resolveAfterMs]));
+  const ruleSet = ruleSetOf(options.rules, now, options.createEngine);
   const processor = createEventProcessor({
     bus: options.bus,
     archive: options.archive,
     store: options.store,
-    createEngine: options.createEngine ?? (() => createRuleEngine({ rules: plan.perEvent, now })),
+    createEngine: ruleSet.createEngine,
     repartition: {
       topic: options.topics.repartition,
       groupId: keyedGroupId(groupId),
-      plan,
-      createEngine: (space) => createRuleEngine({ rules: space.rules, now }),
-      replayMs: replayWindowMs(options.rules),
+      ...ruleSet.repartition!,
     },
     logger,
     metrics,
@@ -95,14 +113,25 @@ export function createProcessorService(options: ProcessorServiceOptions) {
     alertsTopic: options.topics.alerts,
     dlqTopic: options.topics.dlq,
     archiveLimits: options.archiveLimits,
-    replayMs: replayWindowMs(plan.perEvent), // 0: stage one keeps no window
+    replayMs: 0, // stage one runs the per-event rules only: it keeps no window
     stallAfterMs: options.stallAfterMs,
     onFatal: options.onFatal,
-    // A rule no longer loaded (its episodes outlive it) gets the shortest default.
-    resolveAfterMs: (ruleId) => resolveAfter.get(ruleId) ?? RULE_DEFAULTS.minResolveAfterMs,
+    resolveAfterMs: ruleSet.resolveAfterMs,
   });
+  const showVersions = (rules: readonly Rule[]): void => {
+    metrics.ruleVersion.reset();
+    for (const rule of rules)
+      metrics.ruleVersion.set({ rule: rule.id }, rule.enabled ? ruleVersionOf(rule) : 0);
+  };
+  showVersions(options.rules);
+  /** Puts a new rule set in force without a restart (README "Hot reload"). */
+  const reload = (rules: readonly Rule[]): void => {
+    processor.reload(ruleSetOf(rules, now, options.createEngine));
+    showVersions(rules);
+    metrics.rulesReloaded.inc();
+  };
   const store = options.store;
-  if (!resolvesIdle(store)) return { processor, metrics };
+  if (!resolvesIdle(store)) return { processor: { ...processor, reload }, metrics };
   const autoResolve = createAutoResolve({
     store,
     bus: options.bus,
@@ -119,6 +148,7 @@ export function createProcessorService(options: ProcessorServiceOptions) {
   return {
     processor: {
       ...processor,
+      reload,
       async start() {
         await processor.start();
         autoResolve.start();

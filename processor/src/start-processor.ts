@@ -74,8 +74,8 @@ export async function startProcessor(
   const database = await wait('database.open', () =>
     openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger }),
   );
-  // What is in force in the rules store, each rule at its version (seeded on first start). Loaded once: a
-  // change through the API takes effect at the next start (ruleSource.subscribe is the hot-reload seam).
+  // What is in force in the rules store, each rule at its version (seeded on first start); later changes
+  // through the API are put in force without a restart (subscribe below, README "Hot reload").
   const ruleSource = await wait('rules.seed', () =>
     openStoreRuleSource({
       store: database.rules,
@@ -105,6 +105,10 @@ export async function startProcessor(
   });
   // Joining the group fails retriably while a fresh broker's group coordinator is still loading.
   await wait('processor.start', () => processor.start());
+  const unsubscribe = ruleSource.subscribe((next) => {
+    logger.info({ rules: next.length }, 'rules changed in the store: reloading');
+    processor.reload(next);
+  });
   const server = createMetricsServer({
     registry,
     host: config.METRICS_HOST,
@@ -125,6 +129,7 @@ export async function startProcessor(
   return {
     async stop() {
       logger.info('stopping');
+      unsubscribe();
       await processor.stop();
       await server.stop();
       await bus.stop();

@@ -62,6 +62,17 @@ export function createProcessorMetrics(registry: Registry) {
       labelNames: ['rule', 'severity'],
       registers,
     }),
+    rulesReloaded: new Counter({
+      name: 'vigil_processor_rules_reloaded_total',
+      help: 'Rule sets put in force without a restart (hot reload)',
+      registers,
+    }),
+    ruleVersion: new Gauge({
+      name: 'vigil_processor_rule_version',
+      help: 'Version of each rule in force in this processor (0 while disabled)',
+      labelNames: ['rule'],
+      registers,
+    }),
     episodes: new Counter({
       name: 'vigil_processor_episodes_total',
       help: 'Episode changes: opened by a firing, updated by a firing, resolved by the system; duplicate firings (redelivered, counted once)',

@@ -61,6 +61,17 @@ describe('commit tracker', () => {
       expect(tracker.next('t', 0, 50)).toBe(50);
     });
 
+    it('says where to read again to rebuild the window, under a longer window after a reload too', () => {
+      const tracker = createCommitTracker({ replayMs: 10_000 });
+      expect(tracker.replayFrom('t', 0)).toBeNull();
+      for (let i = 0; i < 100; i++) tracker.observe('t', 0, i * 2, i * 1_000);
+      tracker.handled('t', 0, 198);
+      expect(tracker.replayFrom('t', 0)).toBe(178); // the checkpoint at 89 s: 99 s − 10 s
+      tracker.setReplayMs(200_000); // longer than what the partition holds: from its oldest checkpoint
+      expect(tracker.replayFrom('t', 0)).toBe(0);
+      expect(tracker.next('t', 0, null)).toBe(0); // commits hold back the longer window too
+    });
+
     it('forgets a partition on resync', () => {
       const tracker = createCommitTracker({ replayMs: 1_000 });
       tracker.observe('t', 0, 0, 0);

@@ -27,6 +27,7 @@ interface PartitionCommit {
 
 export function createCommitTracker(options: CommitTrackerOptions) {
   const spacing = options.checkpointEveryMs ?? 1_000;
+  let replayMs = options.replayMs;
   const partitions = new Map<string, PartitionCommit>();
 
   const stateOf = (id: string): PartitionCommit => {
@@ -41,7 +42,7 @@ export function createCommitTracker(options: CommitTrackerOptions) {
   return {
     /** Records an event's position and time (call for every valid event, in offset order). */
     observe(topic: string, partition: number, offset: number, eventTime: number): void {
-      if (options.replayMs <= 0) return;
+      if (replayMs <= 0) return;
       const state = stateOf(`${topic}:${partition}`);
       const last = state.checkpoints[state.checkpoints.length - 1];
       if (!last || eventTime - last.eventTime >= spacing) state.checkpoints.push({ offset, eventTime });
@@ -63,8 +64,8 @@ export function createCommitTracker(options: CommitTrackerOptions) {
       if (!state || state.handledThrough < 0) return null;
       let candidate = state.handledThrough + 1;
       if (oldestUnarchived !== null) candidate = Math.min(candidate, oldestUnarchived);
-      if (options.replayMs > 0) {
-        const horizon = state.maxEventTime - options.replayMs;
+      if (replayMs > 0) {
+        const horizon = state.maxEventTime - replayMs;
         const cps = state.checkpoints;
         while (state.head + 1 < cps.length && cps[state.head + 1]!.eventTime <= horizon) state.head++;
         if (state.head > 1024) {
@@ -77,6 +78,26 @@ export function createCommitTracker(options: CommitTrackerOptions) {
       }
       if (candidate <= state.committed) return null;
       return candidate;
+    },
+
+    /**
+     * Where to read again to rebuild `replayMs` of window state: the last checkpoint at or before the
+     * horizon, else the oldest one kept (the partition holds less than the window). Null when nothing was
+     * observed since the partition was (re)synced.
+     */
+    replayFrom(topic: string, partition: number): number | null {
+      const state = partitions.get(`${topic}:${partition}`);
+      const cps = state?.checkpoints ?? [];
+      if (!state || cps.length === 0) return null;
+      const horizon = state.maxEventTime - replayMs;
+      let at = 0;
+      while (at + 1 < cps.length && cps[at + 1]!.eventTime <= horizon) at++;
+      return cps[at]!.offset;
+    },
+
+    /** A reload changed the longest window: later commits hold back this much event time. */
+    setReplayMs(ms: number): void {
+      replayMs = ms;
     },
 
     /** Records a successful commit. */

@@ -77,6 +77,16 @@ export interface RepartitionOptions {
   originIdleMs?: number;
 }
 
+/**
+ * Everything the processor derives from the rules, which `reload` replaces while it runs (hot reload): stage
+ * one's engine factory, stage two's plan, engine factory and replay window, and each rule's resolveAfterMs.
+ */
+export interface RuleSet {
+  createEngine: () => RuleEvaluator;
+  repartition?: Pick<RepartitionOptions, 'plan' | 'createEngine' | 'replayMs'>;
+  resolveAfterMs?: (ruleId: string) => number;
+}
+
 /** Longer than a takeover (the default 30 s session timeout and a replay), so a crash makes nothing late. */
 export const DEFAULT_ORIGIN_IDLE_MS = 60_000;
 
@@ -137,7 +147,13 @@ export function createEventProcessor(options: EventProcessorOptions) {
   /** Aborts every retry in flight: on a fatal failure (nothing may hang on the way out) and after stop. */
   const halt = new AbortController();
   const tracker = createCommitTracker({ replayMs: options.replayMs });
-  const repartition = options.repartition;
+  /** Stage two's options; `reload` replaces its plan, engine factory and replay window. */
+  let repartition = options.repartition;
+  let createEngine = options.createEngine;
+  /** Key spaces of earlier rule sets that the current one lacks: their copies still in flight are dropped. */
+  const retiredSpaces = new Map<string, KeySpace>();
+  /** Partitions whose next batch must rebuild its engines whatever its offset (after a reload). */
+  const forceResync = new Set<string>();
   const keyedTracker = createCommitTracker({ replayMs: repartition?.replayMs ?? 0 });
   const keyed = new Map<string, KeyedPartition>();
   /** Per source, the event partitions copies can come from (`<topic>:<partition>`), read at start. */
@@ -235,7 +251,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     wakeArchiveWaiters();
   }
 
-  const resolveAfterMs = options.resolveAfterMs ?? (() => 300_000);
+  let resolveAfterOf = options.resolveAfterMs ?? (() => 300_000);
   const writeAlerts = createAlertOutput({
     store,
     bus,
@@ -243,7 +259,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     metrics,
     now,
     background,
-    resolveAfterMs,
+    resolveAfterMs: (ruleId) => resolveAfterOf(ruleId),
   });
 
   /**
@@ -303,7 +319,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     await Promise.all([copyPublisher.settled(), alertQueue.settled()]);
     await archiver.flushAll();
     tracker.forget(message.topic, message.partition);
-    engines.set(id, options.createEngine()); // state is rebuilt from the replayed events
+    engines.set(id, createEngine()); // state is rebuilt from the replayed events
     const through = await retryHere('archive.list', () =>
       archivedThrough(options.archive, {
         source,
@@ -357,6 +373,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const at = { topic: batch.topic, partition: batch.partition };
     const retryHere: Retry = (what, op) => retry(what, op, at);
     if (lastSeen.get(id) !== Number(first.offset) - 1) await resync(source, first, retryHere);
+    else if (forceResync.delete(id)) engines.set(id, createEngine()); // a reload: per-event rules keep no state
     const covered = coveredThrough.get(id) ?? -1;
     const engine = engines.get(id)!;
 
@@ -441,6 +458,53 @@ export function createEventProcessor(options: EventProcessorOptions) {
     return { spaces: new Map() };
   }
 
+  /** The current plan's key spaces, then retired ones (so their copies are recognized, then dropped). */
+  function knownSpaces(stage: RepartitionOptions): ReadonlyMap<string, KeySpace> {
+    if (retiredSpaces.size === 0) return stage.plan.byId;
+    return new Map([...retiredSpaces, ...stage.plan.byId]);
+  }
+
+  /**
+   * Hot reload: from the next batch of each partition on, only the new rules run. Stage one's per-event
+   * rules keep no state: its partitions get new engines and go on. Stage two's partitions are rewound to
+   * where their replay window starts under the new rules and rebuild every window from the copies there, so
+   * a changed rule goes live with the minutes already counted; an unchanged rule rebuilds the same state,
+   * and the firings it raises again are duplicates the store drops. Nothing evaluates with both versions:
+   * the switch happens between batches (evaluation is synchronous) and each partition has one owner.
+   */
+  function reload(next: RuleSet): void {
+    const previous = repartition;
+    createEngine = next.createEngine;
+    if (next.resolveAfterMs) resolveAfterOf = next.resolveAfterMs;
+    if (previous && next.repartition) {
+      for (const [id, space] of previous.plan.byId) {
+        if (!next.repartition.plan.byId.has(id)) retiredSpaces.set(id, space);
+      }
+      for (const id of next.repartition.plan.byId.keys()) retiredSpaces.delete(id);
+      repartition = { ...previous, ...next.repartition };
+      keyedTracker.setReplayMs(next.repartition.replayMs);
+    }
+    for (const id of engines.keys()) forceResync.add(id);
+    for (const id of keyed.keys()) {
+      forceResync.add(id);
+      evaluated.delete(id); // no silence rule of the old set fires before the rebuild
+      const cut = id.lastIndexOf(':');
+      const [topic, partition] = [id.slice(0, cut), Number(id.slice(cut + 1))];
+      const from = keyedTracker.replayFrom(topic, partition);
+      if (from === null || !keyedConsumer) continue;
+      try {
+        keyedConsumer.seek(topic, partition, String(from));
+      } catch (err) {
+        // A partition lost in a rebalance: its new owner replays the window when it takes it over.
+        logger.warn({ err, topic, partition }, 'reload could not rewind a repartition partition');
+      }
+    }
+    logger.info(
+      { eventPartitions: engines.size, keyedPartitions: keyed.size, replayMs: repartition?.replayMs },
+      'rules reloaded',
+    );
+  }
+
   /** Stage two's engine tick of one repartition partition: every key space's silence rules. */
   const keyedTick = (state: KeyedPartition) => (): readonly Alert[] => {
     const alerts: Alert[] = [];
@@ -462,8 +526,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const id = `${batch.topic}:${batch.partition}`;
     const at = { topic: batch.topic, partition: batch.partition };
     const retryHere: Retry = (what, op) => retry(what, op, at);
-    if (lastSeen.get(id) !== Number(first.offset) - 1) {
-      // A takeover, a rewind or a first batch: state is rebuilt from the replayed copies.
+    if (forceResync.delete(id) || lastSeen.get(id) !== Number(first.offset) - 1) {
+      // A takeover, a rewind, a first batch or a reload: state is rebuilt from the replayed copies.
       keyedTracker.forget(batch.topic, batch.partition);
       keyed.set(id, keyedPartition());
       logger.info({ ...at, offset: first.offset }, 'repartition partition resynced');
@@ -474,7 +538,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const raised: RaisedAlert[] = [];
     const nowMs = now();
     for (const message of batch.messages) {
-      const unpacked = unpackCopies(message, stage.plan.byId);
+      const unpacked = unpackCopies(message, knownSpaces(stage));
       if (!unpacked.ok) {
         dlq.push(deadLetter(message, unpacked.reason, nowMs));
         metrics.repartition.inc({ source: 'unknown', outcome: 'invalid' });
@@ -491,6 +555,11 @@ export function createEventProcessor(options: EventProcessorOptions) {
             deadLetter({ ...message, value: copy.value }, `repartition copy: ${decoded.error}`, nowMs),
           );
           metrics.repartition.inc({ source: copy.source, outcome: 'invalid' });
+          continue;
+        }
+        if (!stage.plan.byId.has(copy.space.id)) {
+          // Packed before a reload removed its key space: no rule in force reads it any more.
+          metrics.repartition.inc({ source: copy.source, outcome: 'retired' });
           continue;
         }
         const eventTime = Date.parse(decoded.value.ts);
@@ -584,6 +653,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
         times[source] = Math.min(times[source] ?? ms, ms);
       return times;
     },
+    reload,
     /** Retries transient failures for work that belongs to no partition (auto-resolve). */
     retry: <T>(what: string, op: () => Promise<T>) => retry(what, op),
     background,
