@@ -32,6 +32,7 @@ import {
   type ServiceSummary,
   type TimelinePoint,
 } from './normalize.ts';
+import { createSilenceClient } from './silence-client.ts';
 
 export type ApiClientOptions = HttpOptions;
 
@@ -134,6 +135,7 @@ export function createApiClient(options: ApiClientOptions) {
     },
     auth: createAuthClient(http),
     admin: createAdminClient(http),
+    silences: createSilenceClient(http),
   };
 }
 

@@ -21,8 +21,8 @@ describe('can', () => {
     expect(allowed(as('viewer'))).toEqual(['read']);
   });
 
-  it('lets an operator also change alert statuses, but not administer', () => {
-    expect(allowed(as('operator'))).toEqual(['read', 'changeStatus']);
+  it('lets an operator also change alert statuses and silence, but not administer', () => {
+    expect(allowed(as('operator'))).toEqual(['read', 'changeStatus', 'silence']);
   });
 
   it('lets an admin do everything', () => {
@@ -39,14 +39,16 @@ describe('navLinksFor', () => {
   const labels = (me: Me | null) => navLinksFor(me).map((link) => link.label);
 
   it('shows Users, Tokens and Audit only to admins', () => {
-    expect(labels(as('viewer'))).toEqual(['Overview', 'Alerts', 'Events', 'Rules', 'Services']);
-    expect(labels(as('operator'))).toEqual(['Overview', 'Alerts', 'Events', 'Rules', 'Services']);
+    const everyone = ['Overview', 'Alerts', 'Events', 'Rules', 'Services', 'Silences'];
+    expect(labels(as('viewer'))).toEqual(everyone);
+    expect(labels(as('operator'))).toEqual(everyone);
     expect(labels(as('admin'))).toEqual([
       'Overview',
       'Alerts',
       'Events',
       'Rules',
       'Services',
+      'Silences',
       'Users',
       'Tokens',
       'Audit',

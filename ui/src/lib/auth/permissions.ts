@@ -10,6 +10,8 @@ export const UI_ACTIONS = {
   read: 'viewer',
   /** Acknowledge, resolve, reopen, comment: PATCH /api/alerts/{id}, POST /api/alerts/bulk, POST …/comments. */
   changeStatus: 'operator',
+  /** Create, preview and expire silences: POST /api/silences, POST /api/silences/preview, DELETE /api/silences/{id}. */
+  silence: 'operator',
   /** /admin/users: the /api/users routes. */
   manageUsers: 'admin',
   /** /admin/tokens: the /api/tokens routes. */
@@ -49,6 +51,7 @@ export const NAV_LINKS: readonly NavLink[] = [
   { href: '/events', label: 'Events', needs: 'read' },
   { href: '/rules', label: 'Rules', needs: 'read' },
   { href: '/services', label: 'Services', needs: 'read' },
+  { href: '/silences', label: 'Silences', needs: 'read' },
   { href: '/admin/users', label: 'Users', needs: 'manageUsers' },
   { href: '/admin/tokens', label: 'Tokens', needs: 'manageTokens' },
   { href: '/admin/audit', label: 'Audit', needs: 'readAudit' },
