@@ -82,7 +82,7 @@ const reachOf = (principal: Principal | null) => {
 };
 
 /** The store's refusal of a cursor, named as the parameter like every other 400 (alerts-routes.ts does the same). */
-async function relabelCursor<T>(run: () => Promise<T>, cursor: string | undefined): Promise<T> {
+export async function relabelCursor<T>(run: () => Promise<T>, cursor: string | undefined): Promise<T> {
   try {
     return await run();
   } catch (err) {

@@ -22,7 +22,7 @@ import { enumOf, NoQueryParams } from './api-params.ts';
 import { ErrorSchema, UNAVAILABLE_RESPONSE } from './api-schemas.ts';
 import { HttpError } from './http-errors.ts';
 import { json } from './json-response.ts';
-import { actorOf } from './lifecycle-routes.ts';
+import { actorOf, relabelCursor } from './lifecycle-routes.ts';
 import { defineRoute, type Route } from './route.ts';
 
 export interface SilenceRoutesOptions {
@@ -88,18 +88,6 @@ function refuseScoped(principal: Principal | null): void {
   }
 }
 
-/** The store's refusal of a cursor, named as the parameter like every other 400. */
-async function relabelCursor<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof ValidationError && /cursor/.test(err.message)) {
-      throw new ValidationError(err.message, { cause: err, details: { parameter: 'cursor' } });
-    }
-    throw err;
-  }
-}
-
 /** `GET/POST /api/silences`, `GET/DELETE /api/silences/{id}`, `POST /api/silences/preview` (gateway README, "HTTP: silences"). */
 export function silenceRoutes(options: SilenceRoutesOptions): Route[] {
   const { publish, now } = options;
@@ -123,7 +111,7 @@ export function silenceRoutes(options: SilenceRoutesOptions): Route[] {
         503: UNAVAILABLE_RESPONSE,
       },
       async handle({ query }) {
-        return json(200, await relabelCursor(() => store().list({ ...query, now: now() })));
+        return json(200, await relabelCursor(() => store().list({ ...query, now: now() }), query.cursor));
       },
     }),
     defineRoute({
