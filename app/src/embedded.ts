@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createFsArchive, createMemoryBus, loadRules } from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
-import { openDatabase } from '@vigil/db';
+import { openDatabase, openStoreRuleSource } from '@vigil/db';
 import {
   type AuthConfig,
   configureAuth,
@@ -68,7 +68,8 @@ export const EMBEDDED_RETENTION = 20_000;
  */
 export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded> {
   const { logger } = options;
-  const rules = await loadRules(options.rulesFile);
+  // Validated at every start; it only seeds the rules store on the first one (the store holds them after).
+  const seedRules = await loadRules(options.rulesFile);
   const topics = topicNames();
   // Each started part registers its stop, so a failure half-way still stops what already runs.
   const stops: (() => Promise<void>)[] = [];
@@ -94,6 +95,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     stops.push(() => archive.stop());
     const database = await openDatabase({ dataDir: options.dataDir, logger });
     stops.push(() => database.close());
+    const ruleSource = await openStoreRuleSource({
+      store: database.rules,
+      seed: seedRules,
+      origin: options.rulesFile ?? 'built-in defaults',
+      logger,
+    });
+    // Loaded once: a rule changed through the API takes effect in the processor at the next start.
+    const rules = await ruleSource.load();
     // One gateway: rate limits are counted in memory.
     const { auth, signInSecret } = await configureAuth({
       config: { ...DEFAULT_AUTH_CONFIG, ...options.auth },
@@ -131,6 +140,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       bus,
       store: database.store,
       rules,
+      ruleStore: database.rules,
       archive,
       explorer: { ...database.events, entities: database.store.entities },
     silences: database.silences,

@@ -20,6 +20,7 @@ import { DEFAULT_FEED_LIMITS, type FeedLimits } from './feed/feed-limits.ts';
 import { createHttpRouter } from './http/create-http-router.ts';
 import type { ExplorerStore } from './http/explorer-routes.ts';
 import type { EventKeyFn, HealthProbe, HttpAlertStore } from './http/http-ports.ts';
+import type { HttpRuleStore } from './http/rules-routes.ts';
 import { createLiveMetrics } from './live/live-metrics.ts';
 import { createEventTail, type EventTail } from './tail/event-tail.ts';
 import type { TailLimits } from './tail/tail-limits.ts';
@@ -35,6 +36,8 @@ export interface GatewayServiceOptions {
   /** What the routes read and write, and its ping for /health. */
   store: HttpAlertStore & Pick<AlertStore, 'ping'>;
   rules: readonly Rule[];
+  /** The rules store behind `/api/rules…` (writes, versions, backtests); without it `rules` are served read-only. */
+  ruleStore?: HttpRuleStore;
   /** The raw-event archive the processor writes, read for alert evidence; without it that route answers 503. */
   archive?: Pick<Archive, 'get' | 'list'>;
   /** The event explorer's reads (the event store and the alert risk ranking); without it they answer 503. */
@@ -117,6 +120,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     bus: options.bus,
     alertsTopic: options.alertsTopic,
     rules: options.rules,
+    ruleStore: options.ruleStore,
     archive: options.archive,
     explorer: options.explorer,
     silences: options.silences,

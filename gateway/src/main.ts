@@ -10,7 +10,7 @@ import {
 } from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { authVars, commonVars, gatewayVars, loadConfig, validators } from '@vigil/core/config';
-import { openDatabase } from '@vigil/db';
+import { openDatabase, openStoreRuleSource } from '@vigil/db';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { signInUrl } from './auth/bootstrap.ts';
 import { configureAuth } from './auth/configure-auth.ts';
@@ -23,7 +23,7 @@ const vars = {
   ...authVars,
   RULES_FILE: validators.str({
     default: undefined,
-    desc: 'rules shown by GET /api/rules (as the processors use)',
+    desc: 'rules that seed the rules store on first start (the processors seed from the same file)',
   }),
   EVENT_PARTITIONS: validators.num({ default: 6, desc: 'partitions per event topic when Vigil creates it' }),
   STATIC_DIR: validators.str({ default: undefined, desc: 'built dashboard to serve; default ui/build' }),
@@ -44,6 +44,15 @@ runMain('gateway', async () => {
   const database = await wait('database.open', () =>
     openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger }),
   );
+  // The rules store behind /api/rules: seeded on first start by whichever runnable starts first.
+  await wait('rules.seed', () =>
+    openStoreRuleSource({
+      store: database.rules,
+      seed: rules,
+      origin: config.RULES_FILE ?? 'built-in defaults',
+      logger,
+    }),
+  );
   // Several gateways share one PostgreSQL: their rate limits are counted there, together.
   const { auth, signInSecret } = await configureAuth({
     config,
@@ -60,6 +69,7 @@ runMain('gateway', async () => {
     bus,
     store: database.store,
     rules,
+    ruleStore: database.rules,
     archive,
     explorer: { ...database.events, entities: database.store.entities },
     silences: database.silences,

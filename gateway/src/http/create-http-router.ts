@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { type Archive, decide, type Principal, type Source, WS_PATH } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
 import type { SilenceStore } from '@vigil/db';
+import type { BacktestLimits } from '@vigil/processor';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { GatewayAuth } from '../auth/gateway-auth.ts';
@@ -13,9 +14,11 @@ import { createAlertChanges } from './alert-changes.ts';
 import { alertRoutes } from './alerts-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authRoutes } from './auth-routes.ts';
+import { backtestRoute } from './backtest-route.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
 import { type ExplorerStore, explorerRoutes } from './explorer-routes.ts';
 import { eventStreamRoute } from './explorer-stream-route.ts';
+import { fixedRuleStore } from './fixed-rule-store.ts';
 import { errorResponse, HttpError } from './http-errors.ts';
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { createHttpMetrics } from './http-metrics.ts';
@@ -27,6 +30,7 @@ import { buildOpenApiDocument, openApiRoute } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { createResponseCache } from './response-cache.ts';
 import type { AuditInput, Caller, Route } from './route.ts';
+import { type HttpRuleStore, ruleRoutes } from './rules-routes.ts';
 import { silenceRoutes } from './silence-routes.ts';
 import { createStaticFiles } from './static-files.ts';
 import { statsRoutes } from './stats-routes.ts';
@@ -39,8 +43,12 @@ export interface HttpRouterOptions {
   bus: EventPublisher;
   /** The alerts topic (`topicNames(prefix).alerts`): a status change is published there for every gateway. */
   alertsTopic: string;
-  /** The rules in force (core's `Rule`, defaults filled in), for `GET /api/rules`. */
+  /** The rules in force (core's `Rule`, defaults filled in), for `GET /api/rules` when there is no `ruleStore`. */
   rules: readonly Rule[];
+  /** The rules store behind `/api/rules…` (processor/RULES.md, "Managing rules"); without it they are read-only. */
+  ruleStore?: HttpRuleStore;
+  /** Bounds of `POST /api/rules/backtest` (defaults in processor/src/backtest/backtest-limits.ts). */
+  backtestLimits?: Partial<BacktestLimits>;
   /** Named probes of `GET /api/health`, e.g. `{ database: () => store.ping() }`. */
   health: Readonly<Record<string, HealthProbe>>;
   /** Serves `GET /metrics`; the router adds its own request histogram and ingest counter to it. */
@@ -107,6 +115,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
   const logger = options.logger.child({ module: 'http' });
   const metrics = createHttpMetrics(options.registry);
   const { store, now, auth } = options;
+  const ruleStore = options.ruleStore ?? fixedRuleStore(options.rules, now());
   // Status changes and silences publish the alerts they change alike, where the processor publishes episodes.
   const publishChanges = createAlertChanges({ bus: options.bus, topic: options.alertsTopic, now });
   const routes: Route[] = [
@@ -139,8 +148,9 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
       maxItems: limits.maxIngestItems,
       metrics,
     }),
+    ...ruleRoutes({ rules: ruleStore, now }),
+    backtestRoute({ rules: ruleStore, archive: options.archive, logger, limits: options.backtestLimits }),
     ...opsRoutes({
-      rules: options.rules,
       health: options.health,
       healthTimeoutMs: limits.healthTimeoutMs,
       registry: options.registry,

@@ -13,6 +13,8 @@ export interface HttpRequest {
   body: Buffer;
   /** Remote address as text, for logs. */
   remoteAddress: string;
+  /** Aborted when the client goes before the answer is written (the transport sets it; tests may not). */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {

@@ -9,12 +9,13 @@ import {
   VigilError,
 } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
-import { RulesSchema } from './api-schemas.ts';
 import type { HttpRouterOptions } from './create-http-router.ts';
 import type { HttpAlertStore } from './http-ports.ts';
 import type { HttpRequest, HttpResponse } from './http-types.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import type { Route } from './route.ts';
+import { RuleListSchema } from './rule-schemas.ts';
+import type { HttpRuleStore } from './rules-routes.ts';
 import {
   EXAMPLE_ALERT,
   EXAMPLE_PASSWORD,
@@ -28,11 +29,27 @@ import { failingStore, seededStore, useTestDatabase } from './testing/test-alert
 import { failingArchive } from './testing/test-archive.ts';
 import { testAuth } from './testing/test-auth.ts';
 import { freshUser, NO_CREDENTIAL, type TestCredential, tokenCredential } from './testing/test-identities.ts';
+import { exampleRule } from './testing/test-rule-store.ts';
 
 const log = { ts: '2030-01-01T00:00:00Z', service: 'payments', level: 'ERROR', message: 'failed' };
 const jsonHeaders = { 'content-type': 'application/json' };
 
 const downStore = () => failingStore(new UnavailableError('database down'));
+/** A rules store whose every call fails as an outage does. */
+const downRules = (): HttpRuleStore => {
+  const down = () => Promise.reject(new UnavailableError('database down'));
+  return {
+    list: down,
+    get: down,
+    put: down,
+    setEnabled: down,
+    delete: down,
+    versions: down,
+    exportAll: down,
+    importSet: down,
+    raisedAlerts: down,
+  };
+};
 /** The store refusing the example alert's reopen, as the result of one id, or (race) by throwing. */
 const refusingReopen = (race: boolean): HttpAlertStore => ({
   ...seededStore([EXAMPLE_ALERT]),
@@ -217,6 +234,51 @@ const EXAMPLES: Record<string, Example> = {
     request: request('DELETE', '/api/silences/none'),
     options: { silences: undefined },
   },
+  // Rules: a store that is down, an id no rule has, a rule that is new (201), an archive that is down.
+  'GET /api/rules 503': { request: request('GET', '/api/rules'), options: { ruleStore: downRules() } },
+  'GET /api/rules/{id} 404': { request: request('GET', '/api/rules/none') },
+  'GET /api/rules/{id} 503': { request: request('GET', '/api/rules/x'), options: { ruleStore: downRules() } },
+  'PUT /api/rules/{id} 201': {
+    request: async () => {
+      const rule = exampleRule();
+      return request('PUT', `/api/rules/${rule.id}`, { body: rule });
+    },
+  },
+  'PUT /api/rules/{id} 503': {
+    request: request('PUT', '/api/rules/x', { body: exampleRule('x') }),
+    options: { ruleStore: downRules() },
+  },
+  'PATCH /api/rules/{id} 404': { request: request('PATCH', '/api/rules/none', { body: { enabled: true } }) },
+  'PATCH /api/rules/{id} 503': {
+    request: request('PATCH', '/api/rules/x', { body: { enabled: true } }),
+    options: { ruleStore: downRules() },
+  },
+  'DELETE /api/rules/{id} 404': { request: request('DELETE', '/api/rules/none') },
+  'DELETE /api/rules/{id} 503': {
+    request: request('DELETE', '/api/rules/x'),
+    options: { ruleStore: downRules() },
+  },
+  'GET /api/rules/{id}/versions 404': { request: request('GET', '/api/rules/none/versions') },
+  'GET /api/rules/{id}/versions 503': {
+    request: request('GET', '/api/rules/x/versions'),
+    options: { ruleStore: downRules() },
+  },
+  'GET /api/rules/export 503': {
+    request: request('GET', '/api/rules/export'),
+    options: { ruleStore: downRules() },
+  },
+  'POST /api/rules/import 503': {
+    request: post('/api/rules/import?dryRun=true', { version: 1, rules: [] }),
+    options: { ruleStore: downRules() },
+  },
+  'POST /api/rules/backtest 503': {
+    request: post('/api/rules/backtest', {
+      rule: exampleRule(),
+      from: '2030-01-01T00:00:00Z',
+      to: '2030-01-01T01:00:00Z',
+    }),
+    options: { archive: failingArchive(new UnavailableError('archive down')) },
+  },
 };
 
 /** What refuses every rate-limited request at once: rate-limiter-flexible refuses the first point of 0. */
@@ -330,9 +392,11 @@ describe('OpenAPI document', () => {
   });
 
   it("documents rules by core's rule schema, not as any object with an id", () => {
-    expect(Value.Check(RulesSchema, { items: sampleRules() })).toBe(true);
-    expect(Value.Check(RulesSchema, { items: [{ id: 'logs.x' }] })).toBe(false);
-    expect(Value.Check(RulesSchema, { items: [{ ...sampleRules()[0], kind: 'median' }] })).toBe(false);
+    const meta = { version: 1, updatedBy: 'system', updatedAt: '2030-01-01T00:00:00.000Z' };
+    const items = sampleRules().map((rule) => ({ ...rule, ...meta }));
+    expect(Value.Check(RuleListSchema, { items })).toBe(true);
+    expect(Value.Check(RuleListSchema, { items: [{ id: 'logs.x', ...meta }] })).toBe(false);
+    expect(Value.Check(RuleListSchema, { items: [{ ...items[0], kind: 'median' }] })).toBe(false);
   });
 
   describe('every route answers as documented', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bodyJson, request } from './testing/request.ts';
-import { makeRouter } from './testing/router-fixture.ts';
+import { makeRouter, NOW } from './testing/router-fixture.ts';
 import { sampleRules } from './testing/sample-rules.ts';
 import { useTestDatabase } from './testing/test-alert-store.ts';
 
@@ -9,12 +9,16 @@ const text = (body: string | Uint8Array) => (typeof body === 'string' ? body : B
 useTestDatabase();
 
 describe('GET /api/rules', () => {
-  it('answers the rules in force, as core parsed them', async () => {
+  it('answers the rules in force as core parsed them (every field old clients read), with their versions', async () => {
     const rules = sampleRules();
-    const { router } = makeRouter({ rules });
+    // Without a rules store (benchmarks): the fixed set, each rule at version 1.
+    const { router } = makeRouter({ rules, ruleStore: undefined });
     const response = await router(request('GET', '/api/rules'));
     expect(response.status).toBe(200);
-    expect(bodyJson(response)).toEqual({ items: rules });
+    const meta = { version: 1, updatedBy: 'system', updatedAt: new Date(NOW).toISOString() };
+    expect(bodyJson(response)).toEqual({ items: rules.map((rule) => ({ ...rule, ...meta })) });
+    const put = await router(request('PUT', '/api/rules/logs.error-spike', { body: rules[0] }));
+    expect(put.status).toBe(503);
   });
 });
 

@@ -1,15 +1,12 @@
-import type { Rule } from '@vigil/core/rules';
 import type { Registry } from 'prom-client';
 import { NoQueryParams } from './api-params.ts';
-import { HealthSchema, PrometheusTextSchema, RulesSchema } from './api-schemas.ts';
+import { HealthSchema, PrometheusTextSchema } from './api-schemas.ts';
 import type { HealthProbe } from './http-ports.ts';
 import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
 import { runProbes } from './run-probes.ts';
 
 export interface OpsRoutesOptions {
-  /** The rules in force, validated by core's parser (main loaded them). */
-  rules: readonly Rule[];
   health: Readonly<Record<string, HealthProbe>>;
   healthTimeoutMs: number;
   registry: Registry;
@@ -17,28 +14,9 @@ export interface OpsRoutesOptions {
   metricsPublic: boolean;
 }
 
-/** Rules in force, health and Prometheus metrics: what operators and scrapers read. */
-export function opsRoutes({
-  rules,
-  health,
-  healthTimeoutMs,
-  registry,
-  metricsPublic,
-}: OpsRoutesOptions): Route[] {
+/** Health and Prometheus metrics: what operators and scrapers read (the rules are rules-routes.ts'). */
+export function opsRoutes({ health, healthTimeoutMs, registry, metricsPublic }: OpsRoutesOptions): Route[] {
   return [
-    defineRoute({
-      method: 'GET',
-      path: '/api/rules',
-      operationId: 'listRules',
-      summary: 'The rules in force',
-      tag: 'operations',
-      permission: 'viewer',
-      query: NoQueryParams,
-      responses: { 200: { description: 'The rules, as plain JSON.', schema: RulesSchema } },
-      async handle() {
-        return json(200, { items: rules });
-      },
-    }),
     defineRoute({
       method: 'GET',
       path: '/api/health',

@@ -202,12 +202,15 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
     req.forEach((name, value) => {
       headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
     });
+    // Aborted when the client goes before the answer: long handlers (a backtest) stop their work.
+    const gone = new AbortController();
     const request: Omit<HttpRequest, 'body'> = {
       method: req.getCaseSensitiveMethod().toUpperCase(),
       path: req.getUrl(),
       query: new URLSearchParams(req.getQuery() ?? ''),
       headers,
       remoteAddress,
+      signal: gone.signal,
     };
     // The Authorization header as it came (unverified: a budget needs no proof, only a key).
     const keys = headers.authorization
@@ -219,6 +222,7 @@ export function createUwsServer(options: UwsServerOptions): UwsServer {
       exchange.aborted = true;
       exchange.stream?.aborted();
       settle(exchange);
+      gone.abort();
     });
     const tooLarge = () => {
       // The rest of the body is not read: the connection closes with the answer.

@@ -11,6 +11,7 @@ import {
   type TestCredential,
   uniqueName,
 } from './test-identities.ts';
+import { exampleRule, storedExampleRule } from './test-rule-store.ts';
 
 /** A silence body for the examples: it matches the example alert, and ends in an hour. */
 export const exampleSilence = (now = Date.now()) => ({
@@ -141,6 +142,25 @@ export const OPERATION_EXAMPLES: Record<string, ExampleFactory> = {
       headers: { 'content-type': 'application/x-ndjson' },
     }),
   'GET /api/rules': async (as) => send(as, 'GET', '/api/rules'),
+  'GET /api/rules/{id}': async (as) => send(as, 'GET', `/api/rules/${await storedExampleRule()}`),
+  // Replaces a rule (200); creating one answers 201 (openapi.test.ts has that example).
+  'PUT /api/rules/{id}': async (as) => {
+    const id = await storedExampleRule();
+    return send(as, 'PUT', `/api/rules/${id}`, { body: exampleRule(id, 10) });
+  },
+  'PATCH /api/rules/{id}': async (as) =>
+    send(as, 'PATCH', `/api/rules/${await storedExampleRule()}`, { body: { enabled: false } }),
+  'DELETE /api/rules/{id}': async (as) => send(as, 'DELETE', `/api/rules/${await storedExampleRule()}`),
+  'GET /api/rules/{id}/versions': async (as) =>
+    send(as, 'GET', `/api/rules/${await storedExampleRule()}/versions`),
+  'GET /api/rules/export': async (as) => send(as, 'GET', '/api/rules/export'),
+  // A dry run: the shared store's set stays as the other examples left it.
+  'POST /api/rules/import': async (as) =>
+    send(as, 'POST', '/api/rules/import?dryRun=true', { body: { version: 1, rules: [exampleRule()] } }),
+  'POST /api/rules/backtest': async (as) =>
+    send(as, 'POST', '/api/rules/backtest', {
+      body: { rule: exampleRule(), from: '2030-01-01T00:00:00Z', to: '2030-01-01T01:00:00Z' },
+    }),
   'GET /api/health': async (as) => send(as, 'GET', '/api/health'),
   'GET /metrics': async (as) => send(as, 'GET', '/metrics'),
   'GET /api/openapi.json': async (as) => send(as, 'GET', '/api/openapi.json'),

@@ -8,6 +8,7 @@ import { seededStore, testSilences } from './test-alert-store.ts';
 import { fixtureArchive } from './test-archive.ts';
 import { testAuth } from './test-auth.ts';
 import { testExplorer } from './test-explorer-store.ts';
+import { testRuleStore } from './test-rule-store.ts';
 
 /** Fixed wall clock of the unit tests: 2030-01-01T12:00:00Z. */
 export const NOW = Date.UTC(2030, 0, 1, 12);
@@ -22,6 +23,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
     bus,
     alertsTopic: topicNames().alerts,
     rules: [],
+    ruleStore: testRuleStore(),
     health: {},
     registry,
     logger: pino({ level: 'silent' }),
