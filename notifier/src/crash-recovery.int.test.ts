@@ -1,0 +1,106 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Alert } from '@vigil/core';
+import { makeAlert } from '@vigil/db/testing';
+import { describeWith, services, uniqueName, waitFor } from '@vigil/harness';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createNotifierWorld, type NotifierWorld } from './testing/notifier-world.ts';
+import { createReceiver, type Receiver } from './testing/receiver.ts';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** Two notifier processes start, a group hand-over (6 s session) and a lease expiry (3 s) on a busy machine. */
+const TEST_MS = 240_000;
+
+describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
+  let world: NotifierWorld;
+  let hook: Receiver;
+  const children: ChildProcess[] = [];
+  const logs: string[] = [];
+  beforeAll(async () => {
+    world = await createNotifierWorld(services());
+    hook = createReceiver('webhook');
+    await hook.start();
+  }, 120_000);
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await world?.close();
+    await hook?.stop();
+  });
+
+  const startNotifier = (id: string): ChildProcess => {
+    // node --import tsx, not the tsx CLI: SIGKILL must hit the notifier itself, not a wrapper.
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      env: { ...process.env, ...world.env, NOTIFIER_INSTANCE_ID: id },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
+    children.push(child);
+    return child;
+  };
+  const fingerprints = () =>
+    hook.accepted().map((r) => (r.body.alerts as { fingerprint: string }[])[0]!.fingerprint);
+
+  it(
+    'delivers every routed alert exactly once across a SIGKILL mid-send',
+    async () => {
+      const ch = await world.store.createChannel(
+        { name: uniqueName('hook'), type: 'webhook', config: { url: hook.url } },
+        'test',
+      );
+      const rule = uniqueName('rule');
+      await world.policy({
+        matchers: { ruleId: [rule] },
+        channels: [ch.id],
+        groupWaitMs: 0,
+        groupBy: ['key'],
+      });
+      const alerts: Alert[] = Array.from({ length: 30 }, () =>
+        makeAlert({ ruleId: rule, key: uniqueName('key') }),
+      );
+      await world.publish(alerts.slice(0, 20));
+
+      const first = startNotifier('first');
+      await waitFor(() => hook.accepted().length >= 5, {
+        timeoutMs: 90_000,
+        message: `first notifier delivered some (stderr: ${logs.join('').slice(-2_000)})`,
+      });
+      // Hold the receiver's answers: the notifier dies with sends in flight and leased rows.
+      hook.hold();
+      const heldFrom = hook.received.length;
+      await waitFor(() => hook.received.length > heldFrom, {
+        timeoutMs: 30_000,
+        message: 'a send in flight',
+      });
+      first.kill('SIGKILL');
+      const [, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+        first.once('exit', (code, sig) => resolve([code, sig])),
+      );
+      expect(signal).toBe('SIGKILL');
+      // The receiver has seen the dead notifier's connections close, so no held answer is taken for read.
+      await waitFor(() => hook.received.slice(heldFrom).every((r) => r.aborted), {
+        message: 'held sends cut off',
+      });
+      hook.release();
+
+      await world.publish(alerts.slice(20));
+      const second = startNotifier('second');
+      await waitFor(() => new Set(fingerprints()).size === alerts.length, {
+        timeoutMs: 120_000,
+        message: `second notifier caught up (stderr: ${logs.join('').slice(-2_000)})`,
+      });
+      second.kill('SIGTERM');
+      expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(0);
+
+      expect(fingerprints().sort()).toEqual(alerts.map((a) => a.id).sort());
+      // The kill did cut sends short: their receiver never answered, and they went out again, once.
+      expect(hook.received.filter((r) => r.aborted).length).toBeGreaterThanOrEqual(1);
+      // What the dead notifier held went out after its lease expired, sent by the second.
+      const held = await world.store.listNotifications({ channelId: ch.id, limit: 100 });
+      expect(held.items.every((n) => n.status === 'sent')).toBe(true);
+      expect(
+        held.items.some((n) => n.attempts.length >= 1 && n.attempts.every((a) => a.outcome === 'sent')),
+      ).toBe(true);
+    },
+    TEST_MS,
+  );
+});
