@@ -101,7 +101,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       origin: options.rulesFile ?? 'built-in defaults',
       logger,
     });
-    // Loaded once: a rule changed through the API takes effect in the processor at the next start.
+    // What is in force now; later changes through the API are put in force without a restart (below).
     const rules = await ruleSource.load();
     // One gateway: rate limits are counted in memory.
     const { auth, signInSecret } = await configureAuth({
@@ -125,6 +125,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     });
     await processor.start();
     stops.push(() => processor.stop());
+    // processor/README.md "Hot reload": the store's change feed, polled once a second.
+    const unsubscribe = ruleSource.subscribe((next) => {
+      logger.info({ rules: next.length }, 'rules changed in the store: reloading');
+      processor.reload(next);
+    });
+    stops.push(async () => unsubscribe());
     // Its group is not durable: when it lags past the bus retention it skips events, never holding up ingest.
     const indexer = createEventIndexer({
       bus,
@@ -143,7 +149,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       ruleStore: database.rules,
       archive,
       explorer: { ...database.events, entities: database.store.entities },
-    silences: database.silences,
+      silences: database.silences,
       registry,
       logger,
       host: options.host ?? '127.0.0.1',

@@ -165,8 +165,8 @@ export function ruleRoutes({ rules, now }: RuleRoutesOptions): Route[] {
       description:
         'The body is one rule in the rules file format; its `id` must be the path’s or left out. The same ' +
         'rule as in force (key order and written-out defaults aside) makes no version (`unchanged`); the same ' +
-        'rule as an earlier version is `restored` (restore a version by PUTting its `rule`). Processors load ' +
-        'the rules at start. Audited (`rule.put`).',
+        'rule as an earlier version is `restored` (restore a version by PUTting its `rule`). Processors put ' +
+        'it in force within about a second, without a restart. Audited (`rule.put`).',
       tag: 'rules',
       permission: 'admin',
       pathParams: idParam,
