@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createFsArchive, createMemoryBus, loadRules } from '@vigil/adapters';
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { openDatabase, openStoreRuleSource } from '@vigil/db';
+import { createNotificationStore } from '@vigil/db/notifications';
 import {
   type AuthConfig,
   configureAuth,
@@ -10,6 +11,7 @@ import {
   type SocketCaps,
   signInUrl,
 } from '@vigil/gateway';
+import { createNotifierService, DEFAULT_NOTIFIER_GROUP_ID } from '@vigil/notifier';
 import { createEventIndexer, createProcessorService, DEFAULT_GROUP_ID, keyedGroupId } from '@vigil/processor';
 import { createSimulator, SCENARIO_NAMES } from '@vigil/simulator';
 import type { Logger } from 'pino';
@@ -49,7 +51,7 @@ export interface Embedded {
   port: number;
   /** The one-time sign-in URL of a first start (no admin password yet, neither admin variable set); else null. */
   signInUrl: string | null;
-  /** Stops in reverse start order: simulator, gateway (clients get 1001), processor (flush, commit), database, archive, bus. */
+  /** Stops in reverse start order: simulator, notifier (routing, flushing, sends in flight), gateway (clients get 1001), processor (flush, commit), database, archive, bus. */
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       durableGroups: {
         [DEFAULT_GROUP_ID]: Object.values(topics.events),
         [keyedGroupId(DEFAULT_GROUP_ID)]: [topics.repartition],
+        // A restart resumes routing where it stopped: no alert goes unnotified.
+        [DEFAULT_NOTIFIER_GROUP_ID]: [topics.alerts],
       },
       onFatal: options.onFatal,
     });
@@ -167,6 +171,18 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     });
     const { port } = await gateway.start();
     stops.push(() => gateway.stop());
+    // Notifications (notifier/README.md): alerts routed by the policy, sent through the outbox in PGlite.
+    const notifier = createNotifierService({
+      bus,
+      store: createNotificationStore({ db: database.db, target: database.target }),
+      alertsTopic: topics.alerts,
+      logger,
+      registry,
+      publicUrl: `http://${options.host ?? '127.0.0.1'}:${port}`,
+      onFatal: options.onFatal,
+    });
+    await notifier.start();
+    stops.push(() => notifier.stop());
 
     if (options.simulatorRate > 0) {
       const simulator = createSimulator({
