@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
 import { SEVERITIES } from '../alerts/alert.ts';
 import { ValidationError } from '../errors/vigil-error.ts';
 import { isSource, SOURCES, type Source } from '../events/sources.ts';
@@ -15,10 +16,22 @@ import {
 import { checkRuleSemantics } from './rule-semantics.ts';
 import { validateCondition } from './validate-condition.ts';
 
-// Compiled on first use, not at import (compiling uses `new Function`; see events/validate-event.ts).
-const CHECKERS: Partial<Record<RuleKind, TypeCheck<TSchema>>> = {};
-const checkerOf = (kind: RuleKind): TypeCheck<TSchema> =>
-  (CHECKERS[kind] ??= TypeCompiler.Compile<TSchema>(RULE_SCHEMAS[kind]));
+type ErrorSource = Pick<TypeCheck<TSchema>, 'Errors'>;
+// Compiled on first use, not at import (compiling uses `new Function`; see events/validate-event.ts). Where
+// that is forbidden (the dashboard's CSP has no 'unsafe-eval': its rule editor validates with this parser),
+// the schema is interpreted instead: the same errors, slower, which a rule or two per keystroke never notice.
+const CHECKERS: Partial<Record<RuleKind, ErrorSource>> = {};
+const checkerOf = (kind: RuleKind): ErrorSource =>
+  (CHECKERS[kind] ??= compiledOrInterpreted(RULE_SCHEMAS[kind]));
+
+function compiledOrInterpreted(schema: TSchema): ErrorSource {
+  try {
+    return TypeCompiler.Compile<TSchema>(schema);
+  } catch (err) {
+    if (!(err instanceof EvalError)) throw err;
+    return { Errors: (value: unknown) => Value.Errors(schema, value) } as ErrorSource;
+  }
+}
 
 // Literal unions make the schema validator say "Expected union value"; these say what is allowed instead.
 const CHOICES: Record<string, readonly string[]> = { source: SOURCES, severity: SEVERITIES, op: COMPARE_OPS };
