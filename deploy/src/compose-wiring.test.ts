@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ComposeService } from './compose-model.ts';
 import { byProgram, compose, probeTarget, services, vigilServices } from './deploy-fixture.ts';
-import { REPO_ROOT, reachableFiles, readRepoFile } from './repo.ts';
+import { REPO_ROOT, reachableAcrossWorkspaces, readRepoFile } from './repo.ts';
 
 const oneShot = (s: ComposeService) => s.restart === 'no';
 
 /** Does a program's code contain this path as a string literal (its route table, its request check)? */
 const servesPath = (entry: string, path: string): boolean =>
-  reachableFiles(entry).some((file) => readRepoFile(file).includes(`'${path}'`));
+  reachableAcrossWorkspaces(entry).some((file) => readRepoFile(file).includes(`'${path}'`));
 
 describe('docker-compose.yml wiring', () => {
   describe('addresses', () => {
@@ -73,8 +73,8 @@ describe('docker-compose.yml wiring', () => {
       }
     });
 
-    it("probe each processor's METRICS_PORT at the /health of its metrics server", () => {
-      for (const { service, entry } of byProgram('processor')) {
+    it("probe each processor's and notifier's METRICS_PORT at the /health of its metrics server", () => {
+      for (const { service, entry } of [...byProgram('processor'), ...byProgram('notifier')]) {
         const target = probeTarget(service);
         expect(target?.protocol, service.name).toBe('http:');
         expect(['127.0.0.1', 'localhost']).toContain(target!.hostname);

@@ -15,6 +15,7 @@ const EXPECTED_SERVICES = [
   'processor-1',
   'processor-2',
   'indexer',
+  'notifier',
   'gateway-1',
   'gateway-2',
   'proxy',
@@ -40,6 +41,13 @@ const REQUIRED_ENV: Record<string, Record<string, string | RegExp>> = {
     STATIC_DIR: /\S/,
   },
   simulator: { KAFKA_BROKERS: /\S/, SIMULATOR_RATE: /^[1-9]\d*(\.\d+)?$/ },
+  notifier: {
+    KAFKA_BROKERS: /\S/,
+    DATABASE_URL: /^postgres(ql)?:\/\//,
+    VIGIL_PUBLIC_URL: /^https?:\/\//,
+    METRICS_HOST: '0.0.0.0',
+    METRICS_PORT: /^\d+$/,
+  },
   indexer: {
     KAFKA_BROKERS: /\S/,
     DATABASE_URL: /^postgres(ql)?:\/\//,
@@ -69,12 +77,13 @@ describe('docker-compose.yml', () => {
   });
 
   describe('Vigil services', () => {
-    it('are the simulator, two processors, the event indexer and two gateways, built from deploy/Dockerfile', () => {
+    it('are the simulator, two processors, the event indexer, the notifier and two gateways, built from deploy/Dockerfile', () => {
       const names = vigilServices.map((v) => `${v.service.name}=${v.program}`).sort();
       expect(names).toEqual([
         'gateway-1=gateway',
         'gateway-2=gateway',
         'indexer=indexer',
+        'notifier=notifier',
         'processor-1=processor',
         'processor-2=processor',
         'simulator=simulator',
@@ -133,7 +142,7 @@ describe('docker-compose.yml', () => {
     it('show the rules the processors evaluate (same RULES_FILE, or none, everywhere)', () => {
       const rulesFiles = new Set(
         vigilServices
-          .filter((v) => v.program !== 'simulator' && v.program !== 'indexer')
+          .filter((v) => !['simulator', 'indexer', 'notifier'].includes(v.program))
           .map((v) => v.service.environment.RULES_FILE ?? 'built-in'),
       );
       expect([...rulesFiles]).toHaveLength(1);

@@ -56,3 +56,29 @@ export function reachableFiles(entry: string): string[] {
   visit(entry);
   return [...seen];
 }
+
+const WORKSPACE_IMPORT = /\bfrom\s*['"]@vigil\/([\w-]+)(\/[\w-]+)?['"]/g;
+
+/**
+ * Like reachableFiles, and across workspaces too: an import of `@vigil/<workspace>[/<subpath>]` goes on at the
+ * file that workspace's package.json `exports` names. For "does this program serve /health": the server may
+ * live in a shared workspace (adapters' createMetricsServer).
+ */
+export function reachableAcrossWorkspaces(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (start: string) => {
+    for (const file of reachableFiles(start)) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const match of readRepoFile(file).matchAll(WORKSPACE_IMPORT)) {
+        const workspace = match[1]!;
+        const exports =
+          readRepoJson<{ exports?: Record<string, string> }>(`${workspace}/package.json`).exports ?? {};
+        const target = exports[`.${match[2] ?? ''}`];
+        if (target) visit(normalize(join(workspace, target)).split('\\').join('/'));
+      }
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
