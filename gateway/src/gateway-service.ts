@@ -22,6 +22,7 @@ import type { ExplorerStore } from './http/explorer-routes.ts';
 import type { EventKeyFn, HealthProbe, HttpAlertStore } from './http/http-ports.ts';
 import type { HttpRuleStore } from './http/rules-routes.ts';
 import { createLiveMetrics } from './live/live-metrics.ts';
+import type { GatewayNotifications } from './notifications/notification-ports.ts';
 import { createEventTail, type EventTail } from './tail/event-tail.ts';
 import type { TailLimits } from './tail/tail-limits.ts';
 import { createTailMetrics } from './tail/tail-metrics.ts';
@@ -44,6 +45,8 @@ export interface GatewayServiceOptions {
   explorer?: ExplorerStore;
   /** Silences (`/api/silences`, the database's `silences`); without it those routes answer 503. */
   silences?: SilenceStore;
+  /** Channels, policy, delivery log, channel tests (`/api/channels…`); without it those routes answer 503. */
+  notifications?: GatewayNotifications;
   registry: Registry;
   logger: Logger;
   host: string;
@@ -124,6 +127,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     archive: options.archive,
     explorer: options.explorer,
     silences: options.silences,
+    notifications: options.notifications,
     health: { database: () => options.store.ping(), ...options.health },
     registry: options.registry,
     staticDir: hasDashboard ? staticDir : undefined,

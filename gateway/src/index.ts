@@ -51,5 +51,7 @@ export {
   type LostRange,
   type RingEntry,
 } from './live/live-types.ts';
+export { createGatewayNotifications } from './notifications/gateway-notifications.ts';
+export type { GatewayNotifications } from './notifications/notification-ports.ts';
 export { DEFAULT_TRANSPORT_LIMITS, type TransportLimits } from './transport/transport-limits.ts';
 export { createUwsServer, type UwsServer, type UwsServerOptions } from './transport/uws-server.ts';

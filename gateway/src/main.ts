@@ -11,11 +11,13 @@ import {
 import { partitionKey, topicNames, vigilTopics } from '@vigil/core';
 import { authVars, commonVars, gatewayVars, loadConfig, validators } from '@vigil/core/config';
 import { openDatabase, openStoreRuleSource } from '@vigil/db';
+import { createNotificationStore } from '@vigil/db/notifications';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { signInUrl } from './auth/bootstrap.ts';
 import { configureAuth } from './auth/configure-auth.ts';
 import { signInBanner } from './auth/sign-in-banner.ts';
 import { createGatewayService } from './gateway-service.ts';
+import { createGatewayNotifications } from './notifications/gateway-notifications.ts';
 
 const vars = {
   ...commonVars,
@@ -27,6 +29,10 @@ const vars = {
   }),
   EVENT_PARTITIONS: validators.num({ default: 6, desc: 'partitions per event topic when Vigil creates it' }),
   STATIC_DIR: validators.str({ default: undefined, desc: 'built dashboard to serve; default ui/build' }),
+  VIGIL_PUBLIC_URL: validators.str({
+    default: undefined,
+    desc: 'the dashboard’s URL, for the link in a channel test message; default http://HOST:PORT',
+  }),
 };
 
 runMain('gateway', async () => {
@@ -73,6 +79,12 @@ runMain('gateway', async () => {
     archive,
     explorer: { ...database.events, entities: database.store.entities },
     silences: database.silences,
+    // Channels, policy and the delivery log; a channel test is sent from this gateway (no notifier needed).
+    notifications: createGatewayNotifications({
+      store: createNotificationStore({ db: database.db, target: database.target }),
+      publicUrl: config.VIGIL_PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+      logger,
+    }),
     registry,
     logger,
     host: config.HOST,

@@ -43,6 +43,26 @@ export const HealthSchema = Type.Object({
       error: Type.Optional(Type.String({ description: 'Why the probe failed or timed out.' })),
     }),
   ),
+  notifications: Type.Optional(
+    Type.Object(
+      {
+        failingChannels: Type.Union([
+          Type.Array(
+            Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              type: Type.String(),
+              failuresSinceSuccess: Type.Integer({ minimum: 0 }),
+              lastAttemptAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+            }),
+          ),
+          Type.Null(),
+        ]),
+        error: Type.Optional(Type.String({ description: 'Why the channels could not be read.' })),
+      },
+      { description: 'Channels whose last 3+ attempts failed; informational: the status ignores it.' },
+    ),
+  ),
 });
 
 export const IngestResultSchema = Type.Object({

@@ -9,12 +9,14 @@ import type { Registry } from 'prom-client';
 import type { GatewayAuth } from '../auth/gateway-auth.ts';
 import { withSecurityHeaders } from '../auth/security-headers.ts';
 import type { EvidenceLimits } from '../evidence/evidence-limits.ts';
+import type { GatewayNotifications } from '../notifications/notification-ports.ts';
 import type { EventTail } from '../tail/event-tail.ts';
 import { createAlertChanges } from './alert-changes.ts';
 import { alertRoutes } from './alerts-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { backtestRoute } from './backtest-route.ts';
+import { channelRoutes } from './channel-routes.ts';
 import { evidenceRoutes } from './evidence-routes.ts';
 import { type ExplorerStore, explorerRoutes } from './explorer-routes.ts';
 import { eventStreamRoute } from './explorer-stream-route.ts';
@@ -26,6 +28,8 @@ import type { EventKeyFn, EventPublisher, HealthProbe, HttpAlertStore } from './
 import type { HttpHandler, HttpRequest, HttpResponse } from './http-types.ts';
 import { ingestRoute } from './ingest-route.ts';
 import { lifecycleRoutes } from './lifecycle-routes.ts';
+import { notificationLogRoute } from './notification-log-route.ts';
+import { policyRoutes } from './notification-policy-routes.ts';
 import { buildOpenApiDocument, openApiRoute } from './openapi.ts';
 import { opsRoutes } from './ops-routes.ts';
 import { createResponseCache } from './response-cache.ts';
@@ -73,6 +77,8 @@ export interface HttpRouterOptions {
   eventTail?: EventTail;
   /** Silences (`/api/silences`); without it those routes answer 503. */
   silences?: SilenceStore;
+  /** Channels, the policy, the delivery log and channel tests; without it those routes answer 503. */
+  notifications?: GatewayNotifications;
 }
 
 /** The handler, plus the routes it serves (what the OpenAPI document lists). */
@@ -116,6 +122,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
   const metrics = createHttpMetrics(options.registry);
   const { store, now, auth } = options;
   const ruleStore = options.ruleStore ?? fixedRuleStore(options.rules, now());
+  const notificationStore = options.notifications?.store;
   // Status changes and silences publish the alerts they change alike, where the processor publishes episodes.
   const publishChanges = createAlertChanges({ bus: options.bus, topic: options.alertsTopic, now });
   const routes: Route[] = [
@@ -130,6 +137,9 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
       now,
     }),
     ...silenceRoutes({ silences: options.silences, publish: publishChanges, now }),
+    ...channelRoutes({ notifications: options.notifications }),
+    ...policyRoutes({ notifications: options.notifications, store }),
+    notificationLogRoute({ notifications: options.notifications, store }),
     ...evidenceRoutes({
       store,
       archive: options.archive,
@@ -153,6 +163,7 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
     ...opsRoutes({
       health: options.health,
       healthTimeoutMs: limits.healthTimeoutMs,
+      channelHealth: notificationStore && (() => notificationStore.channelHealth()),
       registry: options.registry,
       metricsPublic: auth.metricsPublic,
     }),

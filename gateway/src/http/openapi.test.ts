@@ -19,6 +19,8 @@ import type { HttpRuleStore } from './rules-routes.ts';
 import {
   EXAMPLE_ALERT,
   EXAMPLE_PASSWORD,
+  exampleChannel,
+  examplePolicy,
   exampleSilence,
   OPERATION_EXAMPLES,
 } from './testing/operation-examples.ts';
@@ -234,6 +236,41 @@ const EXAMPLES: Record<string, Example> = {
     request: request('DELETE', '/api/silences/none'),
     options: { silences: undefined },
   },
+  // Notifications: a gateway without the notification store, unknown ids, a channel the policy uses.
+  ...Object.fromEntries(
+    [
+      ['GET', '/api/channels'],
+      ['POST', '/api/channels', exampleChannel()],
+      ['GET', '/api/channels/{id}'],
+      ['PUT', '/api/channels/{id}', exampleChannel()],
+      ['DELETE', '/api/channels/{id}'],
+      ['POST', '/api/channels/{id}/test'],
+      ['GET', '/api/notification-policy'],
+      ['PUT', '/api/notification-policy', { routes: [] }],
+      ['GET', '/api/alerts/{id}/routes'],
+      ['GET', '/api/notifications'],
+    ].map(([method, path, body]) => [
+      `${method} ${path} 503`,
+      {
+        request: request(String(method), String(path).replace('{id}', 'a1'), { body }),
+        options: { notifications: undefined },
+      },
+    ]),
+  ),
+  'GET /api/channels/{id} 404': { request: request('GET', '/api/channels/none') },
+  'PUT /api/channels/{id} 404': { request: request('PUT', '/api/channels/none', { body: exampleChannel() }) },
+  'DELETE /api/channels/{id} 404': { request: request('DELETE', '/api/channels/none') },
+  'DELETE /api/channels/{id} 409': {
+    request: async () => {
+      const policy = await examplePolicy();
+      expect(
+        (await makeRouter().router(request('PUT', '/api/notification-policy', { body: policy }))).status,
+      ).toBe(200);
+      return request('DELETE', `/api/channels/${policy.routes[0]?.channels[0]}`);
+    },
+  },
+  'POST /api/channels/{id}/test 404': { request: request('POST', '/api/channels/none/test') },
+  'GET /api/alerts/{id}/routes 404': { request: request('GET', '/api/alerts/none/routes') },
   // Rules: a store that is down, an id no rule has, a rule that is new (201), an archive that is down.
   'GET /api/rules 503': { request: request('GET', '/api/rules'), options: { ruleStore: downRules() } },
   'GET /api/rules/{id} 404': { request: request('GET', '/api/rules/none') },

@@ -23,8 +23,13 @@ describe('GET /api/rules', () => {
 });
 
 describe('GET /api/health', () => {
+  // Without notifications: their failing channels are notification-routes.test.ts'.
+  const notifications = undefined;
   it('is ok when every probe resolves', async () => {
-    const { router } = makeRouter({ health: { database: async () => {}, bus: async () => 'fine' } });
+    const { router } = makeRouter({
+      health: { database: async () => {}, bus: async () => 'fine' },
+      notifications,
+    });
     const response = await router(request('GET', '/api/health'));
     expect(response.status).toBe(200);
     expect(bodyJson(response)).toEqual({
@@ -33,11 +38,12 @@ describe('GET /api/health', () => {
     });
   });
   it('is ok with no probes', async () => {
-    const { router } = makeRouter();
+    const { router } = makeRouter({ notifications });
     expect(bodyJson(await router(request('GET', '/api/health')))).toEqual({ status: 'ok', components: {} });
   });
   it('is degraded with 503 when a probe rejects, throws or times out', async () => {
     const { router } = makeRouter({
+      notifications,
       limits: { healthTimeoutMs: 20 },
       health: {
         database: async () => {

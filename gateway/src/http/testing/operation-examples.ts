@@ -11,7 +11,22 @@ import {
   type TestCredential,
   uniqueName,
 } from './test-identities.ts';
+import { testNotificationStore } from './test-notifications.ts';
 import { exampleRule, storedExampleRule } from './test-rule-store.ts';
+
+/** A webhook channel body for the examples (a loopback URL nobody answers: the examples never send). */
+export const exampleChannel = () => ({
+  name: uniqueName('ops-webhook'),
+  type: 'webhook' as const,
+  config: { url: 'http://127.0.0.1:9/hook', secret: 'hmac-key', headers: { Authorization: 'Bearer t' } },
+});
+/** A fresh channel (by the test fixture) for the examples that read, change, test or delete one. */
+export const exampleChannelId = async () =>
+  (await testNotificationStore().createChannel(exampleChannel(), 'example')).id;
+/** A policy body sending everything high and above to a fresh channel. */
+export const examplePolicy = async () => ({
+  routes: [{ matchers: { minSeverity: 'high' }, channels: [await exampleChannelId()], groupBy: ['ruleId'] }],
+});
 
 /** A silence body for the examples: it matches the example alert, and ends in an hour. */
 export const exampleSilence = (now = Date.now()) => ({
@@ -126,6 +141,23 @@ export const OPERATION_EXAMPLES: Record<string, ExampleFactory> = {
   'GET /api/silences/{id}': async (as) => send(as, 'GET', `/api/silences/${(await exampleSilenceId()).id}`),
   'DELETE /api/silences/{id}': async (as) =>
     send(as, 'DELETE', `/api/silences/${(await exampleSilenceId()).id}`),
+  'GET /api/channels': async (as) => send(as, 'GET', '/api/channels'),
+  'POST /api/channels': async (as) => send(as, 'POST', '/api/channels', { body: exampleChannel() }),
+  'GET /api/channels/{id}': async (as) => send(as, 'GET', `/api/channels/${await exampleChannelId()}`),
+  'PUT /api/channels/{id}': async (as) =>
+    send(as, 'PUT', `/api/channels/${await exampleChannelId()}`, {
+      body: { ...exampleChannel(), enabled: false },
+    }),
+  'DELETE /api/channels/{id}': async (as) => send(as, 'DELETE', `/api/channels/${await exampleChannelId()}`),
+  // The fixture's tester answers for the receiver (notifier-channel-tester.ts sends for real).
+  'POST /api/channels/{id}/test': async (as) =>
+    send(as, 'POST', `/api/channels/${await exampleChannelId()}/test`),
+  'GET /api/notification-policy': async (as) => send(as, 'GET', '/api/notification-policy'),
+  'PUT /api/notification-policy': async (as) =>
+    send(as, 'PUT', '/api/notification-policy', { body: await examplePolicy() }),
+  'GET /api/alerts/{id}/routes': async (as) => send(as, 'GET', `/api/alerts/${EXAMPLE_ALERT.id}/routes`),
+  'GET /api/notifications': async (as) =>
+    send(as, 'GET', `/api/notifications?alertId=${EXAMPLE_ALERT.id}&status=sent&limit=10`),
   'GET /api/stats/summary': async (as) => send(as, 'GET', '/api/stats/summary'),
   'GET /api/stats/timeline': async (as) => send(as, 'GET', '/api/stats/timeline?bucket=5m'),
   'GET /api/services': async (as) => send(as, 'GET', '/api/services'),

@@ -8,6 +8,7 @@ import { seededStore, testSilences } from './test-alert-store.ts';
 import { fixtureArchive } from './test-archive.ts';
 import { testAuth } from './test-auth.ts';
 import { testExplorer } from './test-explorer-store.ts';
+import { testNotifications } from './test-notifications.ts';
 import { testRuleStore } from './test-rule-store.ts';
 
 /** Fixed wall clock of the unit tests: 2030-01-01T12:00:00Z. */
@@ -34,6 +35,7 @@ export function makeRouter(overrides: Partial<HttpRouterOptions> & { alerts?: Al
     explorer: testExplorer(),
     eventTail: testEventTail(),
     silences: testSilences(),
+    notifications: testNotifications(),
     ...options,
     store,
   });
