@@ -6,6 +6,7 @@ import { createNotificationStore } from '@vigil/db/notifications';
 import {
   type AuthConfig,
   configureAuth,
+  createGatewayNotifications,
   createGatewayService,
   DEFAULT_AUTH_CONFIG,
   type SocketCaps,
@@ -146,6 +147,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     });
     await indexer.start();
     stops.push(() => indexer.stop());
+    const notificationStore = createNotificationStore({ db: database.db, target: database.target });
+    // Known once the gateway listens (port 0 picks one): read by a channel test, never before start.
+    let publicUrl = '';
     const gateway = createGatewayService({
       bus,
       store: database.store,
@@ -154,6 +158,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       archive,
       explorer: { ...database.events, entities: database.store.entities },
       silences: database.silences,
+      notifications: createGatewayNotifications({
+        store: notificationStore,
+        publicUrl: () => publicUrl,
+        logger,
+      }),
       registry,
       logger,
       host: options.host ?? '127.0.0.1',
@@ -171,14 +180,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     });
     const { port } = await gateway.start();
     stops.push(() => gateway.stop());
+    publicUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
     // Notifications (notifier/README.md): alerts routed by the policy, sent through the outbox in PGlite.
     const notifier = createNotifierService({
       bus,
-      store: createNotificationStore({ db: database.db, target: database.target }),
+      store: notificationStore,
       alertsTopic: topics.alerts,
       logger,
       registry,
-      publicUrl: `http://${options.host ?? '127.0.0.1'}:${port}`,
+      publicUrl,
       onFatal: options.onFatal,
     });
     await notifier.start();

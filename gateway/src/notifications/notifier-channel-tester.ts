@@ -9,8 +9,8 @@ export const TEST_ANSWER_CHARS = 1_000;
 
 export interface NotifierChannelTesterOptions {
   store: Pick<NotificationStore, 'createTestNotification' | 'completeAttempt' | 'deferNotification'>;
-  /** The dashboard's URL, for the test message's link. */
-  publicUrl: string;
+  /** The dashboard's URL, for the test message's link; a function when it is known only once listening (port 0). */
+  publicUrl: string | (() => string);
   logger: Logger;
   now?: () => number;
   timeoutMs?: number;
@@ -27,7 +27,7 @@ export function notifierChannelTester(options: NotifierChannelTesterOptions): Ch
     const delivery = await sendTestMessage(
       {
         store: options.store,
-        publicUrl: options.publicUrl,
+        publicUrl: typeof options.publicUrl === 'string' ? options.publicUrl : options.publicUrl(),
         logger,
         owner: 'gateway',
         now: options.now,
