@@ -32,6 +32,7 @@ import {
   type ServiceSummary,
   type TimelinePoint,
 } from './normalize.ts';
+import { createNotificationClient } from './notification-client.ts';
 import { createSilenceClient } from './silence-client.ts';
 
 export type ApiClientOptions = HttpOptions;
@@ -136,6 +137,7 @@ export function createApiClient(options: ApiClientOptions) {
     auth: createAuthClient(http),
     admin: createAdminClient(http),
     silences: createSilenceClient(http),
+    notifications: createNotificationClient(http),
   };
 }
 

@@ -38,7 +38,7 @@ describe('can', () => {
 describe('navLinksFor', () => {
   const labels = (me: Me | null) => navLinksFor(me).map((link) => link.label);
 
-  it('shows Users, Tokens and Audit only to admins', () => {
+  it('shows Users, Tokens, Channels, Routing and Audit only to admins', () => {
     const everyone = ['Overview', 'Alerts', 'Events', 'Rules', 'Services', 'Silences'];
     expect(labels(as('viewer'))).toEqual(everyone);
     expect(labels(as('operator'))).toEqual(everyone);
@@ -51,6 +51,8 @@ describe('navLinksFor', () => {
       'Silences',
       'Users',
       'Tokens',
+      'Channels',
+      'Routing',
       'Audit',
     ]);
   });

@@ -18,6 +18,8 @@ export const UI_ACTIONS = {
   manageTokens: 'admin',
   /** /admin/audit: GET /api/audit. */
   readAudit: 'admin',
+  /** /admin/channels and saving /admin/notification-policy: the /api/channels routes, PUT /api/notification-policy. */
+  manageNotifications: 'admin',
 } as const satisfies Record<string, Permission>;
 export type UiAction = keyof typeof UI_ACTIONS;
 
@@ -54,6 +56,8 @@ export const NAV_LINKS: readonly NavLink[] = [
   { href: '/silences', label: 'Silences', needs: 'read' },
   { href: '/admin/users', label: 'Users', needs: 'manageUsers' },
   { href: '/admin/tokens', label: 'Tokens', needs: 'manageTokens' },
+  { href: '/admin/channels', label: 'Channels', needs: 'manageNotifications' },
+  { href: '/admin/notification-policy', label: 'Routing', needs: 'manageNotifications' },
   { href: '/admin/audit', label: 'Audit', needs: 'readAudit' },
 ];
 
