@@ -33,6 +33,7 @@ import {
   type TimelinePoint,
 } from './normalize.ts';
 import { createNotificationClient } from './notification-client.ts';
+import { createRuleClient } from './rule-client.ts';
 import { createSilenceClient } from './silence-client.ts';
 
 export type ApiClientOptions = HttpOptions;
@@ -138,6 +139,7 @@ export function createApiClient(options: ApiClientOptions) {
     admin: createAdminClient(http),
     silences: createSilenceClient(http),
     notifications: createNotificationClient(http),
+    ruleStore: createRuleClient(http),
   };
 }
 

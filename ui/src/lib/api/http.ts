@@ -11,7 +11,7 @@ export interface HttpOptions {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   params?: URLSearchParams;
   /** Sent as JSON. */
   body?: unknown;

@@ -12,6 +12,8 @@ export const UI_ACTIONS = {
   changeStatus: 'operator',
   /** Create, preview and expire silences: POST /api/silences, POST /api/silences/preview, DELETE /api/silences/{id}. */
   silence: 'operator',
+  /** Create, change, disable, delete, restore and backtest rules: PUT/PATCH/DELETE /api/rules/{id}, POST /api/rules/backtest. */
+  manageRules: 'admin',
   /** /admin/users: the /api/users routes. */
   manageUsers: 'admin',
   /** /admin/tokens: the /api/tokens routes. */

@@ -14,6 +14,10 @@ const HEADER_FIELDS = new Set([
   'enabled',
   'where',
   '$comment',
+  // What the rules store adds (GET /api/rules): shown in the card's header.
+  'version',
+  'updatedBy',
+  'updatedAt',
 ]);
 
 const OPS: Record<string, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=', ne: '≠' };
