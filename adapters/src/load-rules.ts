@@ -4,8 +4,8 @@ import { defaultRules, parseRules, type Rule } from '@vigil/core/rules';
 
 /**
  * Reads and validates a rules file (RULES_FILE), or returns the built-in defaults when no path is given:
- * the one loader of the processor (rules it evaluates), the gateway (rules `GET /api/rules` shows) and
- * `npm start`. An unreadable file is a configuration error; a readable but wrong one throws parseRules'
+ * the one loader of the processor, the gateway and `npm start`, which seed the rules store with it on first
+ * start (@vigil/db openStoreRuleSource). An unreadable file is a configuration error; a readable but wrong one throws parseRules'
  * ValidationError, prefixed with the path so the start-up log says which file to fix.
  */
 export async function loadRules(path?: string): Promise<Rule[]> {

@@ -136,7 +136,7 @@ export const simulatorVars = {
 export const processorVars = {
   RULES_FILE: str({
     default: undefined,
-    desc: 'path to a rules file; unset uses the built-in default rules',
+    desc: 'rules file that seeds the rules store on first start; unset seeds the built-in default rules',
   }),
   EVENT_RETENTION_HOURS: positive({
     default: 24,
