@@ -9,7 +9,7 @@ import type { HttpResponse, ResponseStream } from './http-types.ts';
 import { json } from './json-response.ts';
 import { defineRoute, type Route } from './route.ts';
 import { BacktestBodySchema, BacktestResultSchema } from './rule-schemas.ts';
-import type { HttpRuleStore } from './rules-routes.ts';
+import { type HttpRuleStore, parseJson } from './rules-routes.ts';
 
 /** Longest range one backtest may ask for: a week of archive, well past the 24 h the dashboard asks for. */
 export const MAX_BACKTEST_RANGE_MS = 7 * 86_400_000;
@@ -44,12 +44,7 @@ const instant = (value: unknown, field: 'from' | 'to'): number => {
 };
 
 function parseBody(body: Buffer): BacktestRequest {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw new ValidationError('body is not valid JSON', { cause: err, details: { parameter: 'body' } });
-  }
+  const value = parseJson(body);
   const input = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const extra = Object.keys(input).filter((k) => !['rule', 'from', 'to'].includes(k));
   if (extra.length > 0 || input.rule === undefined) {

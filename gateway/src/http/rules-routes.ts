@@ -73,7 +73,8 @@ function ruleIdOf(params: Record<string, string>): string {
   });
 }
 
-function parseJson(body: Buffer): unknown {
+/** A JSON request body, or a 400 naming the body. */
+export function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
