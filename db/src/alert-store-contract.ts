@@ -109,11 +109,43 @@ function runWriteContract(ctx: ContractContext): void {
           makeAlert({ id: w.id(1), publishedAt: null }),
         ]);
       const first = '2026-11-21T14:00:00.000Z';
-      await ctx.store().markPublished([w.id(0), w.id(9)], first);
-      await ctx.store().markPublished([w.id(0)], '2026-11-21T15:00:00.000Z');
+      await ctx.store().markPublished(
+        [
+          { id: w.id(0), revision: 1 },
+          { id: w.id(9), revision: 1 },
+        ],
+        first,
+      );
+      await ctx.store().markPublished([{ id: w.id(0), revision: 1 }], '2026-11-21T15:00:00.000Z');
       await ctx.store().markPublished([], first);
       expect((await ctx.store().getAlert(w.id(0)))?.publishedAt).toBe(first);
       expect((await ctx.store().getAlert(w.id(1)))?.publishedAt).toBeNull();
+    });
+
+    it('lists a change until its revision is marked published, and a late mark of an older one hides nothing', async () => {
+      const w = ctx.window();
+      const unpublished = async () =>
+        // A limit above what the other tests of the file leave unpublished (oldest first).
+        (await ctx.store().unpublishedChanges(1_000_000))
+          .filter((a) => a.id.startsWith(w.tag))
+          .map((a) => a.id);
+      await ctx.store().insertAlerts([makeAlert({ id: w.id(0) }), makeAlert({ id: w.id(1) })]);
+      expect((await unpublished()).sort()).toEqual([w.id(0), w.id(1)].sort());
+      await ctx.store().markPublished(
+        [
+          { id: w.id(0), revision: 1 },
+          { id: w.id(1), revision: 1 },
+        ],
+        '2030-01-01T00:00:02.000Z',
+      );
+      expect(await unpublished()).toEqual([]);
+
+      await ctx.store().updateStatus(w.id(0), 'acknowledged', 'user:ann');
+      expect(await unpublished()).toEqual([w.id(0)]); // revision 2, committed, not on the bus yet
+      await ctx.store().markPublished([{ id: w.id(0), revision: 1 }], '2030-01-01T00:00:03.000Z');
+      expect(await unpublished()).toEqual([w.id(0)]);
+      await ctx.store().markPublished([{ id: w.id(0), revision: 2 }], '2030-01-01T00:00:03.000Z');
+      expect(await unpublished()).toEqual([]);
     });
   });
 

@@ -142,6 +142,12 @@ export interface ActivityQuery {
  * optional fields come back as null, except `evidence`, which is left out when none was stored.
  * Bad input throws core's ValidationError; an unreachable database throws UnavailableError (retriable).
  */
+/** An alert revision that reached the alerts topic. */
+export interface PublishedRevision {
+  id: string;
+  revision: number;
+}
+
 export interface AlertStore {
   /**
    * Stores alerts as given, outside episodes (imports, fixtures): each id once, returns how many were new.
@@ -167,8 +173,16 @@ export interface AlertStore {
   refreshSilenced(options: { now: number; limit?: number }): Promise<Alert[]>;
   /** Adds keys to `evidence.archiveKeys` (each key once, existing ones kept); unknown ids are skipped. */
   addArchiveKeys(updates: readonly ArchiveKeyUpdate[]): Promise<void>;
-  /** Records when alerts were published to the alerts topic; the first time recorded wins. */
-  markPublished(ids: readonly string[], publishedAt: string): Promise<void>;
+  /**
+   * Records that these revisions are on the alerts topic: the highest revision marked wins, and the first
+   * publication time is kept as `publishedAt`. Unknown ids are skipped.
+   */
+  markPublished(published: readonly PublishedRevision[], publishedAt: string): Promise<void>;
+  /**
+   * Alerts with a stored change no publish was marked for (a crash between the commit and the publish, or
+   * a change just being published): at most `limit` (500), oldest change first (alert-publication.ts).
+   */
+  unpublishedChanges(limit?: number): Promise<Alert[]>;
   getAlert(id: string): Promise<Alert | null>;
   /** Keyset pagination: pages stay gap- and duplicate-free while newer alerts are being inserted. */
   queryAlerts(query?: AlertQuery): Promise<AlertPage>;

@@ -7,6 +7,7 @@ import { foldFirings, resolveIdle } from './alert-episodes.ts';
 import { addArchiveKeys } from './alert-evidence.ts';
 import { filterConditions, parseLimit } from './alert-filters.ts';
 import { checkNote, checkStatus, comment, reopenRace, statusChange, transition } from './alert-lifecycle.ts';
+import { markPublished, unpublishedChanges } from './alert-publication.ts';
 import { alertColumns, fromRow, toRow } from './alert-row.ts';
 import { summarize, summarizeServices, timeline } from './alert-stats.ts';
 import type { AlertPage, AlertQuery, AlertStore } from './alert-store-port.ts';
@@ -69,14 +70,10 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
 
     addArchiveKeys: (updates) => guard('add archive keys', () => addArchiveKeys(db, updates)),
 
-    markPublished: (ids, publishedAt) =>
-      guard('mark published', async () => {
-        if (ids.length === 0) return;
-        await db
-          .update(alerts)
-          .set({ publishedAt: new Date(publishedAt) })
-          .where(and(inArray(alerts.id, [...ids]), isNull(alerts.publishedAt)));
-      }),
+    markPublished: (published, publishedAt) =>
+      guard('mark published', () => markPublished(db, published, publishedAt)),
+
+    unpublishedChanges: (limit) => guard('read unpublished changes', () => unpublishedChanges(db, limit)),
 
     getAlert: (id) =>
       guard('get alert', async () => {

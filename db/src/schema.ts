@@ -73,6 +73,12 @@ export const alerts = pgTable(
     takesFirings: boolean('takes_firings').notNull().default(false),
     /** Wall-clock time of the last change: auto-resolve on idleness when a source stops altogether. */
     changedAt: instant('changed_at').notNull().defaultNow(),
+    /**
+     * The highest revision known to be on the alerts topic (migration 0012): a row whose revision is above it
+     * holds a change no gateway has heard of (a crash between commit and publish); the processor's sweep
+     * publishes it (AlertStore.unpublishedChanges).
+     */
+    publishedRevision: integer('published_revision').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     // 'simple' keeps words as written (no stemming, no stop words): service names, hosts and ids stay searchable.
     search: tsvector('search')
@@ -100,6 +106,8 @@ export const alerts = pgTable(
         .where(sql`${t.status} <> 'resolved' and ${t.takesFirings}`),
       // Auto-resolve scans only unresolved episodes (few), oldest change first.
       index('alerts_unresolved_changed_at_idx').on(t.changedAt).where(sql`${t.status} <> 'resolved'`),
+      // Small by design (changes not yet on the bus): the unpublished-change sweep reads only these rows.
+      index('alerts_unpublished_idx').on(t.id).where(sql`${t.publishedRevision} < ${t.revision}`),
       check('alerts_severity_check', sql`${t.severity} in (${inList(SEVERITY_VALUES)})`),
       check('alerts_source_check', sql`${t.source} in (${inList(SOURCE_VALUES)})`),
       check('alerts_status_check', sql`${t.status} in (${inList(STATUS_VALUES)})`),

@@ -10,6 +10,13 @@ export interface AlertChangesOptions {
   /** The alerts topic (one partition: its offset is every gateway's cursor). */
   topic: string;
   now: () => number;
+  /**
+   * Records the published revisions (@vigil/db markPublished), so the processor's unpublished-change sweep
+   * leaves them alone; it only repairs a change whose publish never happened (a crash after the commit).
+   */
+  markPublished?: (published: { id: string; revision: number }[], publishedAt: string) => Promise<void>;
+  /** A failed mark is only logged: the change is on the bus, the sweep at worst publishes it once more. */
+  onMarkFailed?: (err: unknown) => void;
 }
 
 /**
@@ -28,5 +35,9 @@ export function createAlertChanges(options: AlertChangesOptions): AlertChangePub
       options.topic,
       alerts.map((alert) => ({ key: null, value: JSON.stringify({ ...alert, publishedAt }) })),
     );
+    const published = alerts.map((alert) => ({ id: alert.id, revision: alert.revision ?? 1 }));
+    await options
+      .markPublished?.(published, publishedAt)
+      .catch((err: unknown) => options.onMarkFailed?.(err));
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { type Archive, decide, type Principal, type Source, WS_PATH } from '@vigil/core';
 import type { Rule } from '@vigil/core/rules';
-import type { SilenceStore } from '@vigil/db';
+import type { AlertStore, SilenceStore } from '@vigil/db';
 import type { BacktestLimits } from '@vigil/processor';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -124,7 +124,16 @@ export function createHttpRouter(options: HttpRouterOptions): HttpRouter {
   const ruleStore = options.ruleStore ?? fixedRuleStore(options.rules, now());
   const notificationStore = options.notifications?.store;
   // Status changes and silences publish the alerts they change alike, where the processor publishes episodes.
-  const publishChanges = createAlertChanges({ bus: options.bus, topic: options.alertsTopic, now });
+  const publishChanges = createAlertChanges({
+    bus: options.bus,
+    topic: options.alertsTopic,
+    now,
+    markPublished:
+      'markPublished' in store && typeof store.markPublished === 'function'
+        ? (published, at) => (store as Pick<AlertStore, 'markPublished'>).markPublished(published, at)
+        : undefined,
+    onMarkFailed: (err) => logger.warn({ err }, 'could not record published revisions'),
+  });
   const routes: Route[] = [
     ...authRoutes({ auth, now }),
     ...userRoutes({ auth, now }),

@@ -75,7 +75,7 @@ export function createProcessorMetrics(registry: Registry) {
     }),
     episodes: new Counter({
       name: 'vigil_processor_episodes_total',
-      help: 'Episode changes: opened by a firing, updated by a firing, resolved by the system; duplicate firings (redelivered, counted once)',
+      help: 'Episode changes: opened by a firing, updated by a firing, resolved by the system; duplicate firings (redelivered, counted once); republished (a change a crash had left unpublished)',
       labelNames: ['rule', 'outcome'],
       registers,
     }),

@@ -17,7 +17,8 @@ export interface FoldResult {
 
 interface EvidenceWriter {
   addArchiveKeys(updates: ArchiveKeyUpdate[]): Promise<void>;
-  markPublished(ids: readonly string[], publishedAt: string): Promise<void>;
+  /** The revisions now on the alerts topic (@vigil/db: what the unpublished-change sweep skips). */
+  markPublished(published: readonly { id: string; revision: number }[], publishedAt: string): Promise<void>;
 }
 
 /** The alert store (@vigil/db): firings are folded into episodes, atomically and idempotently by firing id. */
@@ -92,8 +93,8 @@ export async function publishEpisodes(
     value: JSON.stringify({ ...episode, publishedAt: at }),
   }));
   await retry('bus.publish.alerts', () => options.bus.publish(options.alertsTopic, messages));
-  const ids = episodes.map((episode) => episode.id);
-  options.background('store.markPublished', () => options.store.markPublished(ids, at));
+  const published = episodes.map((episode) => ({ id: episode.id, revision: episode.revision ?? 1 }));
+  options.background('store.markPublished', () => options.store.markPublished(published, at));
 }
 
 /**

@@ -76,4 +76,46 @@ describe('auto-resolve pass: the silence sweep', () => {
     await waitFor(() => received.length === 2, { message: 'the unsilenced update' });
     expect(published()[1]).toMatchObject({ id: 'sweep-1', silencedBy: [], revision: 3 });
   });
+
+  it('publishes a change a crash left unpublished, one pass after it first saw it, once', async () => {
+    const registry = new Registry();
+    const autoResolve = createAutoResolve({
+      store: database.store,
+      bus,
+      alertsTopic: topics.alerts,
+      metrics: createProcessorMetrics(registry),
+      logger: silent,
+      now: Date.now,
+      streamTimes: () => ({}),
+      retry: (_what, op) => op(),
+      background: (_what, op) => void op(),
+    });
+    const republished = async () =>
+      (await registry.getSingleMetric('vigil_processor_episodes_total')?.get())?.values.find(
+        (v) => v.labels.outcome === 'republished',
+      )?.value ?? 0;
+    const alert = makeAlert({
+      id: 'lost-1',
+      ruleId: 'metrics.latency-high',
+      source: 'metrics',
+      key: 'host=lost-1',
+      detectedAt: new Date().toISOString(),
+    });
+    // Folded and committed, then the processor died before publishing it.
+    await database.store.foldFirings([{ alert, resolveAfterMs: 60 * MINUTE }], Date.now());
+    const before = received.length;
+
+    await autoResolve.runOnce();
+    expect(await republished()).toBe(0); // younger than one pass: whoever made it may be publishing it
+    await autoResolve.runOnce();
+    expect(await republished()).toBe(1);
+    await waitFor(() => received.length === before + 1, { message: 'the repaired publish' });
+    expect(published().at(-1)).toMatchObject({ id: 'lost-1', revision: 1 });
+    await waitFor(async () => !(await database.store.unpublishedChanges()).some((a) => a.id === 'lost-1'), {
+      message: 'marked published',
+    });
+    await autoResolve.runOnce();
+    await autoResolve.runOnce();
+    expect(await republished()).toBe(1);
+  });
 });

@@ -12,6 +12,8 @@ export interface IdleResolver extends Pick<EpisodeWriter, 'markPublished'> {
   }): Promise<Alert[]>;
   /** The silence sweep; a store without silences (test doubles) leaves it out. */
   refreshSilenced?(options: { now: number; limit?: number }): Promise<Alert[]>;
+  /** Stored changes no publish was marked for (@vigil/db); a store without it (test doubles) leaves it out. */
+  unpublishedChanges?(limit?: number): Promise<Alert[]>;
 }
 
 /** How often the loop looks: an episode resolves at most this late after its resolveAfterMs (≥ 5 min). */
@@ -44,13 +46,20 @@ export interface AutoResolveOptions {
  * published as updates. Every processor may run it: `UPDATE … WHERE status <> 'resolved' … SKIP LOCKED
  * RETURNING` gives each resolution to one of them, and only that one publishes it, retrying the publish
  * like any other. A pass whose resolveIdle fails (the database is down) is logged and counted, and the next
- * tick tries again. A crash between the resolving commit and its publish leaves that update unpublished: the
- * rows and REST say resolved, live clients learn it at the episode's next change or on reload.
+ * tick tries again.
+ *
+ * Last, the unpublished-change sweep: a change stored but never published (a processor or gateway crashed
+ * between its commit and its publish) would reach live clients only at the episode's next change. Each pass
+ * reads the rows whose revision is above the one last marked published and publishes those it already saw,
+ * at the same revision, one pass earlier: a change younger than one interval is still being published by
+ * whoever made it. Several processors may publish the same repair; gateways drop a repeated revision.
  */
 export function createAutoResolve(options: AutoResolveOptions) {
   const { logger } = options;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
+  /** Unpublished revisions seen by the previous pass, by alert id. */
+  let unpublishedBefore = new Map<string, number>();
 
   /** Runs `step` until it returns less than a batch, publishing what each call changed. */
   async function drain(step: (now: number) => Promise<Alert[]>, each: (episode: Alert) => void) {
@@ -65,7 +74,7 @@ export function createAutoResolve(options: AutoResolveOptions) {
     }
   }
 
-  async function pass(): Promise<{ resolved: number; silenced: number }> {
+  async function pass(): Promise<{ resolved: number; silenced: number; republished: number }> {
     const { store } = options;
     const resolved = await drain(
       (now) => store.resolveIdle({ now, streamTimes: options.streamTimes(), limit: AUTO_RESOLVE_BATCH }),
@@ -78,18 +87,32 @@ export function createAutoResolve(options: AutoResolveOptions) {
           () => {},
         )
       : 0;
-    return { resolved, silenced };
+    return { resolved, silenced, republished: await republish() };
+  }
+
+  /** Publishes the changes the previous pass saw unpublished at the same revision (see above). */
+  async function republish(): Promise<number> {
+    if (!options.store.unpublishedChanges) return 0;
+    const changes = await options.store.unpublishedChanges(AUTO_RESOLVE_BATCH);
+    const due = changes.filter((a) => unpublishedBefore.get(a.id) === (a.revision ?? 1));
+    unpublishedBefore = new Map(
+      changes.filter((a) => !due.includes(a)).map((a) => [a.id, a.revision ?? 1] as const),
+    );
+    await publishEpisodes(options, due, options.now(), options.retry);
+    for (const episode of due) options.metrics.episodes.inc({ rule: episode.ruleId, outcome: 'republished' });
+    return due.length;
   }
 
   const tick = (): Promise<void> => {
     running ??= pass()
-      .then(({ resolved, silenced }) => {
+      .then(({ resolved, silenced, republished }) => {
         if (resolved > 0) logger.info({ resolved }, 'episodes auto-resolved');
         if (silenced > 0) logger.info({ changed: silenced }, 'silenced episodes refreshed');
+        if (republished > 0) logger.warn({ republished }, 'published changes a crash had left unpublished');
       })
       .catch((err: unknown) => {
-        // The changes are in the rows or not at all: the next tick makes them (a publish lost after the
-        // commit is not repeated: the rows and REST have the change, live clients get it at the next one).
+        // The changes are in the rows or not at all: the next tick makes them, and a publish lost after the
+        // commit is repaired by the unpublished-change sweep of a later pass.
         options.metrics.retries.inc({ operation: 'store.resolveIdle' });
         logger.warn({ err }, 'auto-resolve pass failed');
       })
