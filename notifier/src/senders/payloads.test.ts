@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Alert } from '@vigil/core';
 import type { NotificationContent } from '@vigil/core/notifications';
+import { makeAlert } from '@vigil/db/testing';
 import { describe, expect, it } from 'vitest';
 import { buildDiscordPayload, DISCORD_COLOURS, discordUrl } from './discord-sender.ts';
 import { buildEmail } from './email-sender.ts';
@@ -9,31 +10,19 @@ import { buildSlackPayload, SLACK_MAX_ALERTS } from './slack-sender.ts';
 import { buildWebhookPayload, signBody } from './webhook-sender.ts';
 
 const URL_BASE = 'https://vigil.example.com';
-const alert = (overrides: Partial<Alert> = {}): Alert => ({
-  id: 'al-1',
-  ruleId: 'logs.error-spike',
-  severity: 'high',
-  source: 'logs',
-  title: 'Error spike in payments',
-  message: '23 ERROR logs in 3 min',
-  service: 'payments',
-  userId: null,
-  key: 'service=payments',
-  value: 23,
-  threshold: 20,
-  eventTime: '2031-05-01T12:00:00.000Z',
-  detectedAt: '2031-05-01T12:00:01.000Z',
-  status: 'open',
-  firstSeenAt: '2031-05-01T11:59:00.000Z',
-  lastSeenAt: '2031-05-01T12:00:00.000Z',
-  revision: 1,
-  occurrences: 3,
-  resolvedAt: null,
-  resolvedBy: null,
-  acknowledgedBy: null,
-  silencedBy: [],
-  ...overrides,
-});
+/** The project's alert fixture, with the fields these payload shapes are checked against. */
+const alert = (overrides: Partial<Alert> = {}): Alert =>
+  makeAlert({
+    id: 'al-1',
+    title: 'Error spike in payments',
+    message: '23 ERROR logs in 3 min',
+    eventTime: '2031-05-01T12:00:00.000Z',
+    detectedAt: '2031-05-01T12:00:01.000Z',
+    firstSeenAt: '2031-05-01T11:59:00.000Z',
+    lastSeenAt: '2031-05-01T12:00:00.000Z',
+    occurrences: 3,
+    ...overrides,
+  });
 const content = (alerts: Alert[], overrides: Partial<NotificationContent> = {}): NotificationContent => ({
   kind: 'firing',
   status: 'firing',

@@ -150,8 +150,11 @@ export function createEventProcessor(options: EventProcessorOptions) {
   /** Stage two's options; `reload` replaces its plan, engine factory and replay window. */
   let repartition = options.repartition;
   let createEngine = options.createEngine;
-  /** Key spaces of earlier rule sets that the current one lacks: their copies still in flight are dropped. */
-  const retiredSpaces = new Map<string, KeySpace>();
+  /**
+   * The key spaces a copy may name: the current plan's, then those of earlier rule sets it lacks (their copies
+   * still in flight are recognized, then dropped). Rebuilt by `reload`, so no batch builds it.
+   */
+  let knownSpaces: ReadonlyMap<string, KeySpace> = repartition?.plan.byId ?? new Map();
   /** Partitions whose next batch must rebuild its engines whatever its offset (after a reload). */
   const forceResync = new Set<string>();
   const keyedTracker = createCommitTracker({ replayMs: repartition?.replayMs ?? 0 });
@@ -458,12 +461,6 @@ export function createEventProcessor(options: EventProcessorOptions) {
     return { spaces: new Map() };
   }
 
-  /** The current plan's key spaces, then retired ones (so their copies are recognized, then dropped). */
-  function knownSpaces(stage: RepartitionOptions): ReadonlyMap<string, KeySpace> {
-    if (retiredSpaces.size === 0) return stage.plan.byId;
-    return new Map([...retiredSpaces, ...stage.plan.byId]);
-  }
-
   /**
    * Hot reload: from the next batch of each partition on, only the new rules run. Stage one's per-event
    * rules keep no state: its partitions get new engines and go on. Stage two's partitions are rewound to
@@ -477,10 +474,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     createEngine = next.createEngine;
     if (next.resolveAfterMs) resolveAfterOf = next.resolveAfterMs;
     if (previous && next.repartition) {
-      for (const [id, space] of previous.plan.byId) {
-        if (!next.repartition.plan.byId.has(id)) retiredSpaces.set(id, space);
-      }
-      for (const id of next.repartition.plan.byId.keys()) retiredSpaces.delete(id);
+      knownSpaces = new Map([...knownSpaces, ...next.repartition.plan.byId]);
       repartition = { ...previous, ...next.repartition };
       keyedTracker.setReplayMs(next.repartition.replayMs);
     }
@@ -538,7 +532,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     const raised: RaisedAlert[] = [];
     const nowMs = now();
     for (const message of batch.messages) {
-      const unpacked = unpackCopies(message, knownSpaces(stage));
+      const unpacked = unpackCopies(message, knownSpaces);
       if (!unpacked.ok) {
         dlq.push(deadLetter(message, unpacked.reason, nowMs));
         metrics.repartition.inc({ source: 'unknown', outcome: 'invalid' });
