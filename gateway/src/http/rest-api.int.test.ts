@@ -201,6 +201,10 @@ describeWith(['postgres'])('REST API over PostgreSQL', () => {
   it('reports the database up in /api/health', async () => {
     const response = await router(request('GET', '/api/health'));
     expect(response.status).toBe(200);
-    expect(bodyJson(response)).toEqual({ status: 'ok', components: { database: { status: 'up' } } });
+    expect(bodyJson(response)).toEqual({
+      status: 'ok',
+      components: { database: { status: 'up' } },
+      notifications: { failingChannels: [] },
+    });
   });
 });

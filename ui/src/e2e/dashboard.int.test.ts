@@ -14,15 +14,7 @@ import {
   type TestBrowser,
   WAIT,
 } from './e2e-browser.ts';
-import {
-  buildUi,
-  E2E_ADMIN,
-  E2E_ADMIN_TOKEN,
-  e2eApi,
-  slowSamples,
-  startSystem,
-  varietyEvents,
-} from './e2e-system.ts';
+import { E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, slowSamples, startSystem, varietyEvents } from './e2e-system.ts';
 import { startTcpRelay, type TcpRelay } from './tcp-relay.ts';
 
 requireChromium();
@@ -47,7 +39,6 @@ describe.skipIf(!chromiumAvailable())('dashboard end to end (Chromium against th
   const feedCount = (text: string) => page().locator('[data-testid=feed-item]', { hasText: text }).count();
 
   beforeAll(async () => {
-    await buildUi();
     mkdirSync(SCREENSHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-'));
     system = await startSystem({ dataDir });
@@ -554,7 +545,6 @@ describe.skipIf(!chromiumAvailable())('dashboard first run (the one-time sign-in
   let dataDir: string;
 
   beforeAll(async () => {
-    await buildUi(); // once per process: a no-op after the suite above built it
     dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-first-'));
     system = await startSystem({ dataDir, firstRun: true });
     browser = await launchBrowser();

@@ -1,31 +1,11 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type Embedded, startEmbedded } from '@vigil/app';
 import type { Alert } from '@vigil/core';
 import pino from 'pino';
 
-const run = promisify(execFile);
-const UI_DIR = fileURLToPath(new URL('../..', import.meta.url));
+/** The dashboard build the e2e project's global setup writes (build-global-setup.ts). */
 export const BUILD_DIR = fileURLToPath(new URL('../../build', import.meta.url));
-
-let built: Promise<void> | null = null;
-
-/** Builds the dashboard the gateway serves (once per test process), so no test runs against a stale build. */
-export function buildUi(): Promise<void> {
-  if (process.env.VIGIL_E2E_SKIP_BUILD === '1') return Promise.resolve();
-  built ??= (async () => {
-    const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
-    await run(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
-      cwd: UI_DIR,
-      maxBuffer: 16 * 1024 * 1024,
-    });
-  })();
-  return built;
-}
 
 /** The admin every e2e system starts with (VIGIL_ADMIN_PASSWORD); other users are made through the API. */
 export const E2E_ADMIN = { username: 'admin', password: 'e2e-admin-password-1' } as const;

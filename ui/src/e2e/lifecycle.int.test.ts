@@ -14,7 +14,7 @@ import {
   type TestBrowser,
   WAIT,
 } from './e2e-browser.ts';
-import { buildUi, E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, slowSamples, startSystem } from './e2e-system.ts';
+import { E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, slowSamples, startSystem } from './e2e-system.ts';
 
 // The alert lifecycle in real Chromium against the embedded system (issue #14, "Dashboard"): a change made
 // in one tab reaches the other tabs of the browser as the gateway's pushed `update`, never by a reload.
@@ -66,7 +66,6 @@ describe.skipIf(!chromiumAvailable())('alert lifecycle in the dashboard (Chromiu
   };
 
   beforeAll(async () => {
-    await buildUi();
     mkdirSync(SCREENSHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-lifecycle-'));
     system = await startSystem({ dataDir });

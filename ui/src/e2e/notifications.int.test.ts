@@ -15,7 +15,7 @@ import {
   type TestBrowser,
   WAIT,
 } from './e2e-browser.ts';
-import { buildUi, E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, slowSamples, startSystem } from './e2e-system.ts';
+import { E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, slowSamples, startSystem } from './e2e-system.ts';
 
 // Notifications in real Chromium against the embedded system, notifier included (issue #15, "Done when": a
 // Chromium test creates a channel and a route in the dashboard, triggers a scenario and sees the delivery in
@@ -49,7 +49,6 @@ describe.skipIf(!chromiumAvailable())('notifications in the dashboard (Chromium)
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    await buildUi();
     mkdirSync(SCREENSHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-notifications-'));
     system = await startSystem({ dataDir });

@@ -13,7 +13,7 @@ import {
   type TestBrowser,
   WAIT,
 } from './e2e-browser.ts';
-import { buildUi, E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, startSystem } from './e2e-system.ts';
+import { E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, startSystem } from './e2e-system.ts';
 
 // The rule editor in real Chromium against the embedded system (issue #16, "Backtest"): edit a rule with the
 // form (inline problems from core's parser), backtest the change over the last 24 h of archived events, save
@@ -31,7 +31,6 @@ describe.skipIf(!chromiumAvailable())('the rule editor (Chromium)', () => {
   const headers = { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'application/json' };
 
   beforeAll(async () => {
-    await buildUi();
     mkdirSync(SCREENSHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-rules-'));
     system = await startSystem({ dataDir });

@@ -14,7 +14,7 @@ import {
   type TestBrowser,
   WAIT,
 } from './e2e-browser.ts';
-import { buildUi, E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, slowSamples, startSystem } from './e2e-system.ts';
+import { E2E_ADMIN, E2E_ADMIN_TOKEN, e2eApi, slowSamples, startSystem } from './e2e-system.ts';
 
 // Silences in real Chromium against the embedded system (issue #14, "Dashboard"): created from an alert
 // with its rule and key filled in and previewed, a new matching alert shows as silenced, and expiring the
@@ -43,7 +43,6 @@ describe.skipIf(!chromiumAvailable())('silences in the dashboard (Chromium)', ()
   const badges = (tab: Page, selector: string) => tab.locator(selector).getByTestId('silenced-badge').count();
 
   beforeAll(async () => {
-    await buildUi();
     mkdirSync(SCREENSHOTS, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-silences-'));
     system = await startSystem({ dataDir });
