@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Alert } from '@vigil/core';
 import { makeAlert } from '@vigil/db/testing';
@@ -10,6 +11,8 @@ import { createReceiver, type Receiver } from './testing/receiver.ts';
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 /** Two notifier processes start, a group hand-over (6 s session) and a lease expiry (3 s) on a busy machine. */
 const TEST_MS = 240_000;
+/** The receiver outage the issue names; the backoff (1 s doubling) then waits up to ~38 s more. */
+const OUTAGE_MS = 30_000;
 
 describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
   let world: NotifierWorld;
@@ -37,8 +40,13 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
     children.push(child);
     return child;
   };
-  const fingerprints = () =>
-    hook.accepted().map((r) => (r.body.alerts as { fingerprint: string }[])[0]!.fingerprint);
+  const fingerprintsOf = (receiver: Receiver) =>
+    receiver.accepted().map((r) => (r.body.alerts as { fingerprint: string }[])[0]!.fingerprint);
+  const fingerprints = () => fingerprintsOf(hook);
+  const exited = (child: ChildProcess) =>
+    new Promise<[number | null, string | null]>((resolve) =>
+      child.once('exit', (code, sig) => resolve([code, sig])),
+    );
 
   it(
     'delivers every routed alert exactly once across a SIGKILL mid-send',
@@ -72,9 +80,7 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
         message: 'a send in flight',
       });
       first.kill('SIGKILL');
-      const [, signal] = await new Promise<[number | null, string | null]>((resolve) =>
-        first.once('exit', (code, sig) => resolve([code, sig])),
-      );
+      const [, signal] = await exited(first);
       expect(signal).toBe('SIGKILL');
       // The receiver has seen the dead notifier's connections close, so no held answer is taken for read.
       await waitFor(() => hook.received.slice(heldFrom).every((r) => r.aborted), {
@@ -89,7 +95,7 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
         message: `second notifier caught up (stderr: ${logs.join('').slice(-2_000)})`,
       });
       second.kill('SIGTERM');
-      expect(await new Promise((resolve) => second.once('exit', resolve))).toBe(0);
+      expect((await exited(second))[0]).toBe(0);
 
       expect(fingerprints().sort()).toEqual(alerts.map((a) => a.id).sort());
       // The kill did cut sends short: their receiver never answered, and they went out again, once.
@@ -100,6 +106,78 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
       expect(
         held.items.some((n) => n.attempts.length >= 1 && n.attempts.every((a) => a.outcome === 'sent')),
       ).toBe(true);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'delivers every routed alert exactly once with two notifiers, one SIGKILLed during a 30 s receiver outage',
+    async () => {
+      const down = createReceiver('webhook');
+      await down.start();
+      try {
+        const ch = await world.store.createChannel(
+          { name: uniqueName('outage'), type: 'webhook', config: { url: down.url } },
+          'test',
+        );
+        const rule = uniqueName('rule');
+        await world.policy({
+          matchers: { ruleId: [rule] },
+          channels: [ch.id],
+          groupWaitMs: 0,
+          groupBy: ['key'],
+        });
+        const alerts: Alert[] = Array.from({ length: 40 }, () =>
+          makeAlert({ ruleId: rule, key: uniqueName('key') }),
+        );
+        const delivered = () => new Set(fingerprintsOf(down)).size;
+        const [a, b] = [startNotifier('outage-a'), startNotifier('outage-b')];
+
+        await world.publish(alerts.slice(0, 10));
+        await waitFor(() => delivered() === 10, {
+          timeoutMs: 90_000,
+          message: `two notifiers delivered the first ten (stderr: ${logs.join('').slice(-2_000)})`,
+        });
+
+        await down.stop();
+        const outageFrom = Date.now();
+        await world.publish(alerts.slice(10, 30));
+        const retried = async () =>
+          (await world.store.listNotifications({ channelId: ch.id, limit: 100 })).items.filter((n) =>
+            n.attempts.some((t) => t.outcome === 'retry'),
+          ).length;
+        await waitFor(async () => (await retried()) >= 5, {
+          timeoutMs: OUTAGE_MS,
+          message: 'retries recorded while the receiver is down',
+        });
+        // One notifier dies during the outage; the other takes over its partition and, once they expire, its leases.
+        a.kill('SIGKILL');
+        expect((await exited(a))[1]).toBe('SIGKILL');
+        // The scenario is an outage of this length (no assertion on time): the receiver stays down for all of it.
+        await sleep(Math.max(0, OUTAGE_MS - (Date.now() - outageFrom)));
+        expect(delivered()).toBe(10);
+        await down.start();
+
+        await world.publish(alerts.slice(30));
+        await waitFor(() => delivered() === alerts.length, {
+          timeoutMs: 150_000,
+          message: `the survivor delivered everything after the outage (stderr: ${logs.join('').slice(-2_000)})`,
+        });
+        b.kill('SIGTERM');
+        expect((await exited(b))[0]).toBe(0);
+
+        // Exactly once: every alert accepted once, none twice (no send was in flight to a live receiver at the kill).
+        expect(fingerprintsOf(down).sort()).toEqual(alerts.map((x) => x.id).sort());
+        const log = await world.store.listNotifications({ channelId: ch.id, limit: 100 });
+        expect(log.items).toHaveLength(alerts.length);
+        expect(log.items.every((n) => n.status === 'sent')).toBe(true);
+        const retriedThenSent = log.items.filter(
+          (n) => n.attempts.some((t) => t.outcome === 'retry') && n.attempts.at(-1)?.outcome === 'sent',
+        );
+        expect(retriedThenSent.length).toBeGreaterThanOrEqual(20);
+      } finally {
+        await down.stop();
+      }
     },
     TEST_MS,
   );

@@ -146,9 +146,12 @@ export function createReceiver(kind: ReceiverKind) {
         if (!res.writableFinished) entry.aborted = true;
       });
       // The sender went away before it had an answer (a held answer, a killed notifier).
-      req.socket.once('close', () => {
+      const onSocketClose = () => {
         if (entry.answered === null) entry.aborted = true;
-      });
+      };
+      req.socket.once('close', onSocketClose);
+      // Keep-alive sockets carry many requests: drop this request's listener once it is answered.
+      res.once('finish', () => req.socket.off('close', onSocketClose));
       const problem = shapeProblem(kind, entry.method, body);
       const answer: Answer = problem
         ? { status: 400, body: `bad ${kind} body: ${problem}` }
