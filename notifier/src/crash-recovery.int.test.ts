@@ -51,17 +51,7 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
   it(
     'delivers every routed alert exactly once across a SIGKILL mid-send',
     async () => {
-      const ch = await world.store.createChannel(
-        { name: uniqueName('hook'), type: 'webhook', config: { url: hook.url } },
-        'test',
-      );
-      const rule = uniqueName('rule');
-      await world.policy({
-        matchers: { ruleId: [rule] },
-        channels: [ch.id],
-        groupWaitMs: 0,
-        groupBy: ['key'],
-      });
+      const { channelId, ruleId: rule } = await world.routeEachAlert(hook.url);
       const alerts: Alert[] = Array.from({ length: 30 }, () =>
         makeAlert({ ruleId: rule, key: uniqueName('key') }),
       );
@@ -101,7 +91,7 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
       // The kill did cut sends short: their receiver never answered, and they went out again, once.
       expect(hook.received.filter((r) => r.aborted).length).toBeGreaterThanOrEqual(1);
       // What the dead notifier held went out after its lease expired, sent by the second.
-      const held = await world.store.listNotifications({ channelId: ch.id, limit: 100 });
+      const held = await world.store.listNotifications({ channelId, limit: 100 });
       expect(held.items.every((n) => n.status === 'sent')).toBe(true);
       expect(
         held.items.some((n) => n.attempts.length >= 1 && n.attempts.every((a) => a.outcome === 'sent')),
@@ -116,17 +106,7 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
       const down = createReceiver('webhook');
       await down.start();
       try {
-        const ch = await world.store.createChannel(
-          { name: uniqueName('outage'), type: 'webhook', config: { url: down.url } },
-          'test',
-        );
-        const rule = uniqueName('rule');
-        await world.policy({
-          matchers: { ruleId: [rule] },
-          channels: [ch.id],
-          groupWaitMs: 0,
-          groupBy: ['key'],
-        });
+        const { channelId, ruleId: rule } = await world.routeEachAlert(down.url);
         const alerts: Alert[] = Array.from({ length: 40 }, () =>
           makeAlert({ ruleId: rule, key: uniqueName('key') }),
         );
@@ -143,7 +123,7 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
         const outageFrom = Date.now();
         await world.publish(alerts.slice(10, 30));
         const retried = async () =>
-          (await world.store.listNotifications({ channelId: ch.id, limit: 100 })).items.filter((n) =>
+          (await world.store.listNotifications({ channelId, limit: 100 })).items.filter((n) =>
             n.attempts.some((t) => t.outcome === 'retry'),
           ).length;
         await waitFor(async () => (await retried()) >= 5, {
@@ -168,7 +148,7 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
 
         // Exactly once: every alert accepted once, none twice (no send was in flight to a live receiver at the kill).
         expect(fingerprintsOf(down).sort()).toEqual(alerts.map((x) => x.id).sort());
-        const log = await world.store.listNotifications({ channelId: ch.id, limit: 100 });
+        const log = await world.store.listNotifications({ channelId, limit: 100 });
         expect(log.items).toHaveLength(alerts.length);
         expect(log.items.every((n) => n.status === 'sent')).toBe(true);
         const retriedThenSent = log.items.filter(

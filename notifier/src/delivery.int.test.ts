@@ -195,41 +195,36 @@ describeWith(['kafka', 'postgres'])(
       'rides out a receiver outage: retries recorded while it is down, delivered once when it is back; a 400 fails at once',
       async () => {
         const hook = await receiver('webhook');
-        const ch = await channel('webhook', { url: hook.url });
-        const rule = uniqueName('rule');
-        await world.policy({
-          matchers: { ruleId: [rule] },
-          channels: [ch.id],
-          groupWaitMs: 0,
-          groupBy: ['key'],
-        });
+        const { channelId, ruleId: rule } = await world.routeEachAlert(hook.url);
         await hook.stop();
         const down = episode(rule);
         await world.publish([down]);
         await waitFor(
           async () =>
-            ((await world.store.listNotifications({ channelId: ch.id })).items[0]?.attempts.filter(
+            ((await world.store.listNotifications({ channelId })).items[0]?.attempts.filter(
               (a) => a.outcome === 'retry',
             ).length ?? 0) >= 2,
           { ...WAIT, message: 'two retries recorded while the receiver is down' },
         );
         const failing = (await world.store.channelHealth({ failingAfter: 2 })).find(
-          (h) => h.channelId === ch.id,
+          (h) => h.channelId === channelId,
         );
         expect(failing).toMatchObject({ failing: true, queued: 1 });
         expect(failing?.lastError).toMatch(/^network:/);
         await hook.start();
         await waitFor(
-          async () => (await world.store.listNotifications({ channelId: ch.id, status: 'sent' })).items[0],
+          async () => (await world.store.listNotifications({ channelId, status: 'sent' })).items[0],
           { ...WAIT, message: 'delivered after the receiver came back' },
         );
         expect(hook.accepted()).toHaveLength(1);
-        expect((await world.store.channelHealth()).find((h) => h.channelId === ch.id)?.failing).toBe(false);
+        expect((await world.store.channelHealth()).find((h) => h.channelId === channelId)?.failing).toBe(
+          false,
+        );
 
         hook.script({ status: 400, body: 'no such team' });
         await world.publish([episode(rule)]);
         await waitFor(
-          async () => (await world.store.listNotifications({ channelId: ch.id, status: 'failed' })).items[0],
+          async () => (await world.store.listNotifications({ channelId, status: 'failed' })).items[0],
           { ...WAIT, message: 'the 400 failed' },
         ).then((failed) => {
           expect(failed.attempts.map((a) => a.outcome)).toEqual(['failed']);
@@ -245,14 +240,7 @@ describeWith(['kafka', 'postgres'])(
       async () => {
         await world.startNotifier('b');
         const hook = await receiver('webhook');
-        const ch = await channel('webhook', { url: hook.url });
-        const rule = uniqueName('rule');
-        await world.policy({
-          matchers: { ruleId: [rule] },
-          channels: [ch.id],
-          groupWaitMs: 0,
-          groupBy: ['key'],
-        });
+        const { ruleId: rule } = await world.routeEachAlert(hook.url);
         const alerts = Array.from({ length: 40 }, () => episode(rule));
         await world.publish(alerts);
         await waitFor(

@@ -34,6 +34,11 @@ export interface NotifierWorld {
   startNotifier(instanceId: string): Promise<NotifierService & { registry: Registry }>;
   publish(alerts: Alert[]): Promise<void>;
   policy(...routes: RouteInput[]): Promise<void>;
+  /**
+   * A webhook channel to `url` and the policy's only route: a fresh rule's alerts to it, one message per alert
+   * (grouped by key, no group wait). Returns the channel's id and the rule's id to raise alerts with.
+   */
+  routeEachAlert(url: string): Promise<{ channelId: string; ruleId: string }>;
   close(): Promise<void>;
 }
 
@@ -105,6 +110,22 @@ export async function createNotifierWorld(endpoints: ServiceEndpoints): Promise<
       ),
     async policy(...routes) {
       await store.putPolicy({ routes }, 'test');
+    },
+    async routeEachAlert(url) {
+      const channel = await store.createChannel(
+        { name: uniqueName('hook'), type: 'webhook', config: { url } },
+        'test',
+      );
+      const ruleId = uniqueName('rule');
+      await store.putPolicy(
+        {
+          routes: [
+            { matchers: { ruleId: [ruleId] }, channels: [channel.id], groupWaitMs: 0, groupBy: ['key'] },
+          ],
+        },
+        'test',
+      );
+      return { channelId: channel.id, ruleId };
     },
     async close() {
       for (const { service, bus: own } of running) {
