@@ -98,59 +98,56 @@ export function createOutbox(db: VigilDatabase) {
     },
 
     async completeAttempt(report: AttemptReport): Promise<boolean> {
-      const at = new Date(report.at);
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .select({
-            channelId: notifications.channelId,
-            alertIds: notifications.alertIds,
-            kind: notifications.kind,
-          })
-          .from(notifications)
-          .where(eq(notifications.id, report.id));
-        if (!row) return false;
-        await tx.insert(notificationAttempts).values({
-          notificationId: report.id,
-          channelId: row.channelId,
-          at,
-          durationMs: Math.max(0, Math.round(report.durationMs)),
-          statusCode: report.statusCode,
-          outcome: report.outcome,
-          error: clip(report.error, MAX_ERROR_CHARS),
-          owner: report.owner,
-        });
-        const status =
-          report.outcome === 'sent' ? 'sent' : report.outcome === 'failed' ? 'failed' : 'pending';
-        const updated = await tx
-          .update(notifications)
-          .set({
-            status,
-            attempts: sql`${notifications.attempts} + 1`,
-            nextAttemptAt: report.outcome === 'retry' ? new Date(report.nextAttemptAt ?? report.at) : at,
-            leaseOwner: null,
-            leaseUntil: null,
-            lastError: clip(report.error, MAX_ERROR_CHARS),
-            lastStatusCode: report.statusCode,
-            updatedAt: at,
-            ...(report.outcome === 'sent' ? { sentAt: at, externalId: report.externalId ?? undefined } : {}),
-          })
-          .where(
-            and(
-              eq(notifications.id, report.id),
-              eq(notifications.leaseOwner, report.owner),
-              eq(notifications.status, 'sending'),
-            ),
-          )
-          .returning({ id: notifications.id });
-        if (updated.length > 0 && report.outcome === 'sent' && report.activityNote && row.kind !== 'test') {
-          // The alerts' trail says it was delivered (only alerts this database stores: the FK needs them).
-          await tx.execute(sql`
+      const at = new Date(report.at).toISOString();
+      const status = report.outcome === 'sent' ? 'sent' : report.outcome === 'failed' ? 'failed' : 'pending';
+      const sent = report.outcome === 'sent';
+      const nextAttemptAt =
+        report.outcome === 'retry' ? new Date(report.nextAttemptAt ?? report.at).toISOString() : at;
+      const error = clip(report.error, MAX_ERROR_CHARS);
+      const note = sent && report.activityNote ? clip(report.activityNote, MAX_NOTE_CHARS) : null;
+      // One statement, so one round trip and atomic without a transaction: the attempt is recorded whenever the
+      // row exists (a report from a notifier whose lease expired is kept as an attempt only); the row changes
+      // only for its lease owner; a sent alert notice adds `notified` to the trail of each alert this database
+      // stores (the FK needs them). The CTEs all see the row as it was before the update.
+      const [result] = rowsOf<{ updated: number | string }>(
+        await db.execute(sql`
+          with target as (
+            select id, channel_id from ${notifications} where id = ${report.id}
+          ),
+          attempt as (
+            insert into ${notificationAttempts}
+              (notification_id, channel_id, at, duration_ms, status_code, outcome, error, owner)
+            select id, channel_id, ${at}::timestamptz, ${Math.max(0, Math.round(report.durationMs))},
+              ${report.statusCode}::integer, ${report.outcome}, ${error}::text, ${report.owner}
+            from target
+            returning 1
+          ),
+          updated as (
+            update ${notifications} set
+              status = ${status},
+              attempts = attempts + 1,
+              next_attempt_at = ${nextAttemptAt}::timestamptz,
+              lease_owner = null,
+              lease_until = null,
+              last_error = ${error}::text,
+              last_status_code = ${report.statusCode}::integer,
+              updated_at = ${at}::timestamptz,
+              sent_at = case when ${sent}::boolean then ${at}::timestamptz else sent_at end,
+              external_id = case when ${sent}::boolean then coalesce(${report.externalId ?? null}::text, external_id)
+                else external_id end
+            where id = ${report.id} and lease_owner = ${report.owner} and status = 'sending'
+            returning alert_ids, kind
+          ),
+          activity as (
             insert into ${alertActivity} (alert_id, at, actor, action, note)
-            select id, ${at.toISOString()}::timestamptz, 'system', 'notified', ${clip(report.activityNote, MAX_NOTE_CHARS)}
-            from ${alerts} where id = any(${arrayLiteral(row.alertIds)}::text[])`);
-        }
-        return updated.length > 0;
-      });
+            select a.id, ${at}::timestamptz, 'system', 'notified', ${note}::text
+            from updated u join ${alerts} a on a.id = any(u.alert_ids)
+            where ${note}::text is not null and u.kind <> 'test'
+            returning 1
+          )
+          select (select count(*) from updated) as updated, (select count(*) from attempt) as attempts`),
+      );
+      return Number(result?.updated ?? 0) > 0;
     },
 
     async deferNotification(options: { id: string; owner: string; until: number }): Promise<boolean> {
