@@ -30,10 +30,10 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
     await hook?.stop();
   });
 
-  const startNotifier = (id: string): ChildProcess => {
+  const startNotifier = (id: string, env: Record<string, string> = {}): ChildProcess => {
     // node --import tsx, not the tsx CLI: SIGKILL must hit the notifier itself, not a wrapper.
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, ...world.env, NOTIFIER_INSTANCE_ID: id },
+      env: { ...process.env, ...world.env, NOTIFIER_INSTANCE_ID: id, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
@@ -57,7 +57,8 @@ describeWith(['kafka', 'postgres'])('notifier crash recovery', () => {
       );
       await world.publish(alerts.slice(0, 20));
 
-      const first = startNotifier('first');
+      // Two sends at a time: some alerts are still queued when the receiver starts holding its answers.
+      const first = startNotifier('first', { NOTIFIER_CONCURRENCY: '2' });
       await waitFor(() => hook.accepted().length >= 5, {
         timeoutMs: 90_000,
         message: `first notifier delivered some (stderr: ${logs.join('').slice(-2_000)})`,
