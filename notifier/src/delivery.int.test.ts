@@ -260,6 +260,41 @@ describeWith(['kafka', 'postgres'])(
       TEST_MS,
     );
 
+    it(
+      'keeps one Slack pace across both notifier instances: a message a second, deferred, never failed',
+      async () => {
+        const slack = await receiver('slack');
+        const ch = await channel('slack', { url: slack.url });
+        const rule = uniqueName('rule');
+        await world.policy({
+          matchers: { ruleId: [rule] },
+          channels: [ch.id],
+          groupWaitMs: 0,
+          groupBy: ['key'],
+        });
+        const alerts = Array.from({ length: 4 }, () => episode(rule));
+        const published = Date.now();
+        await world.publish(alerts);
+        await waitFor(
+          async () =>
+            (await world.store.listNotifications({ channelId: ch.id, status: 'sent' })).items.length === 4,
+          {
+            ...WAIT,
+            message: 'all four sent',
+          },
+        );
+        expect(slack.accepted()).toHaveLength(4);
+        // Each message waits for a slot booked in the store: the last cannot start before three intervals passed.
+        // (A lower bound only: a slower machine makes it later, never earlier.)
+        expect(Math.max(...slack.accepted().map((r) => r.at)) - published).toBeGreaterThanOrEqual(3 * 1_000);
+        const log = await world.store.listNotifications({ channelId: ch.id });
+        expect(log.items.every((n) => n.attempts.length === 1 && n.attempts[0]!.outcome === 'sent')).toBe(
+          true,
+        );
+      },
+      TEST_MS,
+    );
+
     describe('test messages', () => {
       it('answers with the receiver reply and records it', async () => {
         const pager = await receiver('pagerduty');

@@ -79,7 +79,7 @@ export function createNotifierService(options: NotifierServiceOptions) {
     publicUrl: options.publicUrl,
     timeoutMs: options.sendTimeoutMs ?? NOTIFIER_DEFAULTS.sendTimeoutMs,
     giveUpAfterMs: options.giveUpAfterMs ?? NOTIFIER_DEFAULTS.giveUpAfterMs,
-    rateLimiter: createRateLimiter({ ...DEFAULT_MIN_INTERVALS, ...options.minIntervals }),
+    rateLimiter: createRateLimiter(options.store, { ...DEFAULT_MIN_INTERVALS, ...options.minIntervals }),
     metrics,
     logger: logger.child({ module: 'delivery' }),
   };

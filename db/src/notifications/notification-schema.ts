@@ -36,6 +36,8 @@ export const notificationChannels = pgTable(
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
     updatedBy: text('updated_by').notNull(),
+    /** The channel's rate limit across every notifier: no message may start before this (null: any time). */
+    nextSendAt: instant('next_send_at'),
   },
   (t) => [
     uniqueIndex('notification_channels_name_lower_idx').on(sql`lower(${t.name})`),

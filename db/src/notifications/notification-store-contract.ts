@@ -441,6 +441,22 @@ export function runNotificationStoreContract(
         expect(await claim(channel.id, t0 + 500)).toEqual([]);
         expect((await claim(channel.id, t0 + SECOND))[0]?.attempts).toBe(0);
       });
+      it('paces a channel across notifiers: one slot per interval, the wait otherwise, channels apart', async () => {
+        const [a, b] = [await discord(), await discord()];
+        const t0 = Date.parse('2026-12-03T10:00:00.000Z');
+        const reserve = (channelId: string, now: number) =>
+          store().reserveSendSlot({ channelId, now, intervalMs: SECOND });
+        expect(await reserve(a.id, t0)).toBe(0);
+        expect(await reserve(a.id, t0 + 300)).toBe(700); // booked nothing: asking again later still works
+        expect(await reserve(a.id, t0 + 600)).toBe(400);
+        expect(await reserve(b.id, t0 + 300)).toBe(0);
+        expect(await reserve(a.id, t0 + SECOND)).toBe(0);
+        // Several notifiers asking at once: exactly one gets the slot, the others the same wait.
+        const answers = await Promise.all(Array.from({ length: 5 }, () => reserve(a.id, t0 + 3 * SECOND)));
+        expect(answers.filter((w) => w === 0)).toHaveLength(1);
+        expect(answers.filter((w) => w === SECOND)).toHaveLength(4);
+        expect(await reserve('no-such-channel', t0)).toBe(0);
+      });
       it('keeps the messages of one thread in order and hands the receiver id on', async () => {
         const { channel, t0, a } = await firingMessage(discord);
         await store().ingestAlerts([next(a, { status: 'resolved' })], t0 + SECOND);

@@ -156,6 +156,12 @@ export interface NotificationStore {
   completeAttempt(report: AttemptReport): Promise<boolean>;
   /** Puts a leased notification back until `until` without an attempt (a rate limit held it back). */
   deferNotification(options: { id: string; owner: string; until: number }): Promise<boolean>;
+  /**
+   * The channel's rate limit, shared by every notifier: books the slot `[now, now + intervalMs)` and answers 0
+   * when the previous one has passed, else the ms until it does (nothing booked: the caller defers and asks
+   * again then). A deleted channel answers 0.
+   */
+  reserveSendSlot(options: { channelId: string; now: number; intervalMs: number }): Promise<number>;
   /** A test message for a channel, leased to `owner` at once (sendTestMessage sends it); null: no such channel. */
   createTestNotification(options: {
     channelId: string;

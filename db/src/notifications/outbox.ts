@@ -170,6 +170,31 @@ export function createOutbox(db: VigilDatabase) {
       return updated.length > 0;
     },
 
+    async reserveSendSlot(options: { channelId: string; now: number; intervalMs: number }): Promise<number> {
+      const now = new Date(options.now).toISOString();
+      const until = new Date(options.now + options.intervalMs).toISOString();
+      // The row lock orders notifiers booking at once: a later one re-checks the booked row and books nothing.
+      // Its `current` read sees the row as of its statement's start, which can be the slot just replaced; the
+      // next statement reads the committed one, so a wait that is not in the future asks once more.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const [row] = rowsOf<{ booked: number | string; found: number | string; current: unknown }>(
+          await db.execute(sql`
+            with booked as (
+              update ${notificationChannels} set next_send_at = ${until}::timestamptz
+              where id = ${options.channelId} and (next_send_at is null or next_send_at <= ${now}::timestamptz)
+              returning id
+            ),
+            current as (select next_send_at from ${notificationChannels} where id = ${options.channelId})
+            select (select count(*) from booked) as booked, (select count(*) from current) as found,
+              (select next_send_at from current) as current`),
+        );
+        if (!row || Number(row.booked) > 0 || Number(row.found) === 0) return 0; // booked, or no such channel
+        const next = msOf(row.current);
+        if (next !== null && next > options.now) return next - options.now;
+      }
+      return options.intervalMs;
+    },
+
     async createTestNotification(options: {
       channelId: string;
       owner: string;

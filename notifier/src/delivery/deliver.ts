@@ -47,7 +47,7 @@ export async function deliver(
     await store.deferNotification({ id: claimed.id, owner: options.owner, until });
     return { outcome: 'deferred', until };
   }
-  const wait = channel ? options.rateLimiter.reserve(channel.id, type, now()) : 0;
+  const wait = channel ? await options.rateLimiter.reserve(channel.id, type, now()) : 0;
   if (wait > 0) {
     const until = now() + wait;
     await store.deferNotification({ id: claimed.id, owner: options.owner, until });

@@ -7,7 +7,7 @@ import { createNotifierMetrics } from '../metrics/notifier-metrics.ts';
 import type { Senders } from '../senders/create-senders.ts';
 import type { SendResult } from '../senders/sender.ts';
 import { createDeliveryWorker } from './delivery-worker.ts';
-import { createRateLimiter } from './rate-limiter.ts';
+import { NO_RATE_LIMIT } from './rate-limiter.ts';
 
 const channel: Channel = {
   id: 'ch1',
@@ -68,7 +68,7 @@ function world(total: number, concurrency: number) {
     publicUrl: 'http://vigil.test',
     timeoutMs: 1_000,
     giveUpAfterMs: 60_000,
-    rateLimiter: createRateLimiter({}),
+    rateLimiter: NO_RATE_LIMIT,
     metrics: createNotifierMetrics(new Registry()),
     logger: pino({ level: 'silent' }),
     leaseMs: 60_000,

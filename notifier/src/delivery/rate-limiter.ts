@@ -1,4 +1,5 @@
 import type { ChannelType } from '@vigil/core/notifications';
+import type { NotificationStore } from '@vigil/db/notifications';
 
 /**
  * Least time between two messages to one channel, by type: Slack's incoming webhooks allow about one message
@@ -10,23 +11,23 @@ export const DEFAULT_MIN_INTERVALS: Readonly<Partial<Record<ChannelType, number>
 };
 
 /**
- * Per channel, when the next message may go (in this notifier; several notifiers each keep their own, so the
- * pace across them is up to one message per interval each). `reserve` answers 0 and books the slot, or the
- * wait until a slot is free: the message is deferred by that much, not failed.
+ * Per channel, when the next message may go, kept in the store so every notifier sharing the outbox keeps one
+ * pace between them. `reserve` answers 0 and books the slot, or the wait until a slot is free: the message is
+ * deferred by that much, not failed. Types without an interval ask the store nothing.
  */
 export function createRateLimiter(
+  store: Pick<NotificationStore, 'reserveSendSlot'>,
   intervals: Readonly<Partial<Record<ChannelType, number>>> = DEFAULT_MIN_INTERVALS,
 ) {
-  const nextSlot = new Map<string, number>();
   return {
-    reserve(channelId: string, type: ChannelType, now: number): number {
-      const interval = intervals[type] ?? 0;
-      if (interval <= 0) return 0;
-      const free = nextSlot.get(channelId) ?? 0;
-      if (free > now) return free - now;
-      nextSlot.set(channelId, now + interval);
-      return 0;
+    async reserve(channelId: string, type: ChannelType, now: number): Promise<number> {
+      const intervalMs = intervals[type] ?? 0;
+      if (intervalMs <= 0) return 0;
+      return store.reserveSendSlot({ channelId, now, intervalMs });
     },
   };
 }
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** For messages sent on request (test messages): nothing to wait for. */
+export const NO_RATE_LIMIT: RateLimiter = { reserve: async () => 0 };

@@ -46,15 +46,33 @@ describe('decideAfterFailure', () => {
 });
 
 describe('createRateLimiter', () => {
-  it('lets one Slack message a second through per channel and says how long the next must wait', () => {
-    const limiter = createRateLimiter();
-    expect(limiter.reserve('a', 'slack', 1_000)).toBe(0);
-    expect(limiter.reserve('a', 'slack', 1_300)).toBe(700);
-    expect(limiter.reserve('b', 'slack', 1_300)).toBe(0);
-    expect(limiter.reserve('a', 'slack', 2_000)).toBe(0);
+  const store = () => {
+    const calls: { channelId: string; now: number; intervalMs: number }[] = [];
+    return {
+      calls,
+      reserveSendSlot: async (o: (typeof calls)[number]) => {
+        calls.push(o);
+        return calls.length === 1 ? 0 : 700;
+      },
+    };
+  };
+  it("asks the store for a slot of the type's interval and passes on the wait it answers", async () => {
+    const s = store();
+    const limiter = createRateLimiter(s);
+    expect(await limiter.reserve('a', 'slack', 1_000)).toBe(0);
+    expect(await limiter.reserve('a', 'slack', 1_300)).toBe(700);
+    expect(await limiter.reserve('d', 'discord', 1_300)).toBe(700);
+    expect(s.calls).toEqual([
+      { channelId: 'a', now: 1_000, intervalMs: 1_000 },
+      { channelId: 'a', now: 1_300, intervalMs: 1_000 },
+      { channelId: 'd', now: 1_300, intervalMs: 500 },
+    ]);
   });
-  it('does not limit types without an interval', () => {
-    const limiter = createRateLimiter();
-    expect([1, 2, 3].map(() => limiter.reserve('w', 'webhook', 5))).toEqual([0, 0, 0]);
+  it('does not limit types without an interval, nor ask the store', async () => {
+    const s = store();
+    const limiter = createRateLimiter(s, { slack: 1_000, webhook: 0 });
+    expect(await Promise.all([1, 2, 3].map(() => limiter.reserve('w', 'webhook', 5)))).toEqual([0, 0, 0]);
+    expect(await limiter.reserve('p', 'pagerduty', 5)).toBe(0);
+    expect(s.calls).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { createNotifierMetrics, type NotifierMetrics } from '../metrics/notifier-metrics.ts';
 import { createSenders, type Senders } from '../senders/create-senders.ts';
 import { type Delivery, deliver } from './deliver.ts';
-import { createRateLimiter } from './rate-limiter.ts';
+import { NO_RATE_LIMIT } from './rate-limiter.ts';
 
 /** A test message's lease: the send's own timeout bounds it. */
 const TEST_LEASE_MS = 60_000;
@@ -50,7 +50,7 @@ export async function sendTestMessage(
       timeoutMs: options.timeoutMs ?? 10_000,
       giveUpAfterMs: 0,
       // A test is one message on request: no rate limit to wait for.
-      rateLimiter: createRateLimiter({}),
+      rateLimiter: NO_RATE_LIMIT,
       metrics: options.metrics ?? createNotifierMetrics(new Registry()),
       logger: options.logger,
     },

@@ -1,0 +1,1 @@
+ALTER TABLE "notification_channels" ADD COLUMN "next_send_at" timestamp with time zone;
