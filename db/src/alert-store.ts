@@ -1,5 +1,5 @@
 import type { Alert, AlertStatus } from '@vigil/core';
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { activity } from './alert-activity.ts';
 import { rankEntities } from './alert-entities.ts';
