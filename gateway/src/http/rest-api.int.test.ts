@@ -33,6 +33,9 @@ describeWith(['postgres'])('REST API over PostgreSQL', () => {
       store: database.store,
       auth,
       health: { database: () => database.store.ping() },
+      // The fixture's notification store starts an in-memory PGlite on first use, which can take longer than the
+      // 1 s production bound on a busy machine; this suite is about the answers, not that bound (ops-routes.test).
+      limits: { healthTimeoutMs: 30_000 },
     }).router;
   });
   afterAll(async () => {
