@@ -108,7 +108,8 @@ export function createOutbox(db: VigilDatabase) {
       // One statement, so one round trip and atomic without a transaction: the attempt is recorded whenever the
       // row exists (a report from a notifier whose lease expired is kept as an attempt only); the row changes
       // only for its lease owner; a sent alert notice adds `notified` to the trail of each alert this database
-      // stores (the FK needs them). The CTEs all see the row as it was before the update.
+      // stores (the FK needs them). The CTEs all see the row as it was before the update, and each runs whether or
+      // not the final select reads it (PostgreSQL executes every data-modifying CTE once).
       const [result] = rowsOf<{ updated: number | string }>(
         await db.execute(sql`
           with target as (
@@ -145,7 +146,7 @@ export function createOutbox(db: VigilDatabase) {
             where ${note}::text is not null and u.kind <> 'test'
             returning 1
           )
-          select (select count(*) from updated) as updated, (select count(*) from attempt) as attempts`),
+          select (select count(*) from updated) as updated`),
       );
       return Number(result?.updated ?? 0) > 0;
     },
