@@ -1,26 +1,12 @@
 import { type Alert, isAlert } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
-import { makeAlert, type TimeWindow } from './alert-fixtures.ts';
+import { latencyFiring, type TimeWindow } from './alert-fixtures.ts';
 import type { ContractContext } from './alert-store-contract.ts';
-import type { Firing, ResolveIdleOptions } from './alert-store-port.ts';
+import type { ResolveIdleOptions } from './alert-store-port.ts';
 
 const MINUTE = 60_000;
 const RESOLVE_AFTER = 5 * MINUTE;
-
-/** Firing `n` of this window's rule for `key`, `atMs` after the window start, with value n. */
-function firing(w: TimeWindow, n: number, atMs: number, key = 'host=web-1'): Firing {
-  const alert = makeAlert({
-    id: w.id(n),
-    ruleId: `metrics.latency-high.${w.tag}`,
-    source: 'metrics',
-    key,
-    value: 1000 + n,
-    message: `latency ${1000 + n} ms`,
-    eventTime: w.at(atMs),
-    detectedAt: w.at(atMs),
-  });
-  return { alert, resolveAfterMs: RESOLVE_AFTER };
-}
+const firing = latencyFiring;
 
 const series = (w: TimeWindow, count: number, from = 0, stepMs = 1000, key?: string) =>
   Array.from({ length: count }, (_, i) => firing(w, from + i, (from + i) * stepMs, key));

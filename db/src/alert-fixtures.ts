@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Alert } from '@vigil/core';
+import type { Firing } from './alert-store-port.ts';
 
 /** A valid alert with every optional field set; override what a test cares about. */
 export function makeAlert(overrides: Partial<Alert> = {}): Alert {
@@ -89,4 +90,22 @@ export class TimeWindow {
   get range(): { from: string; to: string } {
     return { from: this.at(0), to: this.at(DAY_MS) };
   }
+}
+
+/**
+ * Firing `n` of the window's latency rule for `key`, `atMs` after the window start, with value 1000 + n; it
+ * resolves 5 min after its last firing.
+ */
+export function latencyFiring(w: TimeWindow, n: number, atMs: number, key = 'host=web-1'): Firing {
+  const alert = makeAlert({
+    id: w.id(n),
+    ruleId: `metrics.latency-high.${w.tag}`,
+    source: 'metrics',
+    key,
+    value: 1000 + n,
+    message: `latency ${1000 + n} ms`,
+    eventTime: w.at(atMs),
+    detectedAt: w.at(atMs),
+  });
+  return { alert, resolveAfterMs: 5 * 60_000 };
 }

@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { activity } from './alert-activity.ts';
 import { rankEntities } from './alert-entities.ts';
-import { foldFirings, resolveIdle } from './alert-episodes.ts';
+import { type FoldHints, type FoldPath, foldFirings, resolveIdle } from './alert-episodes.ts';
 import { addArchiveKeys } from './alert-evidence.ts';
 import { filterConditions, parseLimit } from './alert-filters.ts';
 import { checkNote, checkStatus, comment, reopenRace, statusChange, transition } from './alert-lifecycle.ts';
@@ -24,6 +24,8 @@ export interface AlertStoreOptions {
   target?: string;
   /** Told how many rows each insert added; awaited before the insert resolves. */
   afterInsert?: (inserted: number) => Promise<void>;
+  /** Told which way each fold went (alert-episodes.ts): one statement, or the general transaction. */
+  onFold?: (path: FoldPath) => void;
 }
 
 // 21 parameters per row: 1000 rows stay far below PostgreSQL's 65,535 bind parameters per statement.
@@ -35,6 +37,7 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
   const logger = options.logger.child({ module: 'alert-store' });
   const target = options.target ?? 'the database';
   const guard = <T>(what: string, run: () => Promise<T>) => guardOutage(what, target, run);
+  const foldHints: FoldHints = { silencedUntil: 0 };
 
   return {
     insertAlerts: (batch) =>
@@ -57,9 +60,13 @@ export function createAlertStore(options: AlertStoreOptions): AlertStore {
 
     foldFirings: (firings, now = Date.now()) =>
       guard('fold firings', async () => {
-        const result = await foldFirings(db, firings, now);
+        let path: FoldPath | undefined;
+        const result = await foldFirings(db, firings, now, foldHints, (way) => {
+          path = way;
+          options.onFold?.(way);
+        });
         const opened = result.firings.filter((f) => f.outcome === 'opened').length;
-        logger.debug({ offered: firings.length, opened }, 'firings folded');
+        logger.debug({ offered: firings.length, opened, path }, 'firings folded');
         if (opened > 0) await options.afterInsert?.(opened);
         return result;
       }),

@@ -41,6 +41,13 @@ export function isOutage(err: unknown): boolean {
   return false;
 }
 
+/** True when an error (or one in its `cause` chain) carries PostgreSQL's `sqlstate`. */
+export function hasSqlState(err: unknown, sqlstate: string): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++)
+    if (codeOf(e) === sqlstate) return true;
+  return false;
+}
+
 /**
  * True when an error (or one in its `cause` chain) is PostgreSQL's `sqlstate` (23505 unique violation,
  * 23503 foreign key violation) on `constraint`; both drivers report the constraint's name.

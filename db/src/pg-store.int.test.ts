@@ -5,6 +5,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { runAlertStoreContract } from './alert-store-contract.ts';
 import { runEpisodesMigrationContract } from './episodes-migration-contract.ts';
+import { runFoldPathsContract } from './fold-paths-contract.ts';
 import { openDatabase } from './open-database.ts';
 import * as schema from './schema.ts';
 import { runSilenceStoreContract } from './silence-store-contract.ts';
@@ -29,6 +30,18 @@ describeWith(['postgres'])('PostgreSQL (node-postgres pool)', () => {
     return {
       store: database.store,
       silences: database.silences,
+      close: async () => {
+        await database.close();
+        await testDb.drop();
+      },
+    };
+  });
+
+  runFoldPathsContract('PostgreSQL', async () => {
+    const testDb = await createTestDatabase(services().postgres!.url, 'db-fold-paths');
+    const database = await openDatabase({ url: testDb.url, logger: pino({ level: 'silent' }) });
+    return {
+      database,
       close: async () => {
         await database.close();
         await testDb.drop();

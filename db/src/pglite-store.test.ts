@@ -7,6 +7,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import pino from 'pino';
 import { runAlertStoreContract } from './alert-store-contract.ts';
 import { runEpisodesMigrationContract } from './episodes-migration-contract.ts';
+import { runFoldPathsContract } from './fold-paths-contract.ts';
 import { openDatabase } from './open-database.ts';
 import * as schema from './schema.ts';
 import { runSilenceStoreContract } from './silence-store-contract.ts';
@@ -33,4 +34,9 @@ runEpisodesMigrationContract('PGlite', async () => {
 runSilenceStoreContract('PGlite', async () => {
   const database = await openDatabase({ logger: pino({ level: 'silent' }) });
   return { store: database.store, silences: database.silences, close: () => database.close() };
+});
+
+runFoldPathsContract('PGlite', async () => {
+  const database = await openDatabase({ logger: pino({ level: 'silent' }) });
+  return { database, close: () => database.close() };
 });
