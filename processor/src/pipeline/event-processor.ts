@@ -87,6 +87,15 @@ export interface RuleSet {
   resolveAfterMs?: (ruleId: string) => number;
 }
 
+/**
+ * How long stage one's copy publish waits for more batches' copies (Kafka 4's default linger.ms). Every publish
+ * is a produce request and wakes stage two's fetch: at 1,000 events/s batches hold one or two events, and
+ * without it the processor sent ≈ 440 produce and 400 stage-two fetch requests a second; with it ≈ 120 of each,
+ * and its CPU went from 0.75 to 0.64 cores (simulator at 1,000 events/s, one run each). Windowed rules' alerts
+ * come that much later; per-event rules' not at all.
+ */
+export const COPY_LINGER_MS = 5;
+
 /** Longer than a takeover (the default 30 s session timeout and a replay), so a crash makes nothing late. */
 export const DEFAULT_ORIGIN_IDLE_MS = 60_000;
 
@@ -223,6 +232,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     weight: (batch) => batch.copies.length,
     maxPending: 100_000,
     maxPerWrite: 20_000,
+    lingerMs: COPY_LINGER_MS,
     onError: fail,
   });
 

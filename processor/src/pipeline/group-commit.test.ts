@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createGroupCommit } from './group-commit.ts';
 
 const T0 = { topic: 'events.logs', partition: 0 };
 const T1 = { topic: 'events.logs', partition: 1 };
 
 /** A group commit of string lists whose writes the test finishes by hand, in order. */
-function harness(options: { maxPending?: number; maxPerWrite?: number } = {}) {
+function harness(options: { maxPending?: number; maxPerWrite?: number; lingerMs?: number } = {}) {
   const writes: { items: string[]; at: typeof T0 }[] = [];
   const written: string[] = [];
   const errors: unknown[] = [];
@@ -28,6 +28,29 @@ function harness(options: { maxPending?: number; maxPerWrite?: number } = {}) {
 }
 
 describe('group commit', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('lingers before a write for what more batches queue, unless a full write is already waiting', async () => {
+    vi.useFakeTimers();
+    const { queue, items, gates } = harness({ lingerMs: 5, maxPerWrite: 4 });
+    await queue.enqueue(T0, 1, ['a']);
+    await queue.enqueue(T1, 1, ['b']);
+    expect(items()).toEqual([]); // lingering
+    await vi.advanceTimersByTimeAsync(4);
+    await queue.enqueue(T0, 2, ['c']);
+    expect(items()).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(items()).toEqual([['a', 'b', 'c']]); // one write for the three batches
+    await queue.enqueue(T0, 3, ['d', 'e', 'f', 'g']);
+    gates[0]!.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(items()).toEqual([['a', 'b', 'c'], ['d', 'e', 'f', 'g']]); // full: no linger
+    gates[1]!.open();
+    await queue.settled();
+  });
+
   it('writes at once, then everything queued meanwhile in one write, in order, bounding commits per partition', async () => {
     const { queue, writes, items, written, gates, tick } = harness();
     await queue.enqueue(T0, 10, ['a']);

@@ -27,6 +27,11 @@ export interface GroupCommitOptions<T> {
   maxPending?: number;
   /** Weight of one write at most (a single item heavier than that is written alone). */
   maxPerWrite?: number;
+  /**
+   * How long a write waits for more items unless maxPerWrite is already queued (Kafka's linger.ms): fewer,
+   * larger writes for that much latency. Default 0: write at once.
+   */
+  lingerMs?: number;
 }
 
 export interface Partition {
@@ -46,6 +51,7 @@ export function createGroupCommit<T>(options: GroupCommitOptions<T>) {
   const weightOf = options.weight ?? (() => 1);
   const maxPending = options.maxPending ?? 10_000;
   const maxPerWrite = options.maxPerWrite ?? 5_000;
+  const lingerMs = options.lingerMs ?? 0;
   const queue: Job<T>[] = [];
   /** Per partition, the first offsets of its batches not written yet, oldest first. */
   const pending = new Map<string, number[]>();
@@ -84,6 +90,8 @@ export function createGroupCommit<T>(options: GroupCommitOptions<T>) {
     draining = true;
     try {
       while (queue.length > 0 && !failed) {
+        if (lingerMs > 0 && pendingWeight < maxPerWrite)
+          await new Promise((resolve) => setTimeout(resolve, lingerMs));
         const jobs = take();
         try {
           await options.write(
