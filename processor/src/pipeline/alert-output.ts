@@ -97,10 +97,20 @@ export async function publishEpisodes(
   options.background('store.markPublished', () => options.store.markPublished(published, at));
 }
 
+/** Firings folded, not yet published (createAlertOutput's two steps). */
+export interface FoldedAlerts {
+  raised: readonly RaisedAlert[];
+  /** Firings the store refused for their data: not published, their events to be dead-lettered. */
+  refused: Refused<RaisedAlert>[];
+  result: FoldResult;
+}
+
 /**
  * Folds a batch's firings into episodes, then publishes every episode the fold touched. One fold for the
  * whole batch; only when the store refuses it for its data are the refused firings found by bisecting and
  * returned, unpublished, for their events to be dead-lettered. Failures that are not the data's fault reject.
+ * `fold` and `publish` are the two steps, for a caller that overlaps one batch's publish with the next fold;
+ * `write` does both.
  */
 export function createAlertOutput(options: AlertOutputOptions) {
   const { store, metrics, now } = options;
@@ -109,7 +119,7 @@ export function createAlertOutput(options: AlertOutputOptions) {
     resolveAfterMs: options.resolveAfterMs(alert.ruleId),
   });
 
-  async function fold(batch: RaisedAlert[], retry: Retry): Promise<FoldResult> {
+  async function foldOne(batch: RaisedAlert[], retry: Retry): Promise<FoldResult> {
     const alerts = batch.map((r) => r.alert);
     if (foldsEpisodes(store))
       return retry('store.foldFirings', () => store.foldFirings(alerts.map(firingOf), now()));
@@ -117,17 +127,21 @@ export function createAlertOutput(options: AlertOutputOptions) {
     return { firings: alerts.map((a) => ({ firingId: a.id, outcome: 'opened', episode: a })), resolved: [] };
   }
 
-  return async (raised: readonly RaisedAlert[], retry: Retry): Promise<Refused<RaisedAlert>[]> => {
+  async function fold(raised: readonly RaisedAlert[], retry: Retry): Promise<FoldedAlerts> {
     const results: FoldResult[] = [];
     const refused = await writeIsolatingRefusals(raised, async (batch) => {
-      results.push(await fold(batch, retry));
+      results.push(await foldOne(batch, retry));
     });
     const result: FoldResult = {
       firings: results.flatMap((r) => r.firings),
       resolved: results.flatMap((r) => r.resolved),
     };
-    if (result.firings.length === 0) return refused;
+    return { raised, refused, result };
+  }
 
+  async function publish(folded: FoldedAlerts, retry: Retry): Promise<Refused<RaisedAlert>[]> {
+    const { raised, refused, result } = folded;
+    if (result.firings.length === 0) return refused;
     const publishedAt = now();
     await publishEpisodes(options, episodesToPublish(result), publishedAt, retry);
     for (const { outcome, episode } of result.firings) {
@@ -141,5 +155,11 @@ export function createAlertOutput(options: AlertOutputOptions) {
       if (alert.ingestedAt) metrics.latency.observe((publishedAt - Date.parse(alert.ingestedAt)) / 1000);
     }
     return refused;
+  }
+
+  return {
+    fold,
+    publish,
+    write: async (raised: readonly RaisedAlert[], retry: Retry) => publish(await fold(raised, retry), retry),
   };
 }

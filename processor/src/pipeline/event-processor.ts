@@ -22,7 +22,13 @@ import { createEvidenceLinker } from '../archive/evidence-linker.ts';
 import { type ArchivedRange, type ArchiveLimits, createRawArchiver } from '../archive/raw-archiver.ts';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import type { KeySpace, RepartitionPlan } from '../rules/repartition-plan.ts';
-import { type AlertWriter, createAlertOutput, type RaisedAlert, type Retry } from './alert-output.ts';
+import {
+  type AlertWriter,
+  createAlertOutput,
+  type FoldedAlerts,
+  type RaisedAlert,
+  type Retry,
+} from './alert-output.ts';
 import { type CommitTracker, createCommitTracker } from './commit-tracker.ts';
 import { deadLetter, deadLetterRefused } from './dead-letter.ts';
 import { createFirstDeliveries } from './first-deliveries.ts';
@@ -265,7 +271,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
   }
 
   let resolveAfterOf = options.resolveAfterMs ?? (() => 300_000);
-  const writeAlerts = createAlertOutput({
+  const alertOutput = createAlertOutput({
     store,
     bus,
     alertsTopic,
@@ -277,15 +283,22 @@ export function createEventProcessor(options: EventProcessorOptions) {
 
   /**
    * Alerts, folded and published off the batch's path, many batches per fold; each batch's invalid events
-   * are dead-lettered after its alerts, with the events of alerts the store refused.
+   * are dead-lettered after its alerts, with the events of alerts the store refused. A fold's publish runs
+   * beside the next fold (the `finish` step), so an alert that arrives during a publish waits for one fold,
+   * not a fold and a publish.
    */
-  const alertQueue = createGroupCommit<{ raised: RaisedAlert[]; dlq: OutgoingMessage[] }>({
-    write: async (batches, at) => {
-      const retryHere: Retry = (what, op) => retry(what, op, at);
-      const refused = await writeAlerts(
+  type AlertBatch = { raised: RaisedAlert[]; dlq: OutgoingMessage[] };
+  const alertQueue = createGroupCommit<AlertBatch, { folded: FoldedAlerts; batches: AlertBatch[] }>({
+    write: async (batches, at) => ({
+      folded: await alertOutput.fold(
         batches.flatMap((b) => b.raised),
-        retryHere,
-      );
+        (what, op) => retry(what, op, at),
+      ),
+      batches,
+    }),
+    finish: async ({ folded, batches }, at) => {
+      const retryHere: Retry = (what, op) => retry(what, op, at);
+      const refused = await alertOutput.publish(folded, retryHere);
       await deadLetterAll(
         refused,
         batches.flatMap((b) => b.dlq),
@@ -318,7 +331,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     idleAfterMs: options.idleAfterMs ?? 10_000,
     now,
     logger,
-    write: writeAlerts,
+    write: alertOutput.write,
     retryFor: (topic, partition) => (what, op) => retry(what, op, { topic, partition }),
     link: (alert) => linker.link(alert),
     forget: (ids) => linker.forget(ids),

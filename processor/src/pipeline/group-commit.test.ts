@@ -46,7 +46,10 @@ describe('group commit', () => {
     await queue.enqueue(T0, 3, ['d', 'e', 'f', 'g']);
     gates[0]!.open();
     await vi.advanceTimersByTimeAsync(0);
-    expect(items()).toEqual([['a', 'b', 'c'], ['d', 'e', 'f', 'g']]); // full: no linger
+    expect(items()).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e', 'f', 'g'],
+    ]); // full: no linger
     gates[1]!.open();
     await queue.settled();
   });
@@ -129,5 +132,66 @@ describe('group commit', () => {
     expect(items()).toEqual([['a']]);
     expect(queue.oldestPending(T0.topic, 0)).toBe(7);
     expect(queue.oldestPending(T1.topic, 1)).toBe(3);
+  });
+
+  it("runs a write beside the previous write's finish step, finishing in order, written once finished", async () => {
+    const log: string[] = [];
+    const gates = new Map<string, () => void>();
+    const gate = (name: string) =>
+      new Promise<void>((resolve) => {
+        log.push(name);
+        gates.set(name, resolve);
+      });
+    const errors: unknown[] = [];
+    const queue = createGroupCommit<string, string>({
+      write: async (items) => {
+        const name = items.join('');
+        await gate(`write ${name}`);
+        return name;
+      },
+      finish: async (name) => {
+        await gate(`finish ${name}`);
+      },
+      onError: (err) => errors.push(err),
+    });
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+    await queue.enqueue(T0, 1, 'a');
+    await queue.enqueue(T0, 2, 'b');
+    gates.get('write a')!();
+    await tick();
+    expect(log).toEqual(['write a', 'finish a', 'write b']); // b's write overlaps a's finish
+    expect(queue.oldestPending(T0.topic, 0)).toBe(1); // a is not written until it is finished
+    await queue.enqueue(T0, 3, 'c');
+    gates.get('write b')!();
+    await tick();
+    expect(log).toEqual(['write a', 'finish a', 'write b']); // b finishes after a, c waits: one finish waiting
+    gates.get('finish a')!();
+    await tick();
+    expect(log).toEqual(['write a', 'finish a', 'write b', 'finish b', 'write c']);
+    expect(queue.oldestPending(T0.topic, 0)).toBe(2);
+    gates.get('finish b')!();
+    gates.get('write c')!();
+    await tick();
+    gates.get('finish c')!();
+    await queue.settled();
+    expect(queue.oldestPending(T0.topic, 0)).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('reports a failed finish step once and keeps its batch as the bound', async () => {
+    const errors: unknown[] = [];
+    const queue = createGroupCommit<string, string>({
+      write: async (items) => items.join(''),
+      finish: async (name) => {
+        if (name === 'a') throw new Error('bus gone');
+      },
+      onError: (err) => errors.push(err),
+    });
+    await queue.enqueue(T0, 4, 'a');
+    await queue.settled();
+    await queue.enqueue(T0, 5, 'b');
+    await queue.settled();
+    expect(errors).toEqual([new Error('bus gone')]);
+    expect(queue.oldestPending(T0.topic, 0)).toBe(4);
   });
 });

@@ -14,9 +14,14 @@
  * written (`oldestPending`), as for the archive: a crash replays those events, and what consumes the writes
  * drops what it already holds (firings by id, copies by origin offset).
  */
-export interface GroupCommitOptions<T> {
+export interface GroupCommitOptions<T, R = void> {
   /** Writes the items of one or more batches, in queue order; `at` is the oldest batch's partition. */
-  write: (items: T[], at: Partition) => Promise<void>;
+  write: (items: T[], at: Partition) => Promise<R>;
+  /**
+   * A second step of each write (the alerts' publish after their fold), run in write order. The next write
+   * starts while it runs, so the two overlap; the items count as written once it is done. At most one waits.
+   */
+  finish?: (result: R, at: Partition) => Promise<void>;
   /** An item's weight for the bounds below (default 1). */
   weight?: (item: T) => number;
   /** A write that failed after the processor's retries: it cannot go on without losing what was queued. */
@@ -47,7 +52,7 @@ interface Job<T> {
 
 const keyOf = (at: Partition) => `${at.topic}:${at.partition}`;
 
-export function createGroupCommit<T>(options: GroupCommitOptions<T>) {
+export function createGroupCommit<T, R = void>(options: GroupCommitOptions<T, R>) {
   const weightOf = options.weight ?? (() => 1);
   const maxPending = options.maxPending ?? 10_000;
   const maxPerWrite = options.maxPerWrite ?? 5_000;
@@ -86,32 +91,65 @@ export function createGroupCommit<T>(options: GroupCommitOptions<T>) {
     return jobs;
   }
 
+  /** The jobs of one write are written: their partitions may commit past them. */
+  function markWritten(jobs: Job<T>[]): void {
+    for (const job of jobs) {
+      pending.get(keyOf(job.at))!.shift();
+      pendingWeight -= job.weight;
+      written++;
+      options.onWritten?.(job.at);
+    }
+    wakeReady();
+  }
+
+  /** Everything queued stays pending: nothing past it is committed; the failure is reported once. */
+  function failWith(err: unknown): void {
+    if (failed) return;
+    failed = true;
+    options.onError(err);
+  }
+
   async function drain(): Promise<void> {
     draining = true;
+    /** The finish step of the previous write, which the next write overlaps. */
+    let finishing: Promise<void> = Promise.resolve();
     try {
-      while (queue.length > 0 && !failed) {
-        if (lingerMs > 0 && pendingWeight < maxPerWrite)
-          await new Promise((resolve) => setTimeout(resolve, lingerMs));
-        const jobs = take();
-        try {
-          await options.write(
-            jobs.map((j) => j.item),
-            jobs[0]!.at,
-          );
-        } catch (err) {
-          // Everything queued stays pending: nothing past it is committed; the failure is reported once.
-          failed = true;
-          options.onError(err);
-          return;
+      do {
+        while (queue.length > 0 && !failed) {
+          if (lingerMs > 0 && pendingWeight < maxPerWrite)
+            await new Promise((resolve) => setTimeout(resolve, lingerMs));
+          const jobs = take();
+          const at = jobs[0]!.at;
+          let result: R;
+          try {
+            result = await options.write(
+              jobs.map((j) => j.item),
+              at,
+            );
+          } catch (err) {
+            failWith(err);
+            return;
+          }
+          const finish = options.finish;
+          if (!finish) {
+            markWritten(jobs);
+            continue;
+          }
+          const previous = finishing;
+          finishing = previous.then(async () => {
+            if (failed) return;
+            try {
+              await finish(result, at);
+            } catch (err) {
+              failWith(err);
+              return;
+            }
+            markWritten(jobs);
+          });
+          await previous; // one finish runs beside the next write, never more
         }
-        for (const job of jobs) {
-          pending.get(keyOf(job.at))!.shift();
-          pendingWeight -= job.weight;
-          written++;
-          options.onWritten?.(job.at);
-        }
-        wakeReady();
-      }
+        await finishing;
+      } while (queue.length > 0 && !failed); // queued while the last finish ran
     } finally {
       draining = false;
       wakeReady();
@@ -156,4 +194,4 @@ export function createGroupCommit<T>(options: GroupCommitOptions<T>) {
   };
 }
 
-export type GroupCommit<T> = ReturnType<typeof createGroupCommit<T>>;
+export type GroupCommit<T, R = void> = ReturnType<typeof createGroupCommit<T, R>>;
