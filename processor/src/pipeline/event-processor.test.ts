@@ -132,7 +132,7 @@ describe('event processor', () => {
 
   describe('the backpressure wait', () => {
     it('is woken by a fatal archive failure, so handle and stop() end', async () => {
-      let refuse: (err: unknown) => void = () => undefined;
+      let refuse: ((err: unknown) => void) | undefined;
       const local = await start({
         archive: (archive): Archive => ({
           ...archive,
@@ -145,10 +145,14 @@ describe('event processor', () => {
         },
       });
       await local.publish(topics.events.transactions, [largeTransaction('w-1', 'u', local.clock.now)]);
-      await waitFor(() => local.processor.health().partitions[0]?.waitingOn === 'archive backpressure', {
-        message: 'the batch waits for the archive',
-      });
-      refuse(new VigilError(ERROR_CODES.internal, 'the archive refused the object'));
+      // Both: the batch can show the wait before the archiver has called put (refusing then would refuse nothing).
+      await waitFor(
+        () =>
+          refuse !== undefined &&
+          local.processor.health().partitions[0]?.waitingOn === 'archive backpressure',
+        { message: 'the batch waits for the archive, whose write has started' },
+      );
+      refuse!(new VigilError(ERROR_CODES.internal, 'the archive refused the object'));
       await waitFor(() => local.fatal.length > 0, { message: 'onFatal called' });
       await local.processor.stop(); // hung forever when fail() did not wake the waiter
       expect(local.processor.health().status).toBe('failed');
