@@ -7,9 +7,10 @@ import { ErrorSchema, UNAVAILABLE_RESPONSE } from './api-schemas.ts';
 import { HttpError } from './http-errors.ts';
 import type { HttpResponse, ResponseStream } from './http-types.ts';
 import { json } from './json-response.ts';
+import { parseJsonBody } from './parse-json-body.ts';
 import { defineRoute, type Route } from './route.ts';
 import { BacktestBodySchema, BacktestResultSchema } from './rule-schemas.ts';
-import { type HttpRuleStore, parseJson } from './rules-routes.ts';
+import type { HttpRuleStore } from './rules-routes.ts';
 
 /** Longest range one backtest may ask for: a week of archive, well past the 24 h the dashboard asks for. */
 export const MAX_BACKTEST_RANGE_MS = 7 * 86_400_000;
@@ -44,7 +45,7 @@ const instant = (value: unknown, field: 'from' | 'to'): number => {
 };
 
 function parseBody(body: Buffer): BacktestRequest {
-  const value = parseJson(body);
+  const value = parseJsonBody(body);
   const input = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const extra = Object.keys(input).filter((k) => !['rule', 'from', 'to'].includes(k));
   if (extra.length > 0 || input.rule === undefined) {

@@ -8,6 +8,7 @@ import { HttpError } from './http-errors.ts';
 import { jsonBodyParser } from './json-body.ts';
 import { json } from './json-response.ts';
 import { actorOf } from './lifecycle-routes.ts';
+import { parseJsonBody } from './parse-json-body.ts';
 import { defineRoute, type Route } from './route.ts';
 import {
   EnabledBodySchema,
@@ -73,15 +74,6 @@ function ruleIdOf(params: Record<string, string>): string {
   });
 }
 
-/** A JSON request body, or a 400 naming the body. */
-export function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw new ValidationError('body is not valid JSON', { cause: err, details: { parameter: 'body' } });
-  }
-}
-
 /** The store's (and parser's) refusal of a rule, as a 400 naming the body. */
 async function asBodyProblem<T>(run: () => Promise<T>): Promise<T> {
   try {
@@ -96,7 +88,7 @@ async function asBodyProblem<T>(run: () => Promise<T>): Promise<T> {
 
 /** The body of a PUT: a rule object whose id, when given, is the path's (and filled in when not). */
 function putBody(body: Buffer, id: string): Record<string, unknown> {
-  const value = parseJson(body);
+  const value = parseJsonBody(body);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ValidationError('body must be one rule object (processor/RULES.md)', {
       details: { parameter: 'body', problems: [{ field: '', reason: 'expected a rule object' }] },
@@ -323,7 +315,7 @@ export function ruleRoutes({ rules, now }: RuleRoutesOptions): Route[] {
         503: UNAVAILABLE_RESPONSE,
       },
       async handle({ request, query, principal, audit }) {
-        const file = parseJson(request.body);
+        const file = parseJsonBody(request.body);
         const dryRun = query.dryRun === 'true';
         const result = await asBodyProblem(() =>
           rules.importSet(file, { actor: actorOf(principal), now: now(), dryRun }),
