@@ -17,6 +17,8 @@ import kafkajs from 'kafkajs';
 import type { Logger } from 'pino';
 import { checkOutgoing, unknownTopicError } from './bus-errors.ts';
 import { toBusError } from './kafka-bus-error.ts';
+// Side effect: stops kafkajs 2.2.4's idle 1 ms timer loop before any connection exists.
+import './kafkajs-idle-timer.ts';
 import { createKafkaConsumer, type KafkaConsumerTuning } from './kafka-consumer.ts';
 import { kafkaLogLevel, pinoLogCreator } from './kafka-log-bridge.ts';
 import { toProducedMessage } from './kafka-messages.ts';
