@@ -89,6 +89,18 @@ export const OPEN_EPISODE_TARGET = {
   targetWhere: sql`status <> 'resolved' and takes_firings`,
 };
 
+/**
+ * The open episode's last firing is more than its resolveAfterMs before `firstAt` (a run's first firing): it
+ * must be resolved by event time, and the run opens a new episode.
+ */
+export const resolveDueBefore = (firstAt: SQL): SQL =>
+  sql`alerts.last_seen_at + alerts.resolve_after_ms * interval '1 millisecond' < ${firstAt}`;
+
+// ~35 parameters per episode row (the transaction's VALUES) and 2 per firing row: both stay far below
+// PostgreSQL's 65,535 per statement. The one-statement fold takes at most as many.
+export const EPISODE_ROWS_PER_STATEMENT = 1000;
+export const FIRING_ROWS_PER_STATEMENT = 5000;
+
 /** How a run folds into the open episode of its rule and key (ON CONFLICT … DO UPDATE SET). */
 export const FOLD_INTO_OPEN_EPISODE = {
   occurrences: sql.raw('alerts.occurrences + excluded.occurrences'),

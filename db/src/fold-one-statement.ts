@@ -5,12 +5,16 @@ import type { VigilDatabase } from './database.ts';
 import { hasSqlState, isConstraintViolation } from './db-errors.ts';
 import {
   columnName,
+  EPISODE_ROWS_PER_STATEMENT,
   emptyFoldState,
   episodeRow,
+  FIRING_ROWS_PER_STATEMENT,
   FOLD_INTO_OPEN_EPISODE,
   type FoldState,
   groupKey,
+  OPEN_EPISODE_TARGET,
   RETURNING_EPISODE,
+  resolveDueBefore,
   storedEpisodeOf,
   timeOf,
 } from './episode-rows.ts';
@@ -19,8 +23,8 @@ import { rowsOf } from './notifications/notification-ids.ts';
 import { alertFirings, alerts, type NewAlertRow, silences } from './schema.ts';
 import { stateCondition } from './silence-rows.ts';
 
-/** Bounds of one statement: beyond them the transaction folds in parts. */
-export const ONE_STATEMENT_MAX = { firings: 5000, episodes: 1000 };
+/** Bounds of one statement (the transaction's per-statement bounds): beyond them the transaction folds in parts. */
+export const ONE_STATEMENT_MAX = { firings: FIRING_ROWS_PER_STATEMENT, episodes: EPISODE_ROWS_PER_STATEMENT };
 
 export type OneStatementFold =
   /** Every firing folded; `state` is the whole fold. */
@@ -104,9 +108,9 @@ export async function foldInOneStatement(
       insert into ${alerts} (${columns})
       select ${columns} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${recordType(keys)})
       where not (select silenced or seen from guard)
-      on conflict (rule_id, key) where status <> 'resolved' and takes_firings
+      on conflict (rule_id, key) where ${OPEN_EPISODE_TARGET.targetWhere}
       do update set ${foldSet}
-        where alerts.last_seen_at + alerts.resolve_after_ms * interval '1 millisecond' >= excluded.first_seen_at
+        where not (${resolveDueBefore(sql.raw('excluded.first_seen_at'))})
       returning ${RETURNING_EPISODE}
     ),
     linked as (

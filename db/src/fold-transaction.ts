@@ -4,11 +4,14 @@ import { alertColumns, type StoredAlertRow } from './alert-row.ts';
 import type { Firing } from './alert-store-port.ts';
 import type { VigilDatabase } from './database.ts';
 import {
+  EPISODE_ROWS_PER_STATEMENT,
   episodeRow,
+  FIRING_ROWS_PER_STATEMENT,
   FOLD_INTO_OPEN_EPISODE,
   type FoldState,
   groupKey,
   OPEN_EPISODE_TARGET,
+  resolveDueBefore,
   resolvedBySystem,
   roundsOf,
   timeOf,
@@ -16,10 +19,6 @@ import {
 import { arrayLiteral } from './event-insert.ts';
 import { alertFirings, alerts, type NewAlertRow } from './schema.ts';
 import { activeSilences } from './silence-rows.ts';
-
-// ~35 parameters per episode row and 2 per firing row: both stay far below PostgreSQL's 65,535 per statement.
-const EPISODE_ROWS_PER_STATEMENT = 1000;
-const FIRING_ROWS_PER_STATEMENT = 5000;
 
 type Tx = Parameters<Parameters<VigilDatabase['transaction']>[0]>[0];
 
@@ -83,7 +82,7 @@ async function resolveBeforeRuns(tx: Tx, runs: Firing[][], at: Date): Promise<St
         sql`alerts.rule_id = g.rule_id and alerts.key = g.key`,
         ne(alerts.status, 'resolved'),
         eq(alerts.takesFirings, true),
-        sql`alerts.last_seen_at + alerts.resolve_after_ms * interval '1 millisecond' < g.first_at`,
+        resolveDueBefore(sql.raw('g.first_at')),
       ),
     )
     .returning(alertColumns);
