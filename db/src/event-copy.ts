@@ -5,10 +5,10 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { VigilDatabase } from './database.ts';
 import { EVENT_COLUMN_LIST, EVENT_COLUMNS } from './event-columns.ts';
-import type { NewEventRow } from './schema.ts';
+import type { EventWriteRow } from './event-row.ts';
 
 /** Writes rows in one COPY statement: all of them or, if it throws, none (COPY is one statement). */
-export type CopyRows = (rows: readonly NewEventRow[]) => Promise<void>;
+export type CopyRows = (rows: readonly EventWriteRow[]) => Promise<void>;
 
 const COPY_SQL = `COPY events (${EVENT_COLUMN_LIST}) FROM STDIN`;
 // COPY text format: these four are the only characters a field must escape (a backslash also keeps a lone
@@ -18,28 +18,37 @@ const SPECIALS = /[\\\t\n\r]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const escapeText = (text: string) => (SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]!) : text);
 
-/** One field as COPY text: \N for null, instants as ISO, jsonb as JSON, numbers and bigints as decimal. */
-function field(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'string') return escapeText(value);
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (value instanceof Date) return value.toISOString();
-  return escapeText(JSON.stringify(value));
-}
-
-const KEYS = EVENT_COLUMNS.map(([key]) => key);
+const NULL = '\\N';
+const orNull =
+  <T>(encode: (value: T) => string) =>
+  (value: T | null | undefined) =>
+    value === null || value === undefined ? NULL : encode(value);
+// One encoder per SQL type of EVENT_COLUMNS, picked once per column rather than tested per value.
+const ENCODERS: Record<string, (value: never) => string> = {
+  text: orNull(escapeText),
+  jsonb: escapeText, // the row's JSON text (EventWriteRow)
+  timestamptz: orNull((value: Date) => value.toISOString()),
+  int4: orNull(String),
+  int8: orNull(String),
+  float8: orNull(String),
+};
+const COLUMNS = EVENT_COLUMNS.map(([key, , type]) => {
+  const encode = ENCODERS[type];
+  if (!encode) throw new Error(`no COPY encoder for ${type}`);
+  return [key, encode as (value: unknown) => string] as const;
+});
 
 /** One row as a line of COPY text format (tab-separated, newline-terminated), columns as EVENT_COLUMNS. */
-export function copyLine(row: NewEventRow): string {
-  let line = field(row[KEYS[0]!]);
-  for (let i = 1; i < KEYS.length; i++) line += `\t${field(row[KEYS[i]!])}`;
-  return `${line}\n`;
+export function copyLine(row: EventWriteRow): string {
+  let line = '';
+  for (const [key, encode] of COLUMNS) line += `${encode(row[key])}\t`;
+  return `${line.slice(0, -1)}\n`;
 }
 
 // Rows per chunk written to the COPY stream: ~64 KiB, so the server parses one chunk while the next is built.
 const ROWS_PER_CHUNK = 256;
 
-function* copyChunks(rows: readonly NewEventRow[]): Generator<string> {
+function* copyChunks(rows: readonly EventWriteRow[]): Generator<string> {
   for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
     let chunk = '';
     for (const row of rows.slice(i, i + ROWS_PER_CHUNK)) chunk += copyLine(row);

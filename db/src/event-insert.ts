@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { VigilDatabase } from './database.ts';
 import { EVENT_COLUMN_LIST, EVENT_COLUMNS } from './event-columns.ts';
-import type { NewEventRow } from './schema.ts';
+import type { EventWriteRow } from './event-row.ts';
 
 // One array per column through unnest(): 17 parameters whatever the batch size, where a multi-row VALUES
 // binds 17 per row. The store's fast path is COPY (event-copy.ts); this one is its fallback, since only it can
 // say ON CONFLICT DO NOTHING (a redelivered batch) and be split to find a row the database refuses.
 
-/** One element as array-literal text: instants as ISO, int8 as decimal, jsonb as JSON; null as NULL. */
+/** One element as array-literal text: instants as ISO, int8 as decimal, jsonb as its JSON text; null as NULL. */
 const element = (value: unknown): string => {
   if (value === null || value === undefined) return 'NULL';
   const text =
@@ -26,7 +26,7 @@ const element = (value: unknown): string => {
 export const arrayLiteral = (values: unknown[]): string => `{${values.map(element).join(',')}}`;
 
 /** Inserts the rows not stored yet (by id) in one statement; returns how many were new. */
-export async function insertEventRows(db: VigilDatabase, rows: readonly NewEventRow[]): Promise<number> {
+export async function insertEventRows(db: VigilDatabase, rows: readonly EventWriteRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const names = sql.raw(EVENT_COLUMN_LIST);
   const arrays = sql.join(

@@ -4,12 +4,19 @@ import type { EventRow, NewEventRow } from './schema.ts';
 const textOf = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const numberOf = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
+/**
+ * A row as the write paths send it: every column of NewEventRow, the event as JSON text. Both paths hand
+ * that text to the database to parse (COPY text, an array literal cast to jsonb[]), so it is never serialized
+ * twice when the bus's own text is at hand.
+ */
+export type EventWriteRow = Omit<NewEventRow, 'event'> & { event: string };
+
 /** Row id: bus position plus bus timestamp (see the events table). */
 export const eventId = (e: IndexedEvent): string =>
   `${e.source}:${e.partition}:${e.offset}@${e.busTimestamp}`;
 
 /** The filter columns copied out of an event; fields a source does not have stay null. */
-export function toEventRow(e: IndexedEvent): NewEventRow {
+export function toEventRow(e: IndexedEvent): EventWriteRow {
   const body = e.event;
   return {
     id: eventId(e),
@@ -28,7 +35,7 @@ export function toEventRow(e: IndexedEvent): NewEventRow {
     memory: numberOf(body.memory),
     latencyMs: numberOf(body.latencyMs),
     errorRate: numberOf(body.errorRate),
-    event: body,
+    event: e.json ?? JSON.stringify(body),
   };
 }
 

@@ -129,6 +129,27 @@ export function runEventStoreContract(name: string, open: () => Promise<OpenedEv
         expect((await store().queryEvents({ service: [service], q: 'break' })).items).toHaveLength(1);
       });
 
+      it('stores an event from the JSON text it came with, on COPY and on the fallback insert of a redelivery', async () => {
+        const { at, tag } = fresh();
+        // What JSON allows and both write paths must carry: whitespace COPY would read as separators, escapes
+        // COPY and array literals would read as their own, a number written in exponent form.
+        const textOf = (i: number, message: string) =>
+          `{\n\t"ts": "${at(i)}",\r\n "service": "svc-${tag}", "level": "INFO",` +
+          ` "message": ${JSON.stringify(message)}, "n": 1.5e3, "q": "\\"{a,b}\\" \\\\N \\u00fc" }`;
+        const indexedText = (i: number, message: string): IndexedEvent => {
+          const json = textOf(i, message);
+          return { ...indexed('logs', JSON.parse(json)), json };
+        };
+        const first = indexedText(0, 'tab\there \\t line\nbreak');
+        expect(await store().insertEvents([first])).toEqual({ inserted: 1, rejected: [] });
+        // The redelivered event makes COPY refuse the chunk: the insert that takes over gets the same texts.
+        const second = indexedText(1, 'quote " backslash \\ brace {');
+        expect(await store().insertEvents([first, second])).toEqual({ inserted: 1, rejected: [] });
+        const { items } = await store().queryEvents({ service: [`svc-${tag}`] });
+        expect(items.map((e) => e.event)).toEqual([JSON.parse(second.json!), JSON.parse(first.json!)]);
+        expect(items[1]!.event).toMatchObject({ n: 1500, message: 'tab\there \\t line\nbreak' });
+      });
+
       it('stores a batch larger than one write, and a redelivery of it that overlaps new events, once', async () => {
         const { at, tag } = fresh();
         const svc = `svc-${tag}`;

@@ -1,9 +1,8 @@
 import type { VigilDatabase } from './database.ts';
 import { copyWriter } from './event-copy.ts';
 import { insertEventRows } from './event-insert.ts';
-import { eventId, toEventRow } from './event-row.ts';
+import { type EventWriteRow, eventId, toEventRow } from './event-row.ts';
 import type { IndexedEvent, InsertEventsResult, RejectedEvent } from './event-store-port.ts';
-import type { NewEventRow } from './schema.ts';
 
 export interface EventWriterOptions {
   db: VigilDatabase;
@@ -41,7 +40,7 @@ export function createEventWriter(options: EventWriterOptions) {
   const copy = copyWriter(db, options.driver);
   const chunkRows = COPY_ROWS[options.driver];
 
-  const isolate = async (rows: NewEventRow[], rejected: RejectedEvent[]): Promise<number> => {
+  const isolate = async (rows: EventWriteRow[], rejected: RejectedEvent[]): Promise<number> => {
     try {
       return await insertEventRows(db, rows);
     } catch (err) {
@@ -56,7 +55,7 @@ export function createEventWriter(options: EventWriterOptions) {
     }
   };
 
-  const write = async (rows: NewEventRow[], rejected: RejectedEvent[]): Promise<number> => {
+  const write = async (rows: EventWriteRow[], rejected: RejectedEvent[]): Promise<number> => {
     try {
       await copy(rows);
       return rows.length;
@@ -68,7 +67,7 @@ export function createEventWriter(options: EventWriterOptions) {
 
   return async (batch: readonly IndexedEvent[]): Promise<InsertEventsResult> => {
     const rejected: RejectedEvent[] = [];
-    const rows: NewEventRow[] = [];
+    const rows: EventWriteRow[] = [];
     for (const event of batch) {
       const row = toEventRow(event);
       // Validation upstream makes this unreachable from the bus; a caller's bad instant is one row's problem.

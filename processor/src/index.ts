@@ -13,6 +13,7 @@ export {
   type EventIndexer,
   type EventIndexerOptions,
   INDEXER_GROUP_ID,
+  indexedEventOf,
 } from './indexer/event-indexer.ts';
 export type {
   AlertWriter,

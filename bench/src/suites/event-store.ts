@@ -2,9 +2,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { decodeEvent, type Source } from '@vigil/core';
+import type { Source } from '@vigil/core';
 import { type Database, type EventQuery, type EventStore, type IndexedEvent, openDatabase } from '@vigil/db';
 import { createTestDatabase } from '@vigil/harness';
+import { indexedEventOf } from '@vigil/processor';
 import { pino } from 'pino';
 import { startBenchServices } from '../e2e/bench-services.ts';
 import { benchEvent } from '../explorer/explorer-events.ts';
@@ -104,7 +105,7 @@ async function backendCpuSeconds(database: Database): Promise<number | null> {
 
 /**
  * The indexer's handler without the bus: each writer takes every `writers`-th batch (in time order, so the
- * hour fills evenly), decodes its raw events with decodeEvent and awaits one insertEvents, like one group
+ * hour fills evenly), decodes its raw events as the indexer does (`indexedEventOf`) and awaits one insertEvents, like one group
  * member handling its partitions; the writers run concurrently in this one process, as members would.
  */
 async function load(database: Database, raws: RawEvent[], config: Config, startMs: number) {
@@ -119,15 +120,9 @@ async function load(database: Database, raws: RawEvent[], config: Config, startM
       const batch: IndexedEvent[] = [];
       for (let i = first; i < Math.min(raws.length, first + config.batch); i++) {
         const { source, bytes } = raws[i]!;
-        const decoded = decodeEvent(source, bytes);
-        if (!decoded.ok) throw new Error(decoded.error);
-        batch.push({
-          source,
-          partition: w,
-          offset: String(i),
-          busTimestamp: startMs,
-          event: decoded.value as IndexedEvent['event'],
-        });
+        const indexed = indexedEventOf(source, w, { value: bytes, offset: String(i), timestamp: startMs });
+        if (!indexed) throw new Error(`bench event ${i} is not valid`);
+        batch.push(indexed);
       }
       rejected += (await database.events.insertEvents(batch)).rejected.length;
     }
@@ -298,7 +293,7 @@ async function run(context: SuiteContext): Promise<SuiteResult> {
         processor?.perSecond ?? null,
       ),
       'Ingest is the indexer handler without the bus: the raw event bytes are made before the clock starts ' +
-        '(the bus hands them over), then per batch decodeEvent each, and one insertEvents: COPY … FROM STDIN ' +
+        '(the bus hands them over), then per batch the indexer decode (indexedEventOf) of each, and one insertEvents: COPY … FROM STDIN ' +
         "(pg-copy-streams) on PostgreSQL, COPY … FROM '/dev/blob' on PGlite, in chunks of 5,000 / 250 rows. " +
         'With several writers each takes every n-th batch, concurrently, on its own connection.',
       'Cores: the bench process (decode, COPY text; PGlite itself on PGlite), the PostgreSQL backends of the ' +

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EVENT_LIMITS } from './event-schemas.ts';
 import { MAX_EVENT_DEPTH } from './storable.ts';
-import { decodeEvent, validateEvent } from './validate-event.ts';
+import { decodeEvent, decodeEventJson, validateEvent } from './validate-event.ts';
 
 const ts = '2026-11-21T14:03:05.123Z';
 const valid = {
@@ -126,5 +126,28 @@ describe('decodeEvent', () => {
     const result = decodeEvent('logs', big);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(/^event too large/);
+  });
+});
+
+describe('decodeEventJson', () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  it('hands back the text as it came, whitespace and key order included', () => {
+    const text = `{ "level": "ERROR",\n "ts": "${ts}", "service": "payments", "message": "charge failed", "userId": "u1" }`;
+    expect(decodeEventJson('logs', encode(text))).toEqual({ ok: true, value: valid.logs, json: text });
+  });
+  it('refuses what decodeEvent refuses, with the same reason', () => {
+    for (const text of ['{"ts": ', '[1]', JSON.stringify({ ...valid.logs, level: 'LOUD' })]) {
+      expect(decodeEventJson('logs', encode(text))).toEqual(decodeEvent('logs', encode(text)));
+    }
+  });
+  it('measures the size in bytes, not characters', () => {
+    // Under the limit in UTF-16 units, over it in UTF-8 bytes (3 bytes per character).
+    const message = '€'.repeat(Math.ceil(EVENT_LIMITS.maxEventBytes / 3) + 1);
+    const bytes = encode(JSON.stringify({ ...valid.logs, message }));
+    const result = decodeEventJson('logs', bytes);
+    expect(result).toEqual({
+      ok: false,
+      error: `event too large: ${bytes.byteLength} bytes > ${EVENT_LIMITS.maxEventBytes}`,
+    });
   });
 });

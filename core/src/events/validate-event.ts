@@ -45,9 +45,7 @@ export function decodeEvent<S extends Source>(
   raw: Uint8Array | string,
 ): ValidationResult<EventBySource[S]> {
   const size = typeof raw === 'string' ? raw.length : raw.byteLength;
-  if (size > EVENT_LIMITS.maxEventBytes) {
-    return { ok: false, error: `event too large: ${size} bytes > ${EVENT_LIMITS.maxEventBytes}` };
-  }
+  if (size > EVENT_LIMITS.maxEventBytes) return tooLarge(size);
   let parsed: unknown;
   try {
     parsed = JSON.parse(typeof raw === 'string' ? raw : textDecoder.decode(raw));
@@ -59,5 +57,23 @@ export function decodeEvent<S extends Source>(
   }
   return validateEvent(source, parsed);
 }
+
+/**
+ * decodeEvent of bus bytes that also hands back their text, for a caller that stores the event as it came
+ * (the event indexer) rather than serializing the parsed value again. The size is checked on the bytes.
+ */
+export function decodeEventJson<S extends Source>(
+  source: S,
+  raw: Uint8Array,
+): { ok: true; value: EventBySource[S]; json: string } | { ok: false; error: string } {
+  if (raw.byteLength > EVENT_LIMITS.maxEventBytes) return tooLarge(raw.byteLength);
+  const json = textDecoder.decode(raw);
+  // A text is never longer in UTF-16 units than its UTF-8 bytes, so decodeEvent's own size check passes.
+  const decoded = decodeEvent(source, json);
+  return decoded.ok ? { ok: true, value: decoded.value, json } : decoded;
+}
+
+const tooLarge = (size: number) =>
+  ({ ok: false, error: `event too large: ${size} bytes > ${EVENT_LIMITS.maxEventBytes}` }) as const;
 
 const textDecoder = new TextDecoder('utf-8', { fatal: false });

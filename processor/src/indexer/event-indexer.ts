@@ -1,7 +1,7 @@
 import {
   type Bus,
   type BusConsumer,
-  decodeEvent,
+  decodeEventJson,
   type MessageBatch,
   type Source,
   sourceOfTopic,
@@ -66,9 +66,8 @@ export function createEventIndexer(options: EventIndexerOptions): EventIndexer {
     if (!source) return;
     const rows: IndexedEvent[] = [];
     for (const message of batch.messages) {
-      const decoded = decodeEvent(source, message.value);
-      if (!decoded.ok) continue;
-      rows.push(indexedOf(source, batch.partition, message, decoded.value as IndexedEvent['event']));
+      const indexed = indexedEventOf(source, batch.partition, message);
+      if (indexed) rows.push(indexed);
     }
     const skipped = batch.messages.length - rows.length;
     const { inserted, rejected } =
@@ -138,12 +137,27 @@ export function createEventIndexer(options: EventIndexerOptions): EventIndexer {
   };
 }
 
-const indexedOf = (
+/**
+ * A bus message as the event store takes it, or null if it is not a valid event of its source. Its text goes
+ * along with the event, so the store writes it as it came rather than serializing the parsed value again.
+ */
+export function indexedEventOf(
   source: Source,
   partition: number,
-  message: MessageBatch['messages'][number],
-  event: IndexedEvent['event'],
-): IndexedEvent => ({ source, partition, offset: message.offset, busTimestamp: message.timestamp, event });
+  message: Pick<MessageBatch['messages'][number], 'value' | 'offset' | 'timestamp'>,
+): IndexedEvent | null {
+  const decoded = decodeEventJson(source, message.value);
+  if (!decoded.ok) return null;
+  const event = decoded.value as IndexedEvent['event'];
+  return {
+    source,
+    partition,
+    offset: message.offset,
+    busTimestamp: message.timestamp,
+    event,
+    json: decoded.json,
+  };
+}
 
 function indexerMetrics(registry: Registry) {
   const counter = (name: string, help: string) => new Counter({ name, help, registers: [registry] });
