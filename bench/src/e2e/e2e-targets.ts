@@ -4,6 +4,7 @@ import type { TargetCheck } from '../suite.ts';
 import type { ThroughputResult } from './backlog-throughput.ts';
 import type { LatencyStep } from './latency-step.ts';
 import { formatNumber } from './stats.ts';
+import type { WarmUp } from './warm-up.ts';
 
 const P50_MS = 10;
 const P99_MS = 50;
@@ -38,10 +39,18 @@ export function e2eNotes(input: {
   quick: boolean;
   steps: readonly LatencyStep[];
   throughput: ThroughputResult;
+  warm: WarmUp;
   cores: number;
 }): string[] {
-  const { steps, throughput, cores } = input;
+  const { steps, throughput, warm, cores } = input;
   const notes: string[] = [];
+  notes.push(
+    `Warm-up (e2e/warm-up.ts): ${warm.seconds} s in ${warm.rounds} rounds cycling through the measured rates, ` +
+      (warm.settled
+        ? 'until a whole cycle in which the broker’s JIT compiler threads used under 3 % of a core'
+        : '**cut short before the broker’s JIT compiler threads were quiet**: the first steps include its compiling') +
+      `; they used ${warm.compileCoreSeconds} core-seconds meanwhile (per round: ${warm.compileCoresByRound.join(', ')} cores).`,
+  );
   if (input.quick) {
     notes.push(
       `Quick mode: rates ${steps.map((s) => formatNumber(s.ratePerSecond)).join(' and ')} events/s only, ` +

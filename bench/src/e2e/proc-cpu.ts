@@ -17,9 +17,9 @@ interface ProcStat {
   cpuSeconds: number;
 }
 
-function readStat(pid: number): ProcStat | null {
+function readStat(pid: number, path = `/proc/${pid}/stat`): ProcStat | null {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(path, 'utf8');
     // comm may contain spaces and parentheses: the fields that follow start after the last ')'.
     const close = text.lastIndexOf(')');
     const fields = text.slice(close + 2).split(' ');
@@ -183,4 +183,25 @@ export function watchCpu(groups: Record<string, () => number[]>): { stop(): CpuS
       return shares;
     },
   };
+}
+
+/**
+ * CPU seconds used so far by the threads of `pids` whose name starts with one of `prefixes` (Linux thread
+ * names, /proc/<pid>/task/<tid>/comm, e.g. the JVM's `C2 CompilerThread0`); 0 where /proc is unreadable.
+ */
+export function threadCpuSeconds(pids: readonly number[], prefixes: readonly string[]): number {
+  let seconds = 0;
+  for (const pid of pids) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // the process ended, or not Linux
+    }
+    for (const tid of tids) {
+      const stat = readStat(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+      if (stat && prefixes.some((p) => stat.comm.startsWith(p))) seconds += stat.cpuSeconds;
+    }
+  }
+  return seconds;
 }

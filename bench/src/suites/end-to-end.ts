@@ -19,6 +19,7 @@ import { type LatencyStep, runLatencyStep } from '../e2e/latency-step.ts';
 import { startLivePipeline } from '../e2e/live-pipeline.ts';
 import { loadAverage1m } from '../e2e/load-average.ts';
 import { measurePolling, pushRow } from '../e2e/polling-model.ts';
+import { brokerJitSeconds, type WarmUp, warmUp } from '../e2e/warm-up.ts';
 import { AUTH_NOTE } from '../lib/bench-auth.ts';
 import { describeMachine } from '../lib/machine.ts';
 import type { Suite, SuiteContext, SuiteResult } from '../suite.ts';
@@ -35,17 +36,27 @@ interface Plan {
   backlog: number;
   profileBacklog: number;
   pollSeconds: number;
+  /** The longest warm-up (warm-up.ts): it ends earlier once the broker's JIT compiler is quiet. */
+  warmUpMaxMs: number;
 }
 
 const plan = (quick: boolean): Plan =>
   quick
-    ? { rates: [1_000, 5_000], stepMs: 6_000, backlog: 200_000, profileBacklog: 100_000, pollSeconds: 3 }
+    ? {
+        rates: [1_000, 5_000],
+        stepMs: 6_000,
+        backlog: 200_000,
+        profileBacklog: 100_000,
+        pollSeconds: 3,
+        warmUpMaxMs: 60_000,
+      }
     : {
         rates: [1_000, 5_000, 20_000],
         stepMs: 20_000,
         backlog: 1_000_000,
         profileBacklog: 300_000,
         pollSeconds: 10,
+        warmUpMaxMs: 120_000,
       };
 
 async function run(context: SuiteContext): Promise<SuiteResult> {
@@ -70,6 +81,7 @@ async function run(context: SuiteContext): Promise<SuiteResult> {
       const live = await startLivePipeline({ bus, brokers, databaseUrl: database.url, dir });
       const steps: LatencyStep[] = [];
       let polling: Awaited<ReturnType<typeof measurePolling>>;
+      let warm: WarmUp;
       try {
         const step = (rate: number, warmupMs: number, durationMs: number, runId: string) =>
           runLatencyStep({
@@ -83,8 +95,16 @@ async function run(context: SuiteContext): Promise<SuiteResult> {
             runId,
             cpuGroups: live.cpuGroups,
           });
-        context.log('[e2e] warming up the pipeline at 1,000 events/s');
-        await step(1_000, 0, 3_000, 'warmup');
+        context.log(
+          `[e2e] warming up the pipeline until the broker's JIT is quiet (at most ${p.warmUpMaxMs / 1000} s)`,
+        );
+        warm = await warmUp({
+          rates: p.rates,
+          drive: (rate, durationMs, round) => step(rate, 0, durationMs, `warmup${round}`),
+          jitSeconds: brokerJitSeconds(live.cpuGroups.kafka!),
+          maxMs: p.warmUpMaxMs,
+          log: context.log,
+        });
         for (const rate of p.rates) {
           const result = await step(rate, 2_000, p.stepMs, `r${rate}`);
           steps.push(result);
@@ -129,7 +149,7 @@ async function run(context: SuiteContext): Promise<SuiteResult> {
           profile: true,
         });
       }
-      const notes = e2eNotes({ quick: context.quick, steps, throughput, cores: cpus().length });
+      const notes = e2eNotes({ quick: context.quick, steps, throughput, warm, cores: cpus().length });
       notes.push(AUTH_NOTE);
       if (profiled?.profile) {
         notes.push(
@@ -147,6 +167,7 @@ async function run(context: SuiteContext): Promise<SuiteResult> {
         figures: {
           measuredAlertsPerSecond: MEASURED_PER_SECOND,
           archive: 'filesystem (DATA_DIR)',
+          warmUp: warm,
           latencySteps: steps,
           throughput,
           polling: [...polling, pushRow(DASHBOARDS, at5k.latencyMs, at5k.frameBytes)],

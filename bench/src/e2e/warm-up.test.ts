@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { threadCpuSeconds } from './proc-cpu.ts';
+import { warmUp } from './warm-up.ts';
+
+/** A drive that advances a fake JIT counter by the next figure of `compileSeconds` each round. */
+function fakeBroker(compileSeconds: number[]) {
+  let used = 0;
+  const driven: number[] = [];
+  return {
+    driven,
+    jitSeconds: () => used,
+    drive: async (rate: number, durationMs: number) => {
+      driven.push(rate);
+      used += compileSeconds.shift() ?? 0;
+      await new Promise((resolve) => setTimeout(resolve, durationMs));
+    },
+  };
+}
+
+describe('warmUp', () => {
+  it('cycles through the rates until a whole cycle is quiet', async () => {
+    // Rounds of 10 ms: 0.005 s of JIT is 0.5 cores, 0 s is quiet.
+    const broker = fakeBroker([0.005, 0.005, 0, 0.005, 0, 0]);
+    const result = await warmUp({ rates: [1, 2], roundMs: 10, maxMs: 60_000, log: () => {}, ...broker });
+    expect(broker.driven).toEqual([1, 2, 1, 2, 1, 2]);
+    expect(result.settled).toBe(true);
+    expect(result.rounds).toBe(6);
+    expect(result.compileCoreSeconds).toBeCloseTo(0.02, 2);
+    expect(result.compileCoresByRound.slice(-2)).toEqual([0, 0]);
+  });
+
+  it('stops at maxMs and says it did not settle', async () => {
+    const broker = fakeBroker(Array(1000).fill(0.01));
+    const result = await warmUp({ rates: [1], roundMs: 10, maxMs: 50, log: () => {}, ...broker });
+    expect(result.settled).toBe(false);
+    expect(result.rounds).toBeGreaterThan(0);
+    expect(result.rounds).toBe(broker.driven.length);
+  });
+});
+
+describe('threadCpuSeconds', () => {
+  it('counts only the named threads of a live process', () => {
+    // This process's main thread is named after the executable (`node`), its libuv workers otherwise.
+    expect(threadCpuSeconds([process.pid], ['no such thread'])).toBe(0);
+    if (process.platform === 'linux') expect(threadCpuSeconds([process.pid], ['node'])).toBeGreaterThan(0);
+  });
+});
