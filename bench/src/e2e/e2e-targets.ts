@@ -45,11 +45,13 @@ export function e2eNotes(input: {
   const { steps, throughput, warm, cores } = input;
   const notes: string[] = [];
   notes.push(
-    `Warm-up (e2e/warm-up.ts): ${warm.seconds} s in ${warm.rounds} rounds cycling through the measured rates, ` +
-      (warm.settled
-        ? 'until a whole cycle in which the broker’s JIT compiler threads used under 3 % of a core'
-        : '**cut short before the broker’s JIT compiler threads were quiet**: the first steps include its compiling') +
-      `; they used ${warm.compileCoreSeconds} core-seconds meanwhile (per round: ${warm.compileCoresByRound.join(', ')} cores).`,
+    `Warm-up (e2e/warm-up.ts): ${warm.seconds} s in ${warm.rounds} rounds cycling through the measured rates` +
+      (!warm.watched
+        ? '; the broker’s process is not visible here (an external Kafka), so its JIT was not watched: one cycle.'
+        : (warm.settled
+            ? `, until a whole cycle in which the broker’s JIT compiler threads used under ${warm.quietCores * 100} % of a core`
+            : ', **cut short before the broker’s JIT compiler threads were quiet**: the first steps include its compiling') +
+          `; they used ${warm.compileCoreSeconds} core-seconds meanwhile (per round: ${warm.compileCoresByRound.join(', ')} cores).`),
   );
   if (input.quick) {
     notes.push(

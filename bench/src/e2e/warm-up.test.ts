@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { threadCpuSeconds } from './proc-cpu.ts';
-import { warmUp } from './warm-up.ts';
+import { brokerJitSeconds, warmUp } from './warm-up.ts';
 
 /** A drive that advances a fake JIT counter by the next figure of `compileSeconds` each round. */
 function fakeBroker(compileSeconds: number[]) {
@@ -24,6 +24,7 @@ describe('warmUp', () => {
     const result = await warmUp({ rates: [1, 2], roundMs: 10, maxMs: 60_000, log: () => {}, ...broker });
     expect(broker.driven).toEqual([1, 2, 1, 2, 1, 2]);
     expect(result.settled).toBe(true);
+    expect(result.watched).toBe(true);
     expect(result.rounds).toBe(6);
     expect(result.compileCoreSeconds).toBeCloseTo(0.02, 2);
     expect(result.compileCoresByRound.slice(-2)).toEqual([0, 0]);
@@ -35,6 +36,29 @@ describe('warmUp', () => {
     expect(result.settled).toBe(false);
     expect(result.rounds).toBeGreaterThan(0);
     expect(result.rounds).toBe(broker.driven.length);
+  });
+
+  it('drives one cycle and says so when the broker cannot be seen', async () => {
+    const driven: number[] = [];
+    const result = await warmUp({
+      rates: [1, 2, 3],
+      roundMs: 1,
+      maxMs: 60_000,
+      log: () => {},
+      jitSeconds: () => null,
+      drive: async (rate) => {
+        driven.push(rate);
+      },
+    });
+    expect(driven).toEqual([1, 2, 3]);
+    expect(result).toMatchObject({ watched: false, settled: false, rounds: 3, compileCoreSeconds: null });
+  });
+});
+
+describe('brokerJitSeconds', () => {
+  it('is null without a broker process and a count with one', () => {
+    expect(brokerJitSeconds(() => [])()).toBeNull();
+    expect(brokerJitSeconds(() => [process.pid])()).toBe(0); // node has no HotSpot compiler threads
   });
 });
 
