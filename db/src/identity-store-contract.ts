@@ -195,11 +195,13 @@ export function runIdentityStoreContract(name: string, open: () => Promise<Opene
       it('lists tokens newest first', async () => {
         const first = await store().createToken(newToken());
         const second = await store().createToken(newToken());
-        const listed = (await store().listTokens())
-          .map((t) => t.id)
-          .filter((id) => id === first.id || id === second.id);
-        // created_at is now() in microseconds: two inserts one after the other never share it.
-        expect(listed).toEqual([second.id, first.id]);
+        expect(second.createdAt.getTime()).toBeGreaterThanOrEqual(first.createdAt.getTime());
+        const listed = (await store().listTokens()).filter((t) => t.id === first.id || t.id === second.id);
+        // Two tokens created in one millisecond share their instant: the id breaks the tie.
+        const newestFirst = [first, second].sort(
+          (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1),
+        );
+        expect(listed.map((t) => t.id)).toEqual(newestFirst.map((t) => t.id));
       });
 
       it('refuses a bad role, source or scope with ValidationError', async () => {

@@ -38,6 +38,8 @@ export async function createToken(db: VigilDatabase, token: NewToken): Promise<T
     secretHash: checkText('secretHash', token.secretHash),
     createdBy: checkText('createdBy', token.createdBy),
     expiresAt: checkOptionalDate('expiresAt', token.expiresAt),
+    // Stamped here, in milliseconds, so the listing's order is the order of the instants callers see.
+    createdAt: new Date(),
   };
   try {
     const [created] = await db.insert(apiTokens).values(row).returning();
