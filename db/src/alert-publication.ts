@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { alertColumns, fromRow } from './alert-row.ts';
 import type { PublishedRevision } from './alert-store-port.ts';
 import type { VigilDatabase } from './database.ts';
+import { executePrepared } from './prepared-statement.ts';
 import { alerts } from './schema.ts';
 
 /** Unpublished changes one sweep call returns at most. */
@@ -11,7 +12,8 @@ export const DEFAULT_UNPUBLISHED_LIMIT = 500;
 /**
  * Records that these revisions are on the alerts topic (AlertStore.markPublished): `published_revision`
  * only rises, so a late mark of an older revision never hides a newer change; `published_at` keeps the
- * first publication. Unknown ids are skipped.
+ * first publication. Marks of one id are merged first: an UPDATE … FROM applies one joined row per target
+ * row, whichever comes first, so two marks of one alert would otherwise record either. Unknown ids are skipped.
  */
 export async function markPublished(
   db: VigilDatabase,
@@ -19,12 +21,19 @@ export async function markPublished(
   publishedAt: string,
 ): Promise<void> {
   if (published.length === 0) return;
-  await db.execute(sql`
+  await executePrepared(
+    db,
+    sql`
     UPDATE ${alerts} AS a
-    SET published_at = coalesce(a.published_at, ${publishedAt}::timestamptz),
+    SET published_at = coalesce(a.published_at, p.published_at),
         published_revision = greatest(a.published_revision, p.revision)
-    FROM jsonb_to_recordset(${JSON.stringify(published)}::jsonb) AS p(id text, revision int)
-    WHERE a.id = p.id`);
+    FROM (
+      SELECT id, max(revision) AS revision, min(coalesce(m."publishedAt", ${publishedAt}::timestamptz)) AS published_at
+      FROM jsonb_to_recordset(${JSON.stringify(published)}::jsonb) AS m(id text, revision int, "publishedAt" timestamptz)
+      GROUP BY id
+    ) AS p
+    WHERE a.id = p.id`,
+  );
 }
 
 /**

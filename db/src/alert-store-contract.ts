@@ -122,6 +122,23 @@ function runWriteContract(ctx: ContractContext): void {
       expect((await ctx.store().getAlert(w.id(1)))?.publishedAt).toBeNull();
     });
 
+    it('takes each mark’s own publication time and merges marks of one alert (highest revision, first time)', async () => {
+      const w = ctx.window();
+      await ctx.store().insertAlerts([makeAlert({ id: w.id(0) }), makeAlert({ id: w.id(1) })]);
+      await ctx.store().updateStatus(w.id(0), 'acknowledged', 'user:ann'); // revision 2
+      const marks = [
+        { id: w.id(0), revision: 2, publishedAt: '2030-01-01T00:00:05.000Z' },
+        { id: w.id(0), revision: 1, publishedAt: '2030-01-01T00:00:04.000Z' },
+        { id: w.id(1), revision: 1 },
+      ];
+      await ctx.store().markPublished(marks, '2030-01-01T00:00:09.000Z');
+      expect((await ctx.store().getAlert(w.id(0)))?.publishedAt).toBe('2030-01-01T00:00:04.000Z');
+      expect((await ctx.store().getAlert(w.id(1)))?.publishedAt).toBe('2030-01-01T00:00:09.000Z');
+      const unpublished = (await ctx.store().unpublishedChanges(1_000_000)).map((a) => a.id);
+      expect(unpublished).not.toContain(w.id(0)); // revision 2 is marked, whichever mark the join met first
+      expect(unpublished).not.toContain(w.id(1));
+    });
+
     it('lists a change until its revision is marked published, and a late mark of an older one hides nothing', async () => {
       const w = ctx.window();
       const unpublished = async () =>

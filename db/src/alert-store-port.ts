@@ -146,6 +146,8 @@ export interface ActivityQuery {
 export interface PublishedRevision {
   id: string;
   revision: number;
+  /** When this revision was published, when it differs from the call's `publishedAt` (marks written in batches). */
+  publishedAt?: string;
 }
 
 export interface AlertStore {
@@ -175,7 +177,8 @@ export interface AlertStore {
   addArchiveKeys(updates: readonly ArchiveKeyUpdate[]): Promise<void>;
   /**
    * Records that these revisions are on the alerts topic: the highest revision marked wins, and the first
-   * publication time is kept as `publishedAt`. Unknown ids are skipped.
+   * publication time is kept as `publishedAt` (a mark's own, else the call's). An id may be marked more than
+   * once in one call. Unknown ids are skipped.
    */
   markPublished(published: readonly PublishedRevision[], publishedAt: string): Promise<void>;
   /**

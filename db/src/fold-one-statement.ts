@@ -20,6 +20,7 @@ import {
 } from './episode-rows.ts';
 import { arrayLiteral } from './event-insert.ts';
 import { rowsOf } from './notifications/notification-ids.ts';
+import { executePrepared } from './prepared-statement.ts';
 import { alertFirings, alerts, type NewAlertRow, silences } from './schema.ts';
 import { stateCondition } from './silence-rows.ts';
 
@@ -126,7 +127,7 @@ export async function foldInOneStatement(
 
   let answer: Record<string, unknown>[];
   try {
-    answer = rowsOf(await db.execute(statement));
+    answer = rowsOf(await executePrepared(db, statement));
   } catch (err) {
     // A concurrent fold of the same firing, or of the same episodes in another order: nothing was written.
     if (isConstraintViolation(err, '23505', 'alert_firings_pkey') || hasSqlState(err, '40P01'))
