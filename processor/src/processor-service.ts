@@ -141,7 +141,7 @@ export function createProcessorService(options: ProcessorServiceOptions) {
     now,
     streamTimes: () => processor.streamTimes(),
     retry: processor.retry,
-    background: processor.background,
+    marks: processor.marks,
     intervalMs: options.autoResolveIntervalMs,
   });
   // Auto-resolve runs beside the consumer: started after it, stopped before it drains.

@@ -2,6 +2,7 @@ import type { Alert, Bus, BusMessage } from '@vigil/core';
 import type { ArchiveKeyUpdate } from '../archive/evidence-linker.ts';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import { type Refused, writeIsolatingRefusals } from './isolate-refusals.ts';
+import type { PublishMark, PublishMarks } from './publish-marks.ts';
 
 /** One firing as the store folds it (@vigil/db Firing). */
 export interface Firing {
@@ -18,7 +19,7 @@ export interface FoldResult {
 interface EvidenceWriter {
   addArchiveKeys(updates: ArchiveKeyUpdate[]): Promise<void>;
   /** The revisions now on the alerts topic (@vigil/db: what the unpublished-change sweep skips). */
-  markPublished(published: readonly { id: string; revision: number }[], publishedAt: string): Promise<void>;
+  markPublished(published: readonly PublishMark[], publishedAt: string): Promise<void>;
 }
 
 /** The alert store (@vigil/db): firings are folded into episodes, atomically and idempotently by firing id. */
@@ -57,8 +58,8 @@ export interface AlertOutputOptions {
   now: () => number;
   /** The resolveAfterMs of a rule by id (the rules' defaults filled in by parseRules). */
   resolveAfterMs: (ruleId: string) => number;
-  /** Runs work off the hot path, after earlier background work (publishedAt is for REST, not for going on). */
-  background: (what: string, op: () => Promise<void>) => void;
+  /** Where what was published is marked in the store, off the hot path (publish-marks.ts). */
+  marks: Pick<PublishMarks, 'mark'>;
 }
 
 /**
@@ -78,9 +79,7 @@ export function episodesToPublish(result: FoldResult): Alert[] {
 
 /** Publishes episodes in their full state (one partition: its offset is the gateways' global cursor). */
 export async function publishEpisodes(
-  options: Pick<AlertOutputOptions, 'bus' | 'alertsTopic' | 'background'> & {
-    store: Pick<EvidenceWriter, 'markPublished'>;
-  },
+  options: Pick<AlertOutputOptions, 'bus' | 'alertsTopic' | 'marks'>,
   episodes: readonly Alert[],
   publishedAt: number,
   retry: Retry,
@@ -93,8 +92,9 @@ export async function publishEpisodes(
     value: JSON.stringify({ ...episode, publishedAt: at }),
   }));
   await retry('bus.publish.alerts', () => options.bus.publish(options.alertsTopic, messages));
-  const published = episodes.map((episode) => ({ id: episode.id, revision: episode.revision ?? 1 }));
-  options.background('store.markPublished', () => options.store.markPublished(published, at));
+  options.marks.mark(
+    episodes.map((episode) => ({ id: episode.id, revision: episode.revision ?? 1, publishedAt: at })),
+  );
 }
 
 /** Firings folded, not yet published (createAlertOutput's two steps). */

@@ -44,7 +44,7 @@ describe('auto-resolve pass: the silence sweep', () => {
       now: () => clock.now,
       streamTimes: () => ({}),
       retry: (_what, op) => op(),
-      background: (_what, op) => void op(),
+      marks: { mark: (marks) => void database.store.markPublished(marks, marks[0]!.publishedAt) },
     });
     const alert = makeAlert({
       id: 'sweep-1',
@@ -88,7 +88,7 @@ describe('auto-resolve pass: the silence sweep', () => {
       now: Date.now,
       streamTimes: () => ({}),
       retry: (_what, op) => op(),
-      background: (_what, op) => void op(),
+      marks: { mark: (marks) => void database.store.markPublished(marks, marks[0]!.publishedAt) },
     });
     const republished = async () =>
       (await registry.getSingleMetric('vigil_processor_episodes_total')?.get())?.values.find(

@@ -2,6 +2,7 @@ import type { Alert, Bus, Source } from '@vigil/core';
 import type { Logger } from 'pino';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
 import { type EpisodeWriter, publishEpisodes, type Retry } from './alert-output.ts';
+import type { PublishMarks } from './publish-marks.ts';
 
 /** What auto-resolve needs from the alert store (@vigil/db resolveIdle, refreshSilenced). */
 export interface IdleResolver extends Pick<EpisodeWriter, 'markPublished'> {
@@ -31,7 +32,8 @@ export interface AutoResolveOptions {
   /** Per source, the event time the processor has read up to (the event-time half of auto-resolve). */
   streamTimes: () => Partial<Record<Source, number>>;
   retry: Retry;
-  background: (what: string, op: () => Promise<void>) => void;
+  /** Where what was published is marked in the store (the processor's publish-marks.ts). */
+  marks: Pick<PublishMarks, 'mark'>;
   intervalMs?: number;
 }
 

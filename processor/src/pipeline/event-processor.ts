@@ -42,6 +42,7 @@ import {
   type ProcessorHealth,
   processorHealth,
 } from './partition-health.ts';
+import { createPublishMarks } from './publish-marks.ts';
 import { type Copy, collectCopies, packCopies, unpackCopies } from './repartition-wire.ts';
 
 export type { AlertWriter } from './alert-output.ts';
@@ -101,6 +102,12 @@ export interface RuleSet {
  * come that much later; per-event rules' not at all.
  */
 export const COPY_LINGER_MS = 5;
+
+/**
+ * How long publish marks gather before one store write (publish-marks.ts): REST's publishedAt is written up
+ * to this late, each mark with its own time.
+ */
+export const PUBLISH_MARK_LINGER_MS = 100;
 
 /** Longer than a takeover (the default 30 s session timeout and a replay), so a crash makes nothing late. */
 export const DEFAULT_ORIGIN_IDLE_MS = 60_000;
@@ -270,6 +277,11 @@ export function createEventProcessor(options: EventProcessorOptions) {
     wakeArchiveWaiters();
   }
 
+  const marks = createPublishMarks({
+    markPublished: (published, at) => store.markPublished(published, at),
+    background,
+    lingerMs: PUBLISH_MARK_LINGER_MS,
+  });
   let resolveAfterOf = options.resolveAfterMs ?? (() => 300_000);
   const alertOutput = createAlertOutput({
     store,
@@ -277,7 +289,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
     alertsTopic,
     metrics,
     now,
-    background,
+    marks,
     resolveAfterMs: (ruleId) => resolveAfterOf(ruleId),
   });
 
@@ -673,7 +685,8 @@ export function createEventProcessor(options: EventProcessorOptions) {
     reload,
     /** Retries transient failures for work that belongs to no partition (auto-resolve). */
     retry: <T>(what: string, op: () => Promise<T>) => retry(what, op),
-    background,
+    /** Where auto-resolve's publishes are marked, with the processor's own. */
+    marks,
     async start(): Promise<void> {
       consumer = bus.consumer({
         groupId: options.groupId,
@@ -716,6 +729,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
       if (!failure) {
         await Promise.all([copyPublisher.settled(), alertQueue.settled()]);
         await archiver.flushAll();
+        marks.flush();
         await evidenceChain;
         await commitProgress();
       }
@@ -726,6 +740,10 @@ export function createEventProcessor(options: EventProcessorOptions) {
       if (!failure) await commitWith(keyedConsumer, keyedTracker, alertQueue.oldestPending);
       await keyedConsumer?.stop();
       await alertQueue.settled(); // stage two's last batches: written, their offsets replayed by the next owner
+      if (!failure) {
+        marks.flush(); // what the drain published, marked before leaving (else the next owner republishes it)
+        await evidenceChain;
+      }
       stopped = true;
       halt.abort();
       logger.info('processor stopped');
@@ -736,6 +754,7 @@ export function createEventProcessor(options: EventProcessorOptions) {
       await idleAlerts.settled();
       await Promise.all([copyPublisher.settled(), alertQueue.settled()]);
       await archiver.flushAll();
+      marks.flush();
       await evidenceChain;
       await commitProgress();
     },
