@@ -2,10 +2,12 @@ import {
   type Backoff,
   type Bus,
   type BusConsumer,
+  ERROR_CODES,
   type OutgoingMessage,
   REDELIVERY,
   UnavailableError,
   ValidationError,
+  VigilError,
 } from '@vigil/core';
 import type { Logger } from 'pino';
 import { checkOutgoing, unknownTopicError } from './bus-errors.ts';
@@ -138,7 +140,13 @@ export function createMemoryBus(options: MemoryBusOptions): MemoryBus {
   };
   const assertRunning = () => {
     if (stopped) throw new UnavailableError('the memory bus is stopped');
-    if (failure) throw new UnavailableError('the memory bus failed', { cause: failure });
+    // Unavailable (503 to a caller) but not retriable: the bus does not come back in this process, and a
+    // retry loop against it would hold a graceful stop (the processor's drain) forever.
+    if (failure)
+      throw new VigilError(ERROR_CODES.unavailable, 'the memory bus failed; the process must restart', {
+        cause: failure,
+        retriable: false,
+      });
   };
 
   /** Lowest offset some durable group still has to read (everything below may be dropped). */
