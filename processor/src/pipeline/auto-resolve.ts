@@ -1,11 +1,11 @@
 import type { Alert, Bus, Source } from '@vigil/core';
 import type { Logger } from 'pino';
 import type { ProcessorMetrics } from '../metrics/processor-metrics.ts';
-import { type EpisodeWriter, publishEpisodes, type Retry } from './alert-output.ts';
+import { publishEpisodes, type Retry } from './alert-output.ts';
 import type { PublishMarks } from './publish-marks.ts';
 
 /** What auto-resolve needs from the alert store (@vigil/db resolveIdle, refreshSilenced). */
-export interface IdleResolver extends Pick<EpisodeWriter, 'markPublished'> {
+export interface IdleResolver {
   resolveIdle(options: {
     now: number;
     streamTimes?: Partial<Record<Source, number>>;
